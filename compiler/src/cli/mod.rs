@@ -1,0 +1,60 @@
+//! The `optc` command line (clap). One file per subcommand; each is a thin
+//! layer that reads arguments, calls into the libraries and reports.
+//!
+//! Exit status: 0 success, 1 the input is wrong (diagnostics on stderr),
+//! 2 usage error (clap's own exit code).
+
+mod check;
+mod compile;
+mod error;
+mod reduce;
+mod simulate;
+
+pub use error::CliError;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "optc",
+    version,
+    about = "Compiler and runtime for optical in-network reduction circuits",
+    long_about = "optc compiles reduction networks written in the optc language (.optc) \
+                  into MZI meshes: a netlist, a phase file and a report. Its runtime \
+                  simulates any netlist and executes compiled reducers."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check a source file; report every error found.
+    Check(check::CheckArgs),
+    /// Compile a source file (or a .npy/.csv matrix) into netlist, phases and report.
+    Compile(compile::CompileArgs),
+    /// Simulate a netlist: its transfer matrix, or a batch of input fields.
+    Simulate(simulate::SimulateArgs),
+    /// Run integer gradient codes through a compiled reducer netlist.
+    Reduce(reduce::ReduceArgs),
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Compile(args) => compile::run(args),
+        Command::Simulate(args) => simulate::run(args),
+        Command::Reduce(args) => reduce::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            err.report();
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! optc: compiler for optical in-network reduction circuits.
+//!
+//! Pipeline: `syntax` (nom parser, AST with spans, diagnostics) → `check`
+//! (semantic checks into validated declarations) → `ir` (petgraph graph of
+//! stages) → `passes` (named lowering passes) → `factor` (unitary
+//! factorizations) → `emit` (netlist, phase file, report).
+
+pub mod cli;
