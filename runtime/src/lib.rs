@@ -7,6 +7,7 @@
 
 pub mod device;
 pub mod fsio;
+pub mod matrix_file;
 pub mod mesh;
 pub mod mzi;
 pub mod netlist;
