@@ -95,6 +95,8 @@ pub enum Problem {
         kind: String,
         expected: String,
     },
+    #[error("`{setting}_code` is given but the file has no `phase_bits:` (add it, or drop the codes)")]
+    CodeWithoutBits { setting: String },
     #[error("the phase file has settings for `{name}`, which is not a programmable instance of the netlist")]
     UnknownSettingsInstance { name: String },
     #[error("the phase file belongs to netlist `{found_name}` ({found_hash}), not to `{name}` ({hash}); recompile or pick the matching phase file")]

@@ -2,7 +2,7 @@
 //! programmable values.
 
 use super::{Dac, Phases, Setting};
-use crate::netlist::locate::key_line;
+use crate::netlist::locate::{key_line, section_line};
 use crate::netlist::{Circuit, FormatError, Kind, Problem};
 use std::f64::consts::TAU;
 
@@ -44,7 +44,9 @@ impl Phases {
             if wanted.is_empty() {
                 continue;
             }
-            let line = key_line(text, "settings", &node.name);
+            // An instance missing from the file points at `settings:`.
+            let line = key_line(text, "settings", &node.name)
+                .or_else(|| section_line(text, "settings"));
             let located = |p: Problem| err(p).at_instance(&node.name).at_line(line);
             let Some(s) = self.settings.get(&node.name) else {
                 return Err(located(Problem::MissingSetting {
@@ -106,10 +108,8 @@ impl Phases {
                     })
                 }
             }
-            (None, Some(_)) => Err(Problem::ExtraSetting {
-                setting: format!("{name}_code"),
-                kind: "(no phase_bits in this file)".to_string(),
-                expected: "codes only with `phase_bits:`".to_string(),
+            (None, Some(_)) => Err(Problem::CodeWithoutBits {
+                setting: name.to_string(),
             }),
             _ => Ok(()),
         }
