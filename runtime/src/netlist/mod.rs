@@ -10,7 +10,7 @@ mod hash;
 mod kind;
 pub mod locate;
 
-pub use builder::{NetlistBuilder, Rail};
+pub use builder::{BuildError, NetlistBuilder, Rail};
 pub use circuit::{Circuit, Driver, Endpoint, Node};
 pub use error::{FormatError, Location, Problem};
 pub use hash::structure_hash;
