@@ -138,3 +138,36 @@ fn usage_errors() {
         .assert()
         .code(2);
 }
+
+/// A 64-mode Clements mesh (random settings) → builder → files →
+/// `optc simulate --matrix` equals `Mesh::matrix()`. The files stay in
+/// CARGO_TARGET_TMPDIR/clements64 for timing the command by hand.
+#[test]
+fn clements64_cli_round_trip() {
+    use optc_runtime::mesh::{Mesh, MeshStyle, MziSetting};
+    use optc_runtime::netlist::NetlistBuilder;
+    use rand::{Rng, SeedableRng};
+    use std::f64::consts::{PI, TAU};
+    let n = 64;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(64);
+    let mut mzis = Vec::new();
+    for column in 0..n {
+        for mode in (column % 2..n - 1).step_by(2) {
+            mzis.push(MziSetting { mode, column, theta: rng.gen_range(0.0..PI), phi: rng.gen_range(0.0..TAU) });
+        }
+    }
+    let output_phases = (0..n).map(|_| rng.gen_range(0.0..TAU)).collect();
+    let mesh = Mesh { modes: n, style: MeshStyle::Clements, mzis, output_phases };
+    let mut b = NetlistBuilder::new("clements64", n);
+    b.add_mesh(&mesh, 0, "u_");
+    let (netlist, phases) = b.build().unwrap();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("clements64");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("clements64.netlist.yaml");
+    optc_runtime::fsio::write_atomic(&path, netlist.to_yaml().as_bytes()).unwrap();
+    optc_runtime::fsio::write_atomic(&dir.join("clements64.phases.yaml"), phases.to_yaml().as_bytes()).unwrap();
+    let out = optc().args(["simulate", "--matrix", "--format", "csv"]).arg(&path).assert().success();
+    let m = matrix_file::parse_csv(Path::new("o"), &String::from_utf8_lossy(&out.get_output().stdout)).unwrap();
+    let err = m.iter().zip(mesh.matrix().iter()).map(|(a, b)| (a - b).norm()).fold(0.0, f64::max);
+    assert!(err < 1e-12, "{err}");
+}
