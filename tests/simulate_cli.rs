@@ -23,7 +23,10 @@ fn matrix_text_output() {
         .arg(netlist("mzi1"))
         .assert()
         .success();
-    insta::assert_snapshot!("mzi1_matrix_text", String::from_utf8_lossy(&out.get_output().stdout));
+    insta::assert_snapshot!(
+        "mzi1_matrix_text",
+        String::from_utf8_lossy(&out.get_output().stdout)
+    );
 }
 
 #[test]
@@ -97,7 +100,11 @@ fn device_file_applies_loss() {
         .arg(netlist("mzi1"))
         .assert()
         .success();
-    let m = matrix_file::parse_csv(Path::new("o"), &String::from_utf8_lossy(&out.get_output().stdout)).unwrap();
+    let m = matrix_file::parse_csv(
+        Path::new("o"),
+        &String::from_utf8_lossy(&out.get_output().stdout),
+    )
+    .unwrap();
     let p: f64 = (0..2).map(|i| m[(i, 0)].norm_sqr()).sum();
     assert!((10.0 * p.log10() + 3.0).abs() < 1e-12);
 }
@@ -105,11 +112,19 @@ fn device_file_applies_loss() {
 #[test]
 fn errors_are_reported_with_locations() {
     let fail = |args: &[&str], name: &str| {
-        let out = optc().arg("simulate").args(args).arg(netlist(name)).assert().code(1);
+        let out = optc()
+            .arg("simulate")
+            .args(args)
+            .arg(netlist(name))
+            .assert()
+            .code(1);
         String::from_utf8_lossy(&out.get_output().stderr).into_owned()
     };
     let nonlinear = fail(&["--matrix"], "eo_detect");
-    assert!(nonlinear.contains("eo_detect.netlist.yaml:14: instance `bias`: the netlist is not linear"), "{nonlinear}");
+    assert!(
+        nonlinear.contains("eo_detect.netlist.yaml:14: instance `bias`: the netlist is not linear"),
+        "{nonlinear}"
+    );
     let other = netlist("mzi1").with_file_name("triangle.phases.yaml");
     let wrong = fail(&["--matrix", "--phases", other.to_str().unwrap()], "mzi1");
     assert!(wrong.contains("belongs to netlist `triangle`"), "{wrong}");
@@ -117,7 +132,10 @@ fn errors_are_reported_with_locations() {
     let input = dir.path().join("x.csv");
     std::fs::write(&input, "1,0,0\n").unwrap();
     let width = fail(&["--input", input.to_str().unwrap()], "mzi1");
-    assert!(width.contains("3 columns but the netlist has 2 inputs"), "{width}");
+    assert!(
+        width.contains("3 columns but the netlist has 2 inputs"),
+        "{width}"
+    );
     // No phase file next to a netlist.
     let lone = dir.path().join("lone.netlist.yaml");
     std::fs::copy(netlist("mzi1"), &lone).unwrap();
@@ -126,12 +144,18 @@ fn errors_are_reported_with_locations() {
         .arg(&lone)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("lone.phases.yaml: cannot read the file"));
+        .stderr(predicate::str::contains(
+            "lone.phases.yaml: cannot read the file",
+        ));
 }
 
 #[test]
 fn usage_errors() {
-    optc().args(["simulate"]).arg(netlist("mzi1")).assert().code(2);
+    optc()
+        .args(["simulate"])
+        .arg(netlist("mzi1"))
+        .assert()
+        .code(2);
     optc()
         .args(["simulate", "--matrix", "--ideal", "--device", "d.yaml"])
         .arg(netlist("mzi1"))
@@ -153,11 +177,21 @@ fn clements64_cli_round_trip() {
     let mut mzis = Vec::new();
     for column in 0..n {
         for mode in (column % 2..n - 1).step_by(2) {
-            mzis.push(MziSetting { mode, column, theta: rng.gen_range(0.0..PI), phi: rng.gen_range(0.0..TAU) });
+            mzis.push(MziSetting {
+                mode,
+                column,
+                theta: rng.gen_range(0.0..PI),
+                phi: rng.gen_range(0.0..TAU),
+            });
         }
     }
     let output_phases = (0..n).map(|_| rng.gen_range(0.0..TAU)).collect();
-    let mesh = Mesh { modes: n, style: MeshStyle::Clements, mzis, output_phases };
+    let mesh = Mesh {
+        modes: n,
+        style: MeshStyle::Clements,
+        mzis,
+        output_phases,
+    };
     let mut b = NetlistBuilder::new("clements64", n);
     b.add_mesh(&mesh, 0, "u_");
     let (netlist, phases) = b.build().unwrap();
@@ -165,9 +199,25 @@ fn clements64_cli_round_trip() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("clements64.netlist.yaml");
     optc_runtime::fsio::write_atomic(&path, netlist.to_yaml().as_bytes()).unwrap();
-    optc_runtime::fsio::write_atomic(&dir.join("clements64.phases.yaml"), phases.to_yaml().as_bytes()).unwrap();
-    let out = optc().args(["simulate", "--matrix", "--format", "csv"]).arg(&path).assert().success();
-    let m = matrix_file::parse_csv(Path::new("o"), &String::from_utf8_lossy(&out.get_output().stdout)).unwrap();
-    let err = m.iter().zip(mesh.matrix().iter()).map(|(a, b)| (a - b).norm()).fold(0.0, f64::max);
+    optc_runtime::fsio::write_atomic(
+        &dir.join("clements64.phases.yaml"),
+        phases.to_yaml().as_bytes(),
+    )
+    .unwrap();
+    let out = optc()
+        .args(["simulate", "--matrix", "--format", "csv"])
+        .arg(&path)
+        .assert()
+        .success();
+    let m = matrix_file::parse_csv(
+        Path::new("o"),
+        &String::from_utf8_lossy(&out.get_output().stdout),
+    )
+    .unwrap();
+    let err = m
+        .iter()
+        .zip(mesh.matrix().iter())
+        .map(|(a, b)| (a - b).norm())
+        .fold(0.0, f64::max);
     assert!(err < 1e-12, "{err}");
 }

@@ -123,17 +123,21 @@ impl DeviceInstance {
                 let below = by_start.get(&(p.column, p.mode + span)).copied();
                 let above = (1..=2).filter_map(|s| {
                     let j = *by_start.get(&(p.column, p.mode.checked_sub(s)?))?;
-                    let sj = if circuit.nodes[j].kind == Kind::Mzi { 2 } else { 1 };
+                    let sj = if circuit.nodes[j].kind == Kind::Mzi {
+                        2
+                    } else {
+                        1
+                    };
                     (sj == s).then_some(j)
                 });
                 for j in below.into_iter().chain(above) {
                     let nj = &circuit.nodes[j];
-                    for si in 0..2 {
-                        for sj in 0..2 {
+                    for (si, target) in out[i].iter_mut().enumerate() {
+                        for (sj, &source) in quantized[j].iter().enumerate() {
                             if role(node.kind, si).is_some()
                                 && role(node.kind, si) == role(nj.kind, sj)
                             {
-                                out[i][si] += c * quantized[j][sj];
+                                *target += c * source;
                             }
                         }
                     }

@@ -17,7 +17,10 @@ fn key_of(line: &str) -> Option<&str> {
     for q in ['"', '\''] {
         if let Some(rest) = line.strip_prefix(q) {
             let end = rest.find(q)?;
-            return rest[end + 1..].trim_start().starts_with(':').then(|| &rest[..end]);
+            return rest[end + 1..]
+                .trim_start()
+                .starts_with(':')
+                .then(|| &rest[..end]);
         }
     }
     let colon = line.find(':')?;

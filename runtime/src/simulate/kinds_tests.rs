@@ -13,7 +13,11 @@ fn plan_of(b: NetlistBuilder) -> Plan {
     let text = netlist.to_yaml();
     let circuit = Circuit::new(&netlist, "n", &text).unwrap();
     let settings = phases.resolve(&circuit, "p", &phases.to_yaml()).unwrap();
-    Plan::new(&circuit, &settings, &DeviceInstance::sample(&DeviceParams::IDEAL, &circuit, 0))
+    Plan::new(
+        &circuit,
+        &settings,
+        &DeviceInstance::sample(&DeviceParams::IDEAL, &circuit, 0),
+    )
 }
 
 fn c(re: f64, im: f64) -> Complex64 {
@@ -22,7 +26,9 @@ fn c(re: f64, im: f64) -> Complex64 {
 
 fn random_batch(rows: usize, cols: usize, seed: u64) -> DMatrix<Complex64> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    DMatrix::from_fn(rows, cols, |_, _| c(rng.gen_range(-1.0..1.0), rng.gen_range(-1.0..1.0)))
+    DMatrix::from_fn(rows, cols, |_, _| {
+        c(rng.gen_range(-1.0..1.0), rng.gen_range(-1.0..1.0))
+    })
 }
 
 #[test]
@@ -93,7 +99,9 @@ fn source_is_constant_bias_light() {
     let plan = plan_of(b);
     let y = plan.run(&random_batch(10, 1, 2), 0).unwrap();
     assert_eq!(y.shape(), (10, 1));
-    assert!(y.iter().all(|z| (z - Complex64::from_polar(0.5, 0.3)).norm() < 1e-15));
+    assert!(y
+        .iter()
+        .all(|z| (z - Complex64::from_polar(0.5, 0.3)).norm() < 1e-15));
 }
 
 #[test]
@@ -107,7 +115,11 @@ fn eo_activation_follows_the_closed_form() {
     for r in 0..300 {
         let z = x[(r, 0)];
         let half = (gain * z.norm_sqr() + bias) / 2.0;
-        let want = Complex64::i() * (1.0 - alpha).sqrt() * Complex64::from_polar(1.0, -half) * half.cos() * z;
+        let want = Complex64::i()
+            * (1.0 - alpha).sqrt()
+            * Complex64::from_polar(1.0, -half)
+            * half.cos()
+            * z;
         assert!((y[(r, 0)] - want).norm() < 1e-14);
         assert_eq!(eo_activation(z, alpha, gain, bias), y[(r, 0)]);
     }
@@ -121,7 +133,18 @@ fn detectors_give_power_or_threshold_bits() {
     b.add_detector(0, None, "p");
     b.add_detector(1, Some(0.5), "bit");
     let plan = plan_of(b);
-    let x = DMatrix::from_row_slice(3, 2, &[c(0.6, 0.8), c(0.6, 0.0), c(0.1, 0.1), c(0.0, 0.8), c(0.0, 0.0), c(1.0, 0.0)]);
+    let x = DMatrix::from_row_slice(
+        3,
+        2,
+        &[
+            c(0.6, 0.8),
+            c(0.6, 0.0),
+            c(0.1, 0.1),
+            c(0.0, 0.8),
+            c(0.0, 0.0),
+            c(1.0, 0.0),
+        ],
+    );
     let y = plan.run(&x, 0).unwrap();
     let got: Vec<f64> = (0..3).flat_map(|r| [y[(r, 0)].re, y[(r, 1)].re]).collect();
     let want = [1.0, 0.0, 0.02, 1.0, 0.0, 1.0];
@@ -138,5 +161,8 @@ fn builder_rejects_misuse() {
     assert!(b.clone().build().is_err(), "rail 1 passes through nothing");
     b.add_phase_shifters(1, &[0.0], "");
     b.add_phase_shifters(0, &[0.0], "");
-    assert!(matches!(b.build(), Err(crate::netlist::BuildError::DuplicateName(_))));
+    assert!(matches!(
+        b.build(),
+        Err(crate::netlist::BuildError::DuplicateName(_))
+    ));
 }
