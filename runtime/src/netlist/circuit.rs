@@ -251,6 +251,12 @@ impl Circuit {
                 })
                 .at_line(line));
             }
+            if nodes[from].kind == Kind::Detector && nodes[to].kind != Kind::Terminator {
+                return Err(err(Problem::ElectricalIntoOptical {
+                    port: format!("{},{}", nodes[from].name, PortName::Out(out)),
+                })
+                .at_line(line));
+            }
             consumed[from][out] = true;
             drivers[to][inp] = Some(Driver::Node(Endpoint {
                 node: from,
