@@ -109,6 +109,18 @@ fn netlist_errors() {
         ("unconnected", edit("  \"b,out0\": \"c,in1\"\n", "")),
         ("missing_placement", edit("  b: {column: 1, mode: 1}\n", "")),
         (
+            "detector_into_mzi",
+            edit(
+                "a: {component: mzi}",
+                "a: {component: mzi}\n  d: {component: detector}",
+            )
+            .replacen(
+                "\"a,out0\": \"c,in0\"",
+                "\"a,out0\": \"d,in0\"\n  \"d,out0\": \"c,in0\"",
+                1,
+            ),
+        ),
+        (
             "mode_out_of_range",
             edit("b: {column: 1, mode: 1}", "b: {column: 1, mode: 2}"),
         ),
