@@ -10,3 +10,5 @@ pub mod mesh;
 pub mod mzi;
 
 pub use num_complex::Complex64;
+pub mod mesh_adjoint;
+pub mod reducer;
