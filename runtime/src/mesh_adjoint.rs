@@ -316,7 +316,9 @@ mod tests {
                     amplitude: 0.98,
                 })
                 .collect(),
-            output_dphase: (0..mesh.modes).map(|_| rng.gen_range(-0.05..0.05)).collect(),
+            output_dphase: (0..mesh.modes)
+                .map(|_| rng.gen_range(-0.05..0.05))
+                .collect(),
             phase_bits: None,
             crosstalk: 0.03,
         }
@@ -334,7 +336,9 @@ mod tests {
     fn ideal_physical_mesh_matches_mesh_apply() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let mesh = random_mesh(&mut rng, 5);
-        let input: Vec<Complex64> = (0..5).map(|_| Complex64::new(rng.gen(), rng.gen())).collect();
+        let input: Vec<Complex64> = (0..5)
+            .map(|_| Complex64::new(rng.gen(), rng.gen()))
+            .collect();
         let mut a = input.clone();
         let mut b = input;
         mesh.apply(&mut a);
@@ -379,7 +383,10 @@ mod tests {
                         }
                         let num = (fd(&p, &input) - fd(&q, &input)) / (2.0 * h);
                         let ana = if which == 0 { acc.theta[i] } else { acc.phi[i] };
-                        assert!((num - ana).abs() < 1e-6, "mzi {i} param {which}: fd {num} adj {ana}");
+                        assert!(
+                            (num - ana).abs() < 1e-6,
+                            "mzi {i} param {which}: fd {num} adj {ana}"
+                        );
                     }
                 }
                 for k in 0..modes {

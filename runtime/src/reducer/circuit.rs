@@ -14,7 +14,11 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Stage {
     /// Bias light: sets dark mode `mode` to the constant field amplitude·e^{i·phase}.
-    Source { mode: usize, amplitude: f64, phase: f64 },
+    Source {
+        mode: usize,
+        amplitude: f64,
+        phase: f64,
+    },
     /// An MZI mesh acting on modes `offset .. offset + mesh.modes`.
     Mesh {
         name: String,
@@ -23,7 +27,10 @@ pub enum Stage {
         trainable: bool,
     },
     /// A column of attenuators: power transmission t ∈ [0, 1] per mode.
-    Attenuators { offset: usize, transmission: Vec<f64> },
+    Attenuators {
+        offset: usize,
+        transmission: Vec<f64>,
+    },
     /// Electro-optic activation (Williamson et al. 2020) on one mode:
     /// f(z) = i·√(1−α)·e^{−iΔ/2}·cos(Δ/2)·z, Δ = gain·|z|² + bias.
     Activation {
@@ -66,7 +73,10 @@ impl Detector {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Readout {
     /// Detector k gives result bit k; the bits encode the result in `code`.
-    Bits { detectors: Vec<Detector>, code: BitCode },
+    Bits {
+        detectors: Vec<Detector>,
+        code: BitCode,
+    },
     /// Electronic receivers (linear realization): each receiver measures its
     /// field coherently (homodyne, real part), multiplies by `gain` to get
     /// Ŝ ≈ S, rounds Ŝ to an integer and computes round_half_even(Ŝ/N).
@@ -146,7 +156,10 @@ impl Circuit {
             }
         }
         if let Readout::Bits { detectors, .. } = &self.readout {
-            c.photodiodes = detectors.iter().map(|d| 1 + usize::from(d.minus.is_some())).sum();
+            c.photodiodes = detectors
+                .iter()
+                .map(|d| 1 + usize::from(d.minus.is_some()))
+                .sum();
         }
         c
     }

@@ -77,7 +77,7 @@ impl Contract {
             return Err(ContractError::Bits(bits));
         }
         if let Reduction::Weighted(w) = &reduction {
-            if w.len() != servers || w.iter().any(|&x| x == 0) {
+            if w.len() != servers || w.contains(&0) {
                 return Err(ContractError::Weights {
                     servers,
                     got: w.clone(),
@@ -120,7 +120,11 @@ impl Contract {
             Reduction::Mean => self.reference_from_sum(codes.iter().map(|&q| q as i64).sum()),
             Reduction::Sum => codes.iter().map(|&q| q as i64).sum(),
             Reduction::Weighted(w) => {
-                let num: i64 = codes.iter().zip(w).map(|(&q, &w)| q as i64 * w as i64).sum();
+                let num: i64 = codes
+                    .iter()
+                    .zip(w)
+                    .map(|(&q, &w)| q as i64 * w as i64)
+                    .sum();
                 let den: i64 = w.iter().map(|&w| w as i64).sum();
                 round_half_even_div(num, den)
             }
@@ -206,7 +210,12 @@ pub const SAMPLES: u64 = 1_000_000;
 
 /// Exact-match of `delivered` against the contract over all input vectors
 /// when there are ≤ 10^6 of them, else over `samples` seeded uniform vectors.
-pub fn exact_match_vectors<F>(contract: &Contract, samples: u64, seed: u64, mut delivered: F) -> MatchReport
+pub fn exact_match_vectors<F>(
+    contract: &Contract,
+    samples: u64,
+    seed: u64,
+    mut delivered: F,
+) -> MatchReport
 where
     F: FnMut(&[i32]) -> i64,
 {
@@ -304,12 +313,22 @@ mod tests {
         assert_eq!(round_half_even_div(7, 4), 2);
         assert_eq!(round_half_even_div(-7, 4), -2);
         assert_eq!(round_half_even_div(-9, 4), -2);
-        for (x, r) in [(0.5, 0.0), (1.5, 2.0), (2.5, 2.0), (-0.5, 0.0), (-1.5, -2.0), (2.4, 2.0)] {
+        for (x, r) in [
+            (0.5, 0.0),
+            (1.5, 2.0),
+            (2.5, 2.0),
+            (-0.5, 0.0),
+            (-1.5, -2.0),
+            (2.4, 2.0),
+        ] {
             assert_eq!(round_half_even(x), r, "{x}");
         }
         // The integer and float versions agree on every n/4.
         for n in -40..=40 {
-            assert_eq!(round_half_even_div(n, 4) as f64, round_half_even(n as f64 / 4.0));
+            assert_eq!(
+                round_half_even_div(n, 4) as f64,
+                round_half_even(n as f64 / 4.0)
+            );
         }
     }
 
@@ -317,7 +336,12 @@ mod tests {
     fn code_ranges_and_sizes() {
         let c = Contract::mean(8, 4).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.max_code(), 7);
-        assert!(c.is_valid_code(-7) && c.is_valid_code(7) && !c.is_valid_code(8) && !c.is_valid_code(-8));
+        assert!(
+            c.is_valid_code(-7)
+                && c.is_valid_code(7)
+                && !c.is_valid_code(8)
+                && !c.is_valid_code(-8)
+        );
         assert_eq!(c.dataset_size_preprocessed(), 113);
         assert_eq!(c.dataset_size_raw(), 15u128.pow(8));
         let total: f64 = c.distinct_sums().iter().map(|s| s.1).sum();
@@ -335,11 +359,15 @@ mod tests {
         assert_eq!(m.reference(&[-3, -3, 0, 0]), -2);
         let s = Contract::new(3, 4, Reduction::Sum).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.reference(&[7, 7, -1]), 13);
-        let w = Contract::new(2, 4, Reduction::Weighted(vec![1, 3])).unwrap_or_else(|e| panic!("{e}"));
+        let w =
+            Contract::new(2, 4, Reduction::Weighted(vec![1, 3])).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(w.reference(&[2, 0]), 0); // 2/4 = 0.5 → 0
         assert_eq!(w.reference(&[0, 2]), 2); // 6/4 = 1.5 → 2
         for s in -28..=28 {
-            assert_eq!(m.representative(s).iter().map(|&x| x as i64).sum::<i64>(), s);
+            assert_eq!(
+                m.representative(s).iter().map(|&x| x as i64).sum::<i64>(),
+                s
+            );
             assert!(m.representative(s).iter().all(|&q| m.is_valid_code(q)));
         }
     }

@@ -138,13 +138,19 @@ fn mzi(mode: usize, column: usize, theta: f64, phi: f64) -> MziSetting {
 fn bit_phase(contract: &Contract, k: u32) -> Result<f64, DesignError> {
     let a = contract.max_sum();
     let w = TAU / ((1i64 << (k + 2)) as f64 * contract.servers as f64);
-    let bit = |s: i64| (encode_bits(contract.reference_from_sum(s), contract.bits, BitCode::Gray) >> k) & 1;
+    let bit = |s: i64| {
+        (encode_bits(contract.reference_from_sum(s), contract.bits, BitCode::Gray) >> k) & 1
+    };
     for s in -a..a {
         let (b0, b1) = (bit(s), bit(s + 1));
         if b0 != b1 {
             let x = w * (s as f64 + 0.5);
             // Rising (0→1): cos falls through 0 there; falling: cos rises.
-            return Ok(if b1 == 1 { FRAC_PI_2 - x } else { -FRAC_PI_2 - x });
+            return Ok(if b1 == 1 {
+                FRAC_PI_2 - x
+            } else {
+                -FRAC_PI_2 - x
+            });
         }
     }
     Err(DesignError::NoBoundary { bit: k })
@@ -291,7 +297,12 @@ pub fn signals_at(circuit: &Circuit, contract: &Contract, s: i64) -> Vec<(f64, f
     match &circuit.readout {
         Readout::Bits { detectors, .. } => detectors
             .iter()
-            .map(|d| (d.signal(&field), field[d.plus].norm_sqr() + d.minus.map_or(0.0, |m| field[m].norm_sqr())))
+            .map(|d| {
+                (
+                    d.signal(&field),
+                    field[d.plus].norm_sqr() + d.minus.map_or(0.0, |m| field[m].norm_sqr()),
+                )
+            })
             .collect(),
         Readout::Coherent { .. } => Vec::new(),
     }

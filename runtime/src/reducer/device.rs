@@ -14,11 +14,17 @@ pub enum StageErrors {
     None,
     Mesh(MeshErrors),
     /// Static phase error of a bias source (rad).
-    Source { dphase: f64 },
+    Source {
+        dphase: f64,
+    },
     /// Static error of an activation's bias phase (rad).
-    Activation { dbias: f64 },
+    Activation {
+        dbias: f64,
+    },
     /// Field amplitude of each fan-out branch (ideal: 1/√K).
-    FanOut { amplitudes: Vec<f64> },
+    FanOut {
+        amplitudes: Vec<f64>,
+    },
 }
 
 /// One device instance of a circuit.
@@ -60,7 +66,11 @@ fn fanout_powers<R: Rng>(k: usize, coupler_error: f64, rng: &mut R) -> (Vec<f64>
 impl DeviceInstance {
     /// The ideal device (no errors, continuous phases, no noise).
     pub fn ideal(circuit: &Circuit) -> Self {
-        Self::sample(circuit, &DeviceParams::IDEAL, &mut rand_chacha::ChaCha8Rng::new_ideal())
+        Self::sample(
+            circuit,
+            &DeviceParams::IDEAL,
+            &mut rand_chacha::ChaCha8Rng::new_ideal(),
+        )
     }
 
     /// Samples the static errors of one chip.
@@ -82,7 +92,9 @@ impl DeviceInstance {
                             amplitude: amp,
                         })
                         .collect(),
-                    output_dphase: (0..mesh.modes).map(|_| normal(rng, p.phase_error_rad)).collect(),
+                    output_dphase: (0..mesh.modes)
+                        .map(|_| normal(rng, p.phase_error_rad))
+                        .collect(),
                     phase_bits: p.phase_bits,
                     crosstalk: p.crosstalk,
                 }),

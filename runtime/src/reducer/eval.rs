@@ -47,7 +47,31 @@ pub fn exact_match_rate(circuit: &Circuit, contract: &Contract) -> MatchReport {
     let (mut f, mut s) = (Vec::new(), Vec::new());
     let mut rng = ChaCha8Rng::seed_from_u64(0);
     exact_match_sums(contract, |sum| {
-        delivered(&prep, 0.0, &contract.representative(sum), &mut f, &mut s, &mut rng)
+        delivered(
+            &prep,
+            0.0,
+            &contract.representative(sum),
+            &mut f,
+            &mut s,
+            &mut rng,
+        )
+    })
+}
+
+/// Exact-match on one given device instance (inputs as in
+/// [`exact_match_vectors`], detector noise per sample from `seed`).
+pub fn exact_match_rate_instance(
+    circuit: &Circuit,
+    contract: &Contract,
+    dev: &DeviceInstance,
+    samples: u64,
+    seed: u64,
+) -> MatchReport {
+    let prep = PreparedCircuit::new(circuit, dev);
+    let (mut f, mut s) = (Vec::new(), Vec::new());
+    let mut noise_rng = ChaCha8Rng::seed_from_u64(seed.wrapping_mul(31).wrapping_add(7));
+    exact_match_vectors(contract, samples, seed ^ 0x5eed, |v| {
+        delivered(&prep, dev.detector_noise, v, &mut f, &mut s, &mut noise_rng)
     })
 }
 
@@ -79,7 +103,8 @@ pub fn exact_match_rate_device(
             let dev = DeviceInstance::sample(circuit, params, &mut rng);
             let prep = PreparedCircuit::new(circuit, &dev);
             let (mut f, mut s) = (Vec::new(), Vec::new());
-            let mut noise_rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(1_000_003 * (i as u64 + 1)));
+            let mut noise_rng =
+                ChaCha8Rng::seed_from_u64(seed.wrapping_add(1_000_003 * (i as u64 + 1)));
             exact_match_vectors(contract, samples, seed ^ 0x5eed ^ i as u64, |v| {
                 delivered(&prep, dev.detector_noise, v, &mut f, &mut s, &mut noise_rng)
             })

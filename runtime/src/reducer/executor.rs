@@ -65,7 +65,12 @@ pub struct ReducerExecutor {
 impl ReducerExecutor {
     /// Fills the table by running the circuit model on a representative
     /// input of every sum, on device instance `dev`.
-    pub fn new(circuit: &Circuit, contract: &Contract, dev: &DeviceInstance, noise_seed: u64) -> Self {
+    pub fn new(
+        circuit: &Circuit,
+        contract: &Contract,
+        dev: &DeviceInstance,
+        noise_seed: u64,
+    ) -> Self {
         let prep = PreparedCircuit::new(circuit, dev);
         let a = contract.max_sum();
         let mut lut = Vec::new();
@@ -116,7 +121,9 @@ impl ReducerExecutor {
 
     /// The noiseless table entry for sum S (for tests and reports).
     pub fn table(&self, sum: i64) -> Option<i32> {
-        usize::try_from(sum + self.max_sum).ok().and_then(|i| self.lut.get(i).copied())
+        usize::try_from(sum + self.max_sum)
+            .ok()
+            .and_then(|i| self.lut.get(i).copied())
     }
 
     /// Whether any (S, bit) can flip under detector noise.
@@ -124,10 +131,19 @@ impl ReducerExecutor {
         self.risky.iter().any(|r| !r.is_empty())
     }
 
-    fn chunk(&self, codes: &[i32], out: &mut [i32], chunk_index: usize) -> Result<(), ExecutorError> {
+    fn chunk(
+        &self,
+        codes: &[i32],
+        out: &mut [i32],
+        chunk_index: usize,
+    ) -> Result<(), ExecutorError> {
         let n = self.servers;
         let noisy = self.has_noise();
-        let mut rng = noisy.then(|| ChaCha8Rng::seed_from_u64(self.noise_seed ^ (chunk_index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        let mut rng = noisy.then(|| {
+            ChaCha8Rng::seed_from_u64(
+                self.noise_seed ^ (chunk_index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            )
+        });
         for (e, (row, o)) in codes.chunks_exact(n).zip(out.iter_mut()).enumerate() {
             let mut s = 0i64;
             for (i, &c) in row.iter().enumerate() {
@@ -166,7 +182,7 @@ impl ReducerExecutor {
     /// element, delivered identically to every server).
     pub fn reduce(&self, codes: &[i32], out: &mut [i32]) -> Result<(), ExecutorError> {
         let n = self.servers;
-        if n == 0 || codes.len() % n != 0 {
+        if n == 0 || !codes.len().is_multiple_of(n) {
             return Err(ExecutorError::Shape {
                 codes: codes.len(),
                 servers: n,

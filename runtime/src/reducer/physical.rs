@@ -66,7 +66,11 @@ impl<'a> PreparedCircuit<'a> {
                         amplitude,
                         phase,
                     } => {
-                        let d = if let StageErrors::Source { dphase } = e { *dphase } else { 0.0 };
+                        let d = if let StageErrors::Source { dphase } = e {
+                            *dphase
+                        } else {
+                            0.0
+                        };
                         let unit = Complex64::from_polar(1.0, quantize_phase(*phase, bits) + d);
                         Prep::Source {
                             mode: *mode,
@@ -89,7 +93,10 @@ impl<'a> PreparedCircuit<'a> {
                         transmission,
                     } => Prep::Atten {
                         offset: *offset,
-                        amp: transmission.iter().map(|t| t.clamp(0.0, 1.0).sqrt()).collect(),
+                        amp: transmission
+                            .iter()
+                            .map(|t| t.clamp(0.0, 1.0).sqrt())
+                            .collect(),
                     },
                     Stage::Activation {
                         mode,
@@ -97,7 +104,11 @@ impl<'a> PreparedCircuit<'a> {
                         gain,
                         bias,
                     } => {
-                        let d = if let StageErrors::Activation { dbias } = e { *dbias } else { 0.0 };
+                        let d = if let StageErrors::Activation { dbias } = e {
+                            *dbias
+                        } else {
+                            0.0
+                        };
                         Prep::Act {
                             mode: *mode,
                             kappa: (1.0 - alpha).max(0.0).sqrt(),
@@ -107,7 +118,9 @@ impl<'a> PreparedCircuit<'a> {
                     }
                     Stage::FanOut { from, to } => {
                         let amps = match e {
-                            StageErrors::FanOut { amplitudes } if amplitudes.len() == to.len() => amplitudes.clone(),
+                            StageErrors::FanOut { amplitudes } if amplitudes.len() == to.len() => {
+                                amplitudes.clone()
+                            }
                             _ => vec![1.0 / (to.len().max(1) as f64).sqrt(); to.len()],
                         };
                         Prep::FanOut {
@@ -201,7 +214,12 @@ impl<'a> PreparedCircuit<'a> {
                         phi: vec![0.0; pm_mzis(self.circuit, i)],
                         output_phases: vec![0.0; m],
                     };
-                    pm.backward(&tape.mesh[i], &after[*offset..*offset + m], &mut grad[*offset..*offset + m], &mut acc);
+                    pm.backward(
+                        &tape.mesh[i],
+                        &after[*offset..*offset + m],
+                        &mut grad[*offset..*offset + m],
+                        &mut acc,
+                    );
                     if let Some(b) = base {
                         let k = acc.theta.len();
                         for j in 0..k {
@@ -260,7 +278,8 @@ impl<'a> PreparedCircuit<'a> {
 /// h(Δ) with f(z) = h·z: h = i·κ·e^{−iΔ/2}·cos(Δ/2) = (iκ/2)(1 + e^{−iΔ}).
 #[inline]
 pub fn activation_h(kappa: f64, delta: f64) -> Complex64 {
-    Complex64::new(0.0, 0.5 * kappa) * (Complex64::new(1.0, 0.0) + Complex64::from_polar(1.0, -delta))
+    Complex64::new(0.0, 0.5 * kappa)
+        * (Complex64::new(1.0, 0.0) + Complex64::from_polar(1.0, -delta))
 }
 
 fn pm_mzis(c: &Circuit, i: usize) -> usize {
@@ -303,7 +322,9 @@ fn stage_param_len(s: &Stage) -> usize {
     match s {
         Stage::Source { .. } => 2,
         Stage::Mesh {
-            mesh, trainable: true, ..
+            mesh,
+            trainable: true,
+            ..
         } => 2 * mesh.mzis.len() + mesh.modes,
         Stage::Mesh { .. } => 0,
         Stage::Attenuators { transmission, .. } => transmission.len(),
@@ -324,7 +345,9 @@ impl Circuit {
                     amplitude, phase, ..
                 } => v.extend([*amplitude, *phase]),
                 Stage::Mesh {
-                    mesh, trainable: true, ..
+                    mesh,
+                    trainable: true,
+                    ..
                 } => {
                     v.extend(mesh.mzis.iter().map(|m| m.theta));
                     v.extend(mesh.mzis.iter().map(|m| m.phi));
@@ -355,7 +378,9 @@ impl Circuit {
                     *phase = next();
                 }
                 Stage::Mesh {
-                    mesh, trainable: true, ..
+                    mesh,
+                    trainable: true,
+                    ..
                 } => {
                     for m in mesh.mzis.iter_mut() {
                         m.theta = next();

@@ -25,7 +25,10 @@ fn averaging_mesh_first_row_is_uniform() {
         let u = m.matrix();
         for j in 0..n {
             let x = u[(0, j)];
-            assert!((x - Complex64::new(1.0 / (n as f64).sqrt(), 0.0)).norm() < 1e-12, "n={n} j={j} {x}");
+            assert!(
+                (x - Complex64::new(1.0 / (n as f64).sqrt(), 0.0)).norm() < 1e-12,
+                "n={n} j={j} {x}"
+            );
         }
     }
 }
@@ -92,8 +95,11 @@ fn executor_matches_circuit_model_on_random_codes() {
     let codes: Vec<i32> = (0..elements * 8).map(|_| rng.gen_range(-7..=7)).collect();
     let mut out = vec![0; elements];
     let mut out_ideal = vec![0; elements];
-    exec.reduce(&codes, &mut out).unwrap_or_else(|e| panic!("{e}"));
-    ideal_exec.reduce(&codes, &mut out_ideal).unwrap_or_else(|e| panic!("{e}"));
+    exec.reduce(&codes, &mut out)
+        .unwrap_or_else(|e| panic!("{e}"));
+    ideal_exec
+        .reduce(&codes, &mut out_ideal)
+        .unwrap_or_else(|e| panic!("{e}"));
     let (mut f, mut s) = (Vec::new(), Vec::new());
     for (row, (&o, &oi)) in codes.chunks(8).zip(out.iter().zip(&out_ideal)) {
         let sum: i64 = row.iter().map(|&x| x as i64).sum();
@@ -102,7 +108,8 @@ fn executor_matches_circuit_model_on_random_codes() {
         assert_eq!(oi as i64, model);
         assert_eq!(oi as i64, c.reference(row));
         // Device: the model on the sum's representative input.
-        let model = super::eval::delivered(&prep, 0.0, &c.representative(sum), &mut f, &mut s, &mut rng);
+        let model =
+            super::eval::delivered(&prep, 0.0, &c.representative(sum), &mut f, &mut s, &mut rng);
         assert_eq!(o as i64, model);
     }
     // Bad input is an error, not a panic.
@@ -127,8 +134,10 @@ fn noisy_executor_is_reproducible() {
     let codes: Vec<i32> = (0..100_000 * 8).map(|_| rng.gen_range(-7..=7)).collect();
     let mut a = vec![0; 100_000];
     let mut b = vec![0; 100_000];
-    exec.reduce(&codes, &mut a).unwrap_or_else(|e| panic!("{e}"));
-    exec.reduce(&codes, &mut b).unwrap_or_else(|e| panic!("{e}"));
+    exec.reduce(&codes, &mut a)
+        .unwrap_or_else(|e| panic!("{e}"));
+    exec.reduce(&codes, &mut b)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a, b);
     // Large noise causes some errors, all of them small in Gray code.
     let wrong = codes
@@ -174,8 +183,14 @@ fn circuit_adjoint_matches_finite_differences() {
         let mut pb = p0.clone();
         pb[i] -= h;
         b.set_params(&pb);
-        let fd = (loss_and_grad(&a, &c, &dev, 0.05, 0.05).0 - loss_and_grad(&b, &c, &dev, 0.05, 0.05).0) / (2.0 * h);
-        assert!((fd - g[i]).abs() < 1e-6 + 1e-4 * fd.abs(), "param {i}: fd {fd} adjoint {}", g[i]);
+        let fd = (loss_and_grad(&a, &c, &dev, 0.05, 0.05).0
+            - loss_and_grad(&b, &c, &dev, 0.05, 0.05).0)
+            / (2.0 * h);
+        assert!(
+            (fd - g[i]).abs() < 1e-6 + 1e-4 * fd.abs(),
+            "param {i}: fd {fd} adjoint {}",
+            g[i]
+        );
         checked += 1;
     }
     assert!(checked > 10);

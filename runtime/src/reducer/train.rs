@@ -159,6 +159,28 @@ pub fn train(
     opts: &TrainOptions,
     progress: &mut dyn FnMut(usize, f64),
 ) -> TrainReport {
+    train_with(circuit, contract, opts, None, progress)
+}
+
+/// In-situ calibration: trains on one fixed device instance (a fabricated
+/// chip whose static errors are known or measured), not on fresh samples.
+pub fn train_on_instance(
+    circuit: &mut Circuit,
+    contract: &Contract,
+    opts: &TrainOptions,
+    dev: &DeviceInstance,
+    progress: &mut dyn FnMut(usize, f64),
+) -> TrainReport {
+    train_with(circuit, contract, opts, Some(dev), progress)
+}
+
+fn train_with(
+    circuit: &mut Circuit,
+    contract: &Contract,
+    opts: &TrainOptions,
+    fixed: Option<&DeviceInstance>,
+    progress: &mut dyn FnMut(usize, f64),
+) -> TrainReport {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let quant_only = DeviceParams {
         phase_bits: opts.device.phase_bits,
@@ -169,7 +191,9 @@ pub fn train(
     let mut initial = f64::NAN;
     let mut last = f64::NAN;
     for step in 0..opts.steps {
-        let dev = if opts.noise_aware {
+        let dev = if let Some(d) = fixed {
+            d.clone()
+        } else if opts.noise_aware {
             DeviceInstance::sample(circuit, &opts.device, &mut rng)
         } else {
             DeviceInstance::sample(circuit, &quant_only, &mut rng)
