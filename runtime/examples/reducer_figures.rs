@@ -98,6 +98,7 @@ fn main() {
         let t2 = Instant::now();
         let calib_steps = steps / 4;
         let mut rates = Vec::new();
+        let mut rep_rates = Vec::new();
         let mut worst_err = 0;
         for i in 0..20u64 {
             let mut rng = ChaCha8Rng::seed_from_u64(100 + i);
@@ -112,6 +113,26 @@ fn main() {
             let r = exact_match_rate_instance(&chip, &c, &inst, samples, 100 + i);
             worst_err = worst_err.max(r.max_error_lsb);
             rates.push(r.exact_match_rate);
+            // The same chip judged on one representative vector per sum:
+            // separates averaging-mesh (vector-dependent) errors from the rest.
+            let dn = DeviceInstance {
+                detector_noise: 0.0,
+                ..inst.clone()
+            };
+            let prep = optc_runtime::reducer::physical::PreparedCircuit::new(&chip, &dn);
+            let (mut f, mut sg) = (Vec::new(), Vec::new());
+            let mut nr = ChaCha8Rng::seed_from_u64(0);
+            let rep = optc_runtime::reducer::contract::exact_match_sums(&c, |s| {
+                optc_runtime::reducer::eval::delivered(
+                    &prep,
+                    0.0,
+                    &c.representative(s),
+                    &mut f,
+                    &mut sg,
+                    &mut nr,
+                )
+            });
+            rep_rates.push(rep.exact_match_rate);
         }
         println!(
             "device after per-chip calibration ({} steps each, {:.2}s total): mean {:.5} worst {:.5} max_err {}",
@@ -120,6 +141,11 @@ fn main() {
             rates.iter().sum::<f64>() / rates.len() as f64,
             rates.iter().copied().fold(1.0, f64::min),
             worst_err
+        );
+        println!(
+            "  same chips on representative vectors only: mean {:.5} worst {:.5}",
+            rep_rates.iter().sum::<f64>() / rep_rates.len() as f64,
+            rep_rates.iter().copied().fold(1.0, f64::min)
         );
         if ablate {
             let one = |name: &str, p: DeviceParams| {

@@ -218,10 +218,23 @@ fn training_is_deterministic_and_reduces_loss() {
 }
 
 #[test]
-fn device_evaluation_4x4_is_exhaustive_and_good() {
+fn noise_aware_training_improves_device_exact_match_4x4() {
     let c = contract(4, 4);
-    let circuit = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    let r = exact_match_rate_device(&circuit, &c, &realistic(), 4, 0, 3);
-    assert_eq!(r.coverage, Coverage::Exhaustive);
-    assert!(r.mean > 0.95, "{r:?}");
+    let mut circuit = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let before = exact_match_rate_device(&circuit, &c, &realistic(), 4, 0, 3);
+    assert_eq!(before.coverage, Coverage::Exhaustive);
+    let opts = TrainOptions {
+        steps: 400,
+        lr: 0.004,
+        device: realistic(),
+        ..TrainOptions::default()
+    };
+    let rep = train(&mut circuit, &c, &opts, &mut |_, _| {});
+    assert!(rep.final_loss < rep.initial_loss, "{rep:?}");
+    let after = exact_match_rate_device(&circuit, &c, &realistic(), 4, 0, 3);
+    assert!(
+        after.mean > before.mean + 0.1,
+        "before {before:?} after {after:?}"
+    );
+    assert!(after.max_error_lsb <= 1, "{after:?}");
 }
