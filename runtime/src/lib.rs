@@ -6,6 +6,7 @@
 //! defined once here.
 
 pub mod device;
+pub mod matrix_file;
 pub mod mesh;
 pub mod mzi;
 
