@@ -5,4 +5,9 @@
 //! stages) → `passes` (named lowering passes) → `factor` (unitary
 //! factorizations) → `emit` (netlist, phase file, report).
 
+pub mod check;
 pub mod cli;
+pub mod diagnostics;
+pub mod frontend;
+pub mod ir;
+pub mod syntax;

@@ -24,7 +24,7 @@ pub fn check_device(block: &Block, recovered: bool, diags: &mut Vec<Diagnostic>)
     let t = SettingTable::new(what, block.name.span, &block.settings, DEVICE_KEYS, recovered, diags);
     let before = diags.len();
     let mut p = DeviceParams::IDEAL;
-    let mut read = |key: &str, q: Quantity, r: Range, diags: &mut Vec<Diagnostic>| {
+    let read = |key: &str, q: Quantity, r: Range, diags: &mut Vec<Diagnostic>| {
         t.get(key).and_then(|v| real_in(key, v, q, r, diags))
     };
     if let Some(x) = read("mzi_loss", Quantity::Decibels, Range::closed(0.0, 10.0), diags) {

@@ -130,7 +130,7 @@ fn matrix_value(
             };
             let path = paths::resolve(written, arg.value.span, files.source_dir, files.allow_outside, diags)?;
             match optc_runtime::matrix_file::read_matrix(&path) {
-                Ok(m) => (m, MatrixSource::File(path)),
+                Ok(m) => (m, MatrixSource::File { written: written.clone(), resolved: path }),
                 Err(e) => {
                     diags.push(
                         Diagnostic::error(format!("cannot load the matrix `{written}`"), arg.value.span)

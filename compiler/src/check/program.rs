@@ -211,8 +211,8 @@ pub struct LinearNetwork {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MatrixSource {
     Inline,
-    /// The resolved path of the loaded file.
-    File(PathBuf),
+    /// A loaded file: the path as written in the source, and resolved.
+    File { written: String, resolved: PathBuf },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -66,6 +66,17 @@ pub fn check_reducer(
         Some(v) => preprocess(v, servers, diags),
     };
     let device = devices.resolve(t.get("device"), diags);
+    if let (Some(Reduction::Weighted(_)), Some(p)) = (&reduce, preprocess) {
+        if p != Preprocess::None {
+            if let Some(v) = t.get("preprocess") {
+                diags.push(
+                    Diagnostic::error("a weighted reduction needs `preprocess = none`", v.span)
+                        .with_label("summing first loses which server sent what")
+                        .with_help("use `preprocess = none` with `reduce = weighted(...)`"),
+                );
+            }
+        }
+    }
 
     // The realization: `realize = linear`, or an `onn { ... }` block.
     let realize_word = t
@@ -159,7 +170,7 @@ fn reduction(v: &Value, servers: Option<usize>, diags: &mut Vec<Diagnostic>) -> 
     match (name, &v.kind) {
         ("mean", ValueKind::Word(_)) => Some(Reduction::Mean),
         ("sum", ValueKind::Word(_)) => Some(Reduction::Sum),
-        ("weighted", ValueKind::Call { .. }) => weights(v, args, servers, diags),
+        ("weighted", ValueKind::Call { .. }) => weights(v, args, servers, diags).map(Reduction::Weighted),
         ("mean" | "sum", _) => {
             diags.push(
                 Diagnostic::error(format!("`{name}` takes no arguments"), v.span)

@@ -1,4 +1,5 @@
 use super::CliError;
+use crate::{frontend, ir};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -27,6 +28,23 @@ pub struct CompileArgs {
     pub allow_outside_paths: bool,
 }
 
-pub fn run(_args: CompileArgs) -> Result<(), CliError> {
-    Err(CliError::NotImplemented("optc compile"))
+pub fn run(args: CompileArgs) -> Result<(), CliError> {
+    match args.emit {
+        Emit::Files => Err(CliError::NotImplemented("optc compile")),
+        Emit::Ir | Emit::Dot => {
+            let options = frontend::Options {
+                allow_outside_paths: args.allow_outside_paths,
+            };
+            let (_program, graphs) = frontend::load(&args.file, options).map_err(|diags| {
+                eprint!("{}", diags.render());
+                CliError::Reported(diags.len())
+            })?;
+            if args.emit == Emit::Ir {
+                print!("{}", ir::print::print_all(&graphs));
+            } else {
+                print!("{}", ir::dot::dot_all(&graphs));
+            }
+            Ok(())
+        }
+    }
 }
