@@ -81,13 +81,13 @@ impl Diagnostics {
         let mut out = String::new();
         for d in &items {
             let _ = writeln!(out, "error: {}", d.message);
-            self.snippet(&mut out, &index, d.span, d.label.as_deref());
+            let gutter = self.snippet(&mut out, &index, d.span, d.label.as_deref());
             for (span, note) in &d.notes {
                 let _ = writeln!(out, "note: {note}");
                 self.snippet(&mut out, &index, *span, None);
             }
             if let Some(help) = &d.help {
-                let _ = writeln!(out, "  = help: {help}");
+                let _ = writeln!(out, "{} = help: {help}", " ".repeat(gutter));
             }
             out.push('\n');
         }
@@ -101,16 +101,20 @@ impl Diagnostics {
         out
     }
 
-    fn snippet(&self, out: &mut String, index: &LineIndex, span: Span, label: Option<&str>) {
+    /// Writes the position and the underlined line; returns the gutter width.
+    fn snippet(&self, out: &mut String, index: &LineIndex, span: Span, label: Option<&str>) -> usize {
         let text = &self.source;
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let (line, col) = index.line_col(text, start);
+        if text.is_empty() {
+            let _ = writeln!(out, " --> {}", self.file_name);
+            return 1;
+        }
         let _ = writeln!(out, " --> {}:{line}:{col}", self.file_name);
         let line_start = index.line_start(line - 1);
         let line_end = text[line_start..]
             .find('\n')
             .map_or(text.len(), |i| line_start + i);
-        let line_text = &text[line_start..line_end];
         let end = floor_char_boundary(text, span.end.min(line_end)).max(start);
 
         // Render chars one by one so tabs and control characters keep the caret aligned.
@@ -138,7 +142,6 @@ impl Diagnostics {
         if after.len() > rest_budget || inside.len() > MAX_SHOWN_LINE {
             shown.push_str("...");
         }
-        let _ = line_text;
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad} |");
@@ -152,6 +155,7 @@ impl Diagnostics {
                 let _ = writeln!(out, "{pad} | {}{carets}", " ".repeat(caret_pad));
             }
         }
+        gutter
     }
 }
 

@@ -13,6 +13,8 @@ pub struct SettingTable<'a> {
     /// The block had syntax errors: a missing key may just have failed to parse.
     recovered: bool,
     map: BTreeMap<&'static str, &'a Setting>,
+    /// Keys suggested for misspelled settings: not reported missing again.
+    suggested: Vec<&'static str>,
 }
 
 impl<'a> SettingTable<'a> {
@@ -26,6 +28,7 @@ impl<'a> SettingTable<'a> {
         diags: &mut Vec<Diagnostic>,
     ) -> Self {
         let mut map: BTreeMap<&'static str, &'a Setting> = BTreeMap::new();
+        let mut suggested = Vec::new();
         for s in settings {
             let Some(key) = allowed.iter().find(|k| **k == s.key.name) else {
                 let mut d = Diagnostic::error(
@@ -34,7 +37,10 @@ impl<'a> SettingTable<'a> {
                 )
                 .with_label("not a setting here");
                 d = match closest(&s.key.name, allowed) {
-                    Some(c) => d.with_help(format!("did you mean `{c}`?")),
+                    Some(c) => {
+                        suggested.push(c);
+                        d.with_help(format!("did you mean `{c}`?"))
+                    }
                     None => d.with_help(format!("the settings are: {}", allowed.join(", "))),
                 };
                 diags.push(d);
@@ -51,7 +57,7 @@ impl<'a> SettingTable<'a> {
             }
             map.insert(key, s);
         }
-        SettingTable { what, block_span, recovered, map }
+        SettingTable { what, block_span, recovered, map, suggested }
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Value> {
@@ -66,7 +72,7 @@ impl<'a> SettingTable<'a> {
     /// syntax errors, where the key may simply not have parsed).
     pub fn required(&self, key: &str, example: &str, diags: &mut Vec<Diagnostic>) -> Option<&'a Value> {
         let v = self.get(key);
-        if v.is_none() && !self.recovered {
+        if v.is_none() && !self.recovered && !self.suggested.contains(&key) {
             diags.push(
                 Diagnostic::error(format!("{} does not set `{key}`", self.what), self.block_span)
                     .with_label(format!("`{key}` missing"))
