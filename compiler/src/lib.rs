@@ -6,3 +6,4 @@
 //! factorizations) → `emit` (netlist, phase file, report).
 
 pub mod cli;
+pub mod factor;
