@@ -8,6 +8,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod factor;
 pub mod frontend;
 pub mod ir;
 pub mod syntax;
