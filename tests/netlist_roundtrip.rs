@@ -47,7 +47,11 @@ fn load_plan(netlist: &Path, phases: &Path, params: &DeviceParams, seed: u64) ->
     let (_, circuit) = Netlist::load(netlist).unwrap();
     let (p, text) = Phases::load(phases).unwrap();
     let settings = p.resolve(&circuit, "phases", &text).unwrap();
-    Plan::new(&circuit, &settings, &DeviceInstance::sample(params, &circuit, seed))
+    Plan::new(
+        &circuit,
+        &settings,
+        &DeviceInstance::sample(params, &circuit, seed),
+    )
 }
 
 /// Plans a builder's output after a trip through YAML text.
@@ -59,23 +63,40 @@ fn plan_via_yaml(netlist: &Netlist, phases: &Phases, params: &DeviceParams) -> P
     let circuit = Circuit::new(&parsed, "n", &ntext).unwrap();
     let p = Phases::parse("p", &ptext).unwrap();
     let settings = p.resolve(&circuit, "p", &ptext).unwrap();
-    Plan::new(&circuit, &settings, &DeviceInstance::sample(params, &circuit, 1))
+    Plan::new(
+        &circuit,
+        &settings,
+        &DeviceInstance::sample(params, &circuit, 1),
+    )
 }
 
 fn max_diff(a: &DMatrix<Complex64>, b: &DMatrix<Complex64>) -> f64 {
     assert_eq!(a.shape(), b.shape());
-    a.iter().zip(b.iter()).map(|(x, y)| (x - y).norm()).fold(0.0, f64::max)
+    a.iter()
+        .zip(b.iter())
+        .map(|(x, y)| (x - y).norm())
+        .fold(0.0, f64::max)
 }
 
 #[test]
 fn hand_written_single_mzi_matches_closed_form() {
     let d = netlists_dir();
-    let plan = load_plan(&d.join("mzi1.netlist.yaml"), &d.join("mzi1.phases.yaml"), &DeviceParams::IDEAL, 0);
+    let plan = load_plan(
+        &d.join("mzi1.netlist.yaml"),
+        &d.join("mzi1.phases.yaml"),
+        &DeviceParams::IDEAL,
+        0,
+    );
     let m = plan.transfer_matrix();
     let t = mzi::transfer(1.2, 0.7);
     for i in 0..2 {
         for j in 0..2 {
-            assert!((m[(i, j)] - t[i][j]).norm() < 1e-15, "({i},{j}) {} vs {}", m[(i, j)], t[i][j]);
+            assert!(
+                (m[(i, j)] - t[i][j]).norm() < 1e-15,
+                "({i},{j}) {} vs {}",
+                m[(i, j)],
+                t[i][j]
+            );
         }
     }
 }
@@ -83,14 +104,34 @@ fn hand_written_single_mzi_matches_closed_form() {
 #[test]
 fn hand_written_triangle_matches_mesh_product() {
     let d = netlists_dir();
-    let plan = load_plan(&d.join("triangle.netlist.yaml"), &d.join("triangle.phases.yaml"), &DeviceParams::IDEAL, 0);
+    let plan = load_plan(
+        &d.join("triangle.netlist.yaml"),
+        &d.join("triangle.phases.yaml"),
+        &DeviceParams::IDEAL,
+        0,
+    );
     let mesh = Mesh {
         modes: 3,
         style: MeshStyle::Reck,
         mzis: vec![
-            MziSetting { mode: 0, column: 0, theta: 0.4, phi: 1.1 },
-            MziSetting { mode: 1, column: 1, theta: 2.2, phi: 0.3 },
-            MziSetting { mode: 0, column: 2, theta: PI, phi: 4.0 },
+            MziSetting {
+                mode: 0,
+                column: 0,
+                theta: 0.4,
+                phi: 1.1,
+            },
+            MziSetting {
+                mode: 1,
+                column: 1,
+                theta: 2.2,
+                phi: 0.3,
+            },
+            MziSetting {
+                mode: 0,
+                column: 2,
+                theta: PI,
+                phi: 4.0,
+            },
         ],
         output_phases: vec![0.0; 3],
     };
@@ -110,7 +151,9 @@ fn builder_yaml_round_trip_matches_mesh_matrix() {
         assert!(err < 1e-12, "n={n}: {err}");
         // Propagating a batch agrees with the matrix product too.
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let x = DMatrix::from_fn(300, n, |_, _| Complex64::new(rng.gen_range(-1.0..1.0), rng.gen_range(-1.0..1.0)));
+        let x = DMatrix::from_fn(300, n, |_, _| {
+            Complex64::new(rng.gen_range(-1.0..1.0), rng.gen_range(-1.0..1.0))
+        });
         let y = plan.run(&x, 0).unwrap();
         let expected = &x * mesh.matrix().transpose();
         assert!(max_diff(&y, &expected) < 1e-12);
@@ -135,11 +178,21 @@ fn insertion_loss_matches_analytic_figure() {
     };
     let m = plan_via_yaml(&netlist, &phases, &params).transfer_matrix();
     for j in 0..n {
-        let count = mesh.mzis.iter().filter(|z| z.mode == j || z.mode + 1 == j).count();
+        let count = mesh
+            .mzis
+            .iter()
+            .filter(|z| z.mode == j || z.mode + 1 == j)
+            .count();
         let power: f64 = (0..n).map(|i| m[(i, j)].norm_sqr()).sum();
         let db = -10.0 * power.log10();
-        assert!((db - 0.1 * count as f64).abs() < 1e-9, "input {j}: {db} dB, {count} MZIs");
-        assert!((m[(j, j)].norm_sqr() - power).abs() < 1e-12, "bar state keeps the mode");
+        assert!(
+            (db - 0.1 * count as f64).abs() < 1e-9,
+            "input {j}: {db} dB, {count} MZIs"
+        );
+        assert!(
+            (m[(j, j)].norm_sqr() - power).abs() < 1e-12,
+            "bar state keeps the mode"
+        );
     }
     // In any state a lone MZI loses exactly 0.1 dB.
     let mut b = NetlistBuilder::new("one", 2);
@@ -168,7 +221,12 @@ fn static_errors_are_fixed_per_seed_and_differ_across_seeds() {
     let circuit = Circuit::new(&netlist, "n", &text).unwrap();
     let settings = phases.resolve(&circuit, "p", &phases.to_yaml()).unwrap();
     let matrix = |seed| {
-        Plan::new(&circuit, &settings, &DeviceInstance::sample(&params, &circuit, seed)).transfer_matrix()
+        Plan::new(
+            &circuit,
+            &settings,
+            &DeviceInstance::sample(&params, &circuit, seed),
+        )
+        .transfer_matrix()
     };
     let (a, a2, b2) = (matrix(1), matrix(1), matrix(2));
     assert_eq!(a, a2);
@@ -193,7 +251,11 @@ fn detector_noise_is_seeded_per_sample() {
     let text = netlist.to_yaml();
     let circuit = Circuit::new(&netlist, "n", &text).unwrap();
     let settings = phases.resolve(&circuit, "p", &phases.to_yaml()).unwrap();
-    let plan = Plan::new(&circuit, &settings, &DeviceInstance::sample(&params, &circuit, 0));
+    let plan = Plan::new(
+        &circuit,
+        &settings,
+        &DeviceInstance::sample(&params, &circuit, 0),
+    );
     let x = DMatrix::from_element(20_000, 1, Complex64::new(1.0, 0.0));
     let y1 = plan.run(&x, 7).unwrap();
     assert_eq!(y1, plan.run(&x, 7).unwrap());

@@ -50,8 +50,14 @@ fn plan(mesh: &Mesh, detect: bool, params: &DeviceParams) -> Plan {
     let (netlist, phases) = b.build().expect("builder");
     let text = netlist.to_yaml();
     let circuit = Circuit::new(&netlist, "bench", &text).expect("valid");
-    let settings = phases.resolve(&circuit, "bench", &phases.to_yaml()).expect("phases");
-    Plan::new(&circuit, &settings, &DeviceInstance::sample(params, &circuit, 1))
+    let settings = phases
+        .resolve(&circuit, "bench", &phases.to_yaml())
+        .expect("phases");
+    Plan::new(
+        &circuit,
+        &settings,
+        &DeviceInstance::sample(params, &circuit, 1),
+    )
 }
 
 fn bench(c: &mut Criterion) {
@@ -86,10 +92,16 @@ fn bench(c: &mut Criterion) {
     assert!(err < 1e-12, "plan and dense product disagree: {err}");
 
     let mut g = c.benchmark_group("propagate_64x100k");
-    g.sample_size(10).measurement_time(Duration::from_secs(10)).warm_up_time(Duration::from_secs(2));
-    g.bench_function("plan_ideal", |b| b.iter(|| black_box(ideal.run(&x, 0).expect("run"))));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(10))
+        .warm_up_time(Duration::from_secs(2));
+    g.bench_function("plan_ideal", |b| {
+        b.iter(|| black_box(ideal.run(&x, 0).expect("run")))
+    });
     g.bench_function("dense_nalgebra", |b| b.iter(|| black_box(&x * &ut)));
-    g.bench_function("plan_noisy_detected", |b| b.iter(|| black_box(noisy.run(&x, 7).expect("run"))));
+    g.bench_function("plan_noisy_detected", |b| {
+        b.iter(|| black_box(noisy.run(&x, 7).expect("run")))
+    });
     g.finish();
 }
 

@@ -82,7 +82,8 @@ fn right_sweep(w: &mut RowMajor, i: usize, out: &mut Vec<Rot>) {
             .with_min_len(8)
             .for_each(|row| right_chain(row, i, &rots));
     } else {
-        rest.chunks_mut(n).for_each(|row| right_chain(row, i, &rots));
+        rest.chunks_mut(n)
+            .for_each(|row| right_chain(row, i, &rots));
     }
     out.extend(rots);
 }

@@ -28,7 +28,9 @@ impl RowMajor {
     }
 
     pub fn diagonal_angles(&self) -> Vec<f64> {
-        (0..self.n).map(|i| self.data[i * self.n + i].arg()).collect()
+        (0..self.n)
+            .map(|i| self.data[i * self.n + i].arg())
+            .collect()
     }
 }
 

@@ -123,7 +123,11 @@ impl DeviceInstance {
                 let below = by_start.get(&(p.column, p.mode + span)).copied();
                 let above = (1..=2).filter_map(|s| {
                     let j = *by_start.get(&(p.column, p.mode.checked_sub(s)?))?;
-                    let sj = if circuit.nodes[j].kind == Kind::Mzi { 2 } else { 1 };
+                    let sj = if circuit.nodes[j].kind == Kind::Mzi {
+                        2
+                    } else {
+                        1
+                    };
                     (sj == s).then_some(j)
                 });
                 for j in below.into_iter().chain(above) {

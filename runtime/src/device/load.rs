@@ -15,11 +15,36 @@ impl DeviceParams {
             serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?
         };
         let checks: [(&str, f64, bool, &str); 5] = [
-            ("mzi_loss_db", params.mzi_loss_db, params.mzi_loss_db >= 0.0, "a loss in dB ≥ 0"),
-            ("coupler_error", params.coupler_error, (0.0..=0.5).contains(&params.coupler_error), "a standard deviation in [0, 0.5]"),
-            ("phase_error_rad", params.phase_error_rad, params.phase_error_rad >= 0.0, "a standard deviation in radians ≥ 0"),
-            ("crosstalk", params.crosstalk, (0.0..=1.0).contains(&params.crosstalk), "a fraction in [0, 1]"),
-            ("detector_noise", params.detector_noise, params.detector_noise >= 0.0, "a standard deviation ≥ 0"),
+            (
+                "mzi_loss_db",
+                params.mzi_loss_db,
+                params.mzi_loss_db >= 0.0,
+                "a loss in dB ≥ 0",
+            ),
+            (
+                "coupler_error",
+                params.coupler_error,
+                (0.0..=0.5).contains(&params.coupler_error),
+                "a standard deviation in [0, 0.5]",
+            ),
+            (
+                "phase_error_rad",
+                params.phase_error_rad,
+                params.phase_error_rad >= 0.0,
+                "a standard deviation in radians ≥ 0",
+            ),
+            (
+                "crosstalk",
+                params.crosstalk,
+                (0.0..=1.0).contains(&params.crosstalk),
+                "a fraction in [0, 1]",
+            ),
+            (
+                "detector_noise",
+                params.detector_noise,
+                params.detector_noise >= 0.0,
+                "a standard deviation ≥ 0",
+            ),
         ];
         for (name, value, ok, expected) in checks {
             if !(ok && value.is_finite()) {

@@ -119,7 +119,10 @@ impl NetlistBuilder {
             Some(Rail::Input(ext)) => {
                 self.ports.insert(ext, to);
             }
-            Some(Rail::Port { instance: from, port: p }) => {
+            Some(Rail::Port {
+                instance: from,
+                port: p,
+            }) => {
                 self.connections
                     .insert(endpoint(&from, &format!("out{p}")), to);
             }
@@ -138,6 +141,27 @@ impl NetlistBuilder {
     fn place(&mut self, name: &str, column: usize, mode: usize) {
         self.placements
             .insert(name.to_string(), Placement { column, mode });
+    }
+
+    /// Reorders the rails: rail `i` becomes what rail `order[i]` was.
+    /// Logical only (placement rows follow the new order); on a chip this is
+    /// a set of waveguide crossings, which is how segmented realizations
+    /// bring each block's copies of the input side by side.
+    pub fn permute_rails(&mut self, order: &[usize]) -> &mut Self {
+        let mut seen = vec![false; self.rails.len()];
+        let valid = order.len() == self.rails.len()
+            && order
+                .iter()
+                .all(|&r| r < seen.len() && !std::mem::replace(&mut seen[r], true));
+        if !valid {
+            self.fail(BuildError::Invalid(format!(
+                "rail order {order:?} is not a permutation of {} rails",
+                self.rails.len()
+            )));
+            return self;
+        }
+        self.rails = order.iter().map(|&r| self.rails[r].clone()).collect();
+        self
     }
 
     /// A single-port element on `rail`.
@@ -196,7 +220,12 @@ impl NetlistBuilder {
     }
 
     /// A column of phase shifters on rails `first_rail..`, named `{prefix}ps_m{m}`.
-    pub fn add_phase_shifters(&mut self, first_rail: usize, phases: &[f64], prefix: &str) -> &mut Self {
+    pub fn add_phase_shifters(
+        &mut self,
+        first_rail: usize,
+        phases: &[f64],
+        prefix: &str,
+    ) -> &mut Self {
         self.add_column(first_rail, phases, prefix, "ps", Kind::PhaseShifter)
     }
 
@@ -205,7 +234,14 @@ impl NetlistBuilder {
         self.add_column(first_rail, t, prefix, "att", Kind::Attenuator)
     }
 
-    fn add_column(&mut self, first: usize, values: &[f64], prefix: &str, short: &str, kind: Kind) -> &mut Self {
+    fn add_column(
+        &mut self,
+        first: usize,
+        values: &[f64],
+        prefix: &str,
+        short: &str,
+        kind: Kind,
+    ) -> &mut Self {
         let col = self.column;
         let w = digits(first + values.len());
         for (j, &v) in values.iter().enumerate() {
@@ -269,7 +305,9 @@ impl NetlistBuilder {
     /// the other rails close.
     pub fn add_combiner(&mut self, rails: &[usize], name: &str) -> &mut Self {
         if rails.is_empty() {
-            self.fail(BuildError::Invalid(format!("combiner `{name}` of no rails")));
+            self.fail(BuildError::Invalid(format!(
+                "combiner `{name}` of no rails"
+            )));
             return self;
         }
         if self.add_instance(name, Kind::Combiner, &[("k", rails.len() as f64)]) {
@@ -287,7 +325,11 @@ impl NetlistBuilder {
     /// Constant coherent light (bias) on a new rail; returns the rail.
     pub fn add_source(&mut self, amplitude: f64, phase: f64, name: &str) -> usize {
         let rail = self.rails.len();
-        if self.add_instance(name, Kind::Source, &[("amplitude", amplitude), ("phase", phase)]) {
+        if self.add_instance(
+            name,
+            Kind::Source,
+            &[("amplitude", amplitude), ("phase", phase)],
+        ) {
             self.rails.push(Rail::Port {
                 instance: name.to_string(),
                 port: 0,
@@ -297,7 +339,14 @@ impl NetlistBuilder {
     }
 
     /// The electro-optic activation (spec/netlist.md) on `rail`.
-    pub fn add_eo_activation(&mut self, rail: usize, alpha: f64, gain: f64, bias: f64, name: &str) -> &mut Self {
+    pub fn add_eo_activation(
+        &mut self,
+        rail: usize,
+        alpha: f64,
+        gain: f64,
+        bias: f64,
+        name: &str,
+    ) -> &mut Self {
         self.add_inline(
             name,
             Kind::EoActivation,

@@ -146,11 +146,19 @@ impl Circuit {
 
         // Resolves "inst,port" to (node, port).
         let endpoint = |s: &str, line: Option<usize>| -> Result<(usize, PortName), FormatError> {
-            let bad = || err(Problem::BadEndpoint { endpoint: s.to_string() }).at_line(line);
+            let bad = || {
+                err(Problem::BadEndpoint {
+                    endpoint: s.to_string(),
+                })
+                .at_line(line)
+            };
             let (inst, port) = s.split_once(',').ok_or_else(bad)?;
             let (inst, port) = (inst.trim(), port.trim());
             let &i = index.get(inst).ok_or_else(|| {
-                err(Problem::UnknownInstance { name: inst.to_string() }).at_line(line)
+                err(Problem::UnknownInstance {
+                    name: inst.to_string(),
+                })
+                .at_line(line)
             })?;
             let node = &nodes[i];
             let parsed = PortName::parse(port).filter(|p| match *p {
@@ -165,7 +173,11 @@ impl Circuit {
                 err(Problem::BadPort {
                     port: port.to_string(),
                     kind: node.kind.name().to_string(),
-                    ports: if ports.is_empty() { "none".into() } else { ports.join(", ") },
+                    ports: if ports.is_empty() {
+                        "none".into()
+                    } else {
+                        ports.join(", ")
+                    },
                 })
                 .at_instance(inst)
                 .at_line(line)
@@ -295,12 +307,19 @@ impl Circuit {
 
 fn resolve_attrs(kind: Kind, given: &BTreeMap<String, f64>) -> Result<Vec<f64>, Problem> {
     let decl = kind.attrs();
-    if let Some(extra) = given.keys().find(|k| decl.iter().all(|a| a.name != k.as_str())) {
+    if let Some(extra) = given
+        .keys()
+        .find(|k| decl.iter().all(|a| a.name != k.as_str()))
+    {
         let allowed: Vec<_> = decl.iter().map(|a| a.name).collect();
         return Err(Problem::ExtraAttr {
             attr: extra.clone(),
             kind: kind.name().to_string(),
-            allowed: if allowed.is_empty() { "none".into() } else { allowed.join(", ") },
+            allowed: if allowed.is_empty() {
+                "none".into()
+            } else {
+                allowed.join(", ")
+            },
         });
     }
     let mut values = Vec::with_capacity(decl.len());
@@ -325,8 +344,14 @@ fn resolve_attrs(kind: Kind, given: &BTreeMap<String, f64>) -> Result<Vec<f64>, 
 
 fn check_attr(kind: Kind, name: &str, v: f64) -> Result<(), Problem> {
     let (ok, expected) = match (kind, name) {
-        (Kind::Coupler, "ratio") => ((0.0..=1.0).contains(&v), "a power splitting ratio in [0, 1]"),
-        (_, "k") => (v.fract() == 0.0 && (1.0..=4096.0).contains(&v), "an integer fan-out in [1, 4096]"),
+        (Kind::Coupler, "ratio") => (
+            (0.0..=1.0).contains(&v),
+            "a power splitting ratio in [0, 1]",
+        ),
+        (_, "k") => (
+            v.fract() == 0.0 && (1.0..=4096.0).contains(&v),
+            "an integer fan-out in [1, 4096]",
+        ),
         (_, "power_gain") => (v >= 1.0 && v.is_finite(), "a finite power gain ≥ 1"),
         (_, "amplitude") => (v >= 0.0 && v.is_finite(), "a finite field amplitude ≥ 0"),
         (_, "alpha") => ((0.0..=1.0).contains(&v), "a tap fraction in [0, 1]"),

@@ -61,7 +61,9 @@ pub enum Problem {
         value: f64,
         expected: String,
     },
-    #[error("`{endpoint}` is not an endpoint: expected \"instance,port\" with port in<k> or out<k>")]
+    #[error(
+        "`{endpoint}` is not an endpoint: expected \"instance,port\" with port in<k> or out<k>"
+    )]
     BadEndpoint { endpoint: String },
     #[error("no instance named `{name}`")]
     UnknownInstance { name: String },
@@ -75,11 +77,15 @@ pub enum Problem {
     Direction { a: String, b: String },
     #[error("port `{port}` is connected more than once")]
     MultiplyConnected { port: String },
-    #[error("port `{port}` is not connected (connect it, or end an unused output in a `terminator`)")]
+    #[error(
+        "port `{port}` is not connected (connect it, or end an unused output in a `terminator`)"
+    )]
     Unconnected { port: String },
     #[error("the connections form a cycle through this instance; a netlist must be feed-forward")]
     Cycle,
-    #[error("missing placement (`placements: {{NAME: {{column: C, mode: M}}}}`) required for every MZI")]
+    #[error(
+        "missing placement (`placements: {{NAME: {{column: C, mode: M}}}}`) required for every MZI"
+    )]
     MissingPlacement,
     #[error("mode {mode} is out of range: the netlist has {modes} modes{hint}")]
     ModeOutOfRange {
@@ -95,7 +101,9 @@ pub enum Problem {
         kind: String,
         expected: String,
     },
-    #[error("`{setting}_code` is given but the file has no `phase_bits:` (add it, or drop the codes)")]
+    #[error(
+        "`{setting}_code` is given but the file has no `phase_bits:` (add it, or drop the codes)"
+    )]
     CodeWithoutBits { setting: String },
     #[error("the phase file has settings for `{name}`, which is not a programmable instance of the netlist")]
     UnknownSettingsInstance { name: String },

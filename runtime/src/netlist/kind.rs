@@ -152,12 +152,18 @@ pub enum PortName {
 impl PortName {
     pub fn parse(s: &str) -> Option<PortName> {
         let digits_ok = |d: &str| {
-            !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()) && (d == "0" || !d.starts_with('0'))
+            !d.is_empty()
+                && d.bytes().all(|b| b.is_ascii_digit())
+                && (d == "0" || !d.starts_with('0'))
         };
         if let Some(d) = s.strip_prefix("out") {
-            digits_ok(d).then(|| d.parse().ok().map(PortName::Out)).flatten()
+            digits_ok(d)
+                .then(|| d.parse().ok().map(PortName::Out))
+                .flatten()
         } else if let Some(d) = s.strip_prefix("in") {
-            digits_ok(d).then(|| d.parse().ok().map(PortName::In)).flatten()
+            digits_ok(d)
+                .then(|| d.parse().ok().map(PortName::In))
+                .flatten()
         } else {
             None
         }

@@ -10,7 +10,7 @@ mod hash;
 mod kind;
 pub mod locate;
 
-pub use builder::{NetlistBuilder, Rail};
+pub use builder::{BuildError, NetlistBuilder, Rail};
 pub use circuit::{Circuit, Driver, Endpoint, Node};
 pub use error::{FormatError, Location, Problem};
 pub use hash::structure_hash;
@@ -96,7 +96,8 @@ pub(crate) fn check_version(
     what: &'static str,
     expected: u32,
 ) -> Result<(), FormatError> {
-    let header: Header = serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?;
+    let header: Header =
+        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?;
     match header.version {
         Some(v) if v == expected => Ok(()),
         Some(found) => Err(FormatError::new(
@@ -110,7 +111,9 @@ pub(crate) fn check_version(
         .at_line(locate::section_line(text, "version"))),
         None => Err(FormatError::new(
             file,
-            Problem::Syntax(format!("missing field `version` (expected `version: {expected}`)")),
+            Problem::Syntax(format!(
+                "missing field `version` (expected `version: {expected}`)"
+            )),
         )),
     }
 }

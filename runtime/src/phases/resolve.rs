@@ -45,8 +45,8 @@ impl Phases {
                 continue;
             }
             // An instance missing from the file points at `settings:`.
-            let line = key_line(text, "settings", &node.name)
-                .or_else(|| section_line(text, "settings"));
+            let line =
+                key_line(text, "settings", &node.name).or_else(|| section_line(text, "settings"));
             let located = |p: Problem| err(p).at_instance(&node.name).at_line(line);
             let Some(s) = self.settings.get(&node.name) else {
                 return Err(located(Problem::MissingSetting {
@@ -55,7 +55,10 @@ impl Phases {
             };
             let fields = fields(s);
             if let Some((name, _)) = fields.iter().find(|(n, v)| {
-                v.is_some() && !wanted.iter().any(|w| n == w || n.starts_with(&format!("{w}_")))
+                v.is_some()
+                    && !wanted
+                        .iter()
+                        .any(|w| n == w || n.starts_with(&format!("{w}_")))
             }) {
                 return Err(located(Problem::ExtraSetting {
                     setting: name.to_string(),
@@ -68,9 +71,16 @@ impl Phases {
                     .iter()
                     .find(|(n, _)| n == w)
                     .and_then(|(_, v)| *v)
-                    .ok_or_else(|| located(Problem::MissingSetting { setting: w.to_string() }))?;
+                    .ok_or_else(|| {
+                        located(Problem::MissingSetting {
+                            setting: w.to_string(),
+                        })
+                    })?;
                 let (ok, expected) = match node.kind {
-                    Kind::Attenuator => ((0.0..=1.0).contains(&value), "a power transmission in [0, 1]"),
+                    Kind::Attenuator => (
+                        (0.0..=1.0).contains(&value),
+                        "a power transmission in [0, 1]",
+                    ),
                     _ => ((0.0..TAU).contains(&value), "a phase in [0, 2π)"),
                 };
                 if !ok {

@@ -64,7 +64,12 @@ fn pair(w: &mut Work, a: usize, b: usize, m: &crate::mzi::Mat2, n: usize) {
     let (ai, bi) = rows2(&mut w.im, a, b, n);
     let (m00r, m00i, m01r, m01i) = (m[0][0].re, m[0][0].im, m[0][1].re, m[0][1].im);
     let (m10r, m10i, m11r, m11i) = (m[1][0].re, m[1][0].im, m[1][1].re, m[1][1].im);
-    for (((xr, xi), yr), yi) in ar.iter_mut().zip(ai.iter_mut()).zip(br.iter_mut()).zip(bi.iter_mut()) {
+    for (((xr, xi), yr), yi) in ar
+        .iter_mut()
+        .zip(ai.iter_mut())
+        .zip(br.iter_mut())
+        .zip(bi.iter_mut())
+    {
         let (x_r, x_i, y_r, y_i) = (*xr, *xi, *yr, *yi);
         *xr = m00r * x_r - m00i * x_i + m01r * y_r - m01i * y_i;
         *xi = m00r * x_i + m00i * x_r + m01r * y_i + m01i * y_r;
@@ -88,7 +93,10 @@ impl Plan {
                     }
                 }
                 Op::Split { src, dst, f } => {
-                    for v in row(&mut w.re, *src, n).iter_mut().chain(row(&mut w.im, *src, n)) {
+                    for v in row(&mut w.re, *src, n)
+                        .iter_mut()
+                        .chain(row(&mut w.im, *src, n))
+                    {
                         *v *= f;
                     }
                     for &d in dst {
@@ -149,7 +157,11 @@ impl Plan {
     /// Propagates a batch: `input` has one sample per row and one column per
     /// external input; the result has one column per external output.
     /// `seed` drives detector noise only.
-    pub fn run(&self, input: &DMatrix<Complex64>, seed: u64) -> Result<DMatrix<Complex64>, BatchError> {
+    pub fn run(
+        &self,
+        input: &DMatrix<Complex64>,
+        seed: u64,
+    ) -> Result<DMatrix<Complex64>, BatchError> {
         if input.ncols() != self.inputs.len() {
             return Err(BatchError::Width {
                 expected: self.inputs.len(),
@@ -200,7 +212,8 @@ impl Plan {
             let start = c * CHUNK;
             let n = CHUNK.min(total - start);
             for o in 0..outs {
-                data[o * total + start..o * total + start + n].copy_from_slice(&block[o * n..o * n + n]);
+                data[o * total + start..o * total + start + n]
+                    .copy_from_slice(&block[o * n..o * n + n]);
             }
         }
         Ok(DMatrix::from_vec(total, outs, data))

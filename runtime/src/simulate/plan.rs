@@ -19,7 +19,11 @@ pub enum Op {
     /// `dst[k] ← f·src` for every k, then `src ← f·src` (src is output 0).
     Split { src: usize, dst: Vec<usize>, f: f64 },
     /// `dst ← f·(dst + Σ srcs)`.
-    Combine { dst: usize, srcs: Vec<usize>, f: f64 },
+    Combine {
+        dst: usize,
+        srcs: Vec<usize>,
+        f: f64,
+    },
     /// `s ← value`.
     Source { s: usize, value: Complex64 },
     /// The electro-optic activation.
@@ -61,7 +65,10 @@ fn coupler(kappa: f64) -> Mat2 {
 
 fn phase_diag(p: f64) -> Mat2 {
     let z = Complex64::new(0.0, 0.0);
-    [[Complex64::from_polar(1.0, p), z], [z, Complex64::new(1.0, 0.0)]]
+    [
+        [Complex64::from_polar(1.0, p), z],
+        [z, Complex64::new(1.0, 0.0)],
+    ]
 }
 
 /// The MZI 2×2 with coupler ratios κ1, κ2 and a field loss factor.
@@ -71,7 +78,10 @@ pub fn mzi_matrix(theta: f64, phi: f64, kappa: [f64; 2], loss: f64) -> Mat2 {
     } else {
         mul2(
             &coupler(kappa[1]),
-            &mul2(&phase_diag(theta), &mul2(&coupler(kappa[0]), &phase_diag(phi))),
+            &mul2(
+                &phase_diag(theta),
+                &mul2(&coupler(kappa[0]), &phase_diag(phi)),
+            ),
         )
     };
     m.map(|row| row.map(|x| x * loss))
@@ -90,7 +100,11 @@ impl Plan {
                 slots - 1
             })
         };
-        let inputs: Vec<usize> = circuit.input_names.iter().map(|_| alloc(&mut free)).collect();
+        let inputs: Vec<usize> = circuit
+            .input_names
+            .iter()
+            .map(|_| alloc(&mut free))
+            .collect();
         // The slot holding each node output, once produced.
         let mut held: HashMap<Endpoint, usize> = HashMap::new();
         let mut ops = Vec::with_capacity(circuit.nodes.len());
