@@ -143,6 +143,27 @@ impl NetlistBuilder {
             .insert(name.to_string(), Placement { column, mode });
     }
 
+    /// Reorders the rails: rail `i` becomes what rail `order[i]` was.
+    /// Logical only (placement rows follow the new order); on a chip this is
+    /// a set of waveguide crossings, which is how segmented realizations
+    /// bring each block's copies of the input side by side.
+    pub fn permute_rails(&mut self, order: &[usize]) -> &mut Self {
+        let mut seen = vec![false; self.rails.len()];
+        let valid = order.len() == self.rails.len()
+            && order
+                .iter()
+                .all(|&r| r < seen.len() && !std::mem::replace(&mut seen[r], true));
+        if !valid {
+            self.fail(BuildError::Invalid(format!(
+                "rail order {order:?} is not a permutation of {} rails",
+                self.rails.len()
+            )));
+            return self;
+        }
+        self.rails = order.iter().map(|&r| self.rails[r].clone()).collect();
+        self
+    }
+
     /// A single-port element on `rail`.
     fn add_inline(&mut self, name: &str, kind: Kind, rail: usize, attrs: &[(&str, f64)]) {
         if self.add_instance(name, kind, attrs) {
