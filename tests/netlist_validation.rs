@@ -51,6 +51,10 @@ fn the_unedited_files_are_valid() {
 fn netlist_errors() {
     let cases = [
         ("yaml_syntax", edit("modes: 3", "modes: [3")),
+        (
+            "yaml_unterminated_quote",
+            edit("  in0: \"a,in0\"", "  in0: \"a,in0"),
+        ),
         ("wrong_shape", edit("modes: 3", "modes: three")),
         (
             "unknown_top_level_field",
