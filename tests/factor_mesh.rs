@@ -36,7 +36,12 @@ fn check_mesh(u: &DMatrix<Complex64>, mesh: &Mesh) -> f64 {
     assert_eq!(mesh.depth(), expected_depth, "{:?} N={n}", mesh.style);
     for m in &mesh.mzis {
         assert!(m.mode + 1 < n);
-        assert!(settings_in_range(m.theta, m.phi), "θ={} φ={}", m.theta, m.phi);
+        assert!(
+            settings_in_range(m.theta, m.phi),
+            "θ={} φ={}",
+            m.theta,
+            m.phi
+        );
         if mesh.style == MeshStyle::Clements {
             // Rectangular layout: even pairs in even columns, odd in odd.
             assert_eq!(m.mode % 2, m.column % 2, "{m:?}");
@@ -82,7 +87,10 @@ fn runtime_matrix_agrees_with_parallel_reconstruction() {
 fn n1024_reconstructs_to_1e_11() {
     let mut rng = ChaCha8Rng::seed_from_u64(1024);
     let u = haar_unitary(1024, &mut rng);
-    for (style, mesh) in [(MeshStyle::Clements, clements(&u)), (MeshStyle::Reck, reck(&u))] {
+    for (style, mesh) in [
+        (MeshStyle::Clements, clements(&u)),
+        (MeshStyle::Reck, reck(&u)),
+    ] {
         let err = check_mesh(&u, &mesh);
         assert!(err <= 1e-11, "{style:?}: {err:e}");
     }
@@ -90,14 +98,22 @@ fn n1024_reconstructs_to_1e_11() {
 
 fn dft(n: usize) -> DMatrix<Complex64> {
     let s = 1.0 / (n as f64).sqrt();
-    DMatrix::from_fn(n, n, |j, k| Complex64::from_polar(s, -TAU * (j * k) as f64 / n as f64))
+    DMatrix::from_fn(n, n, |j, k| {
+        Complex64::from_polar(s, -TAU * (j * k) as f64 / n as f64)
+    })
 }
 
 fn permutation(n: usize, seed: u64) -> DMatrix<Complex64> {
     use rand::seq::SliceRandom;
     let mut p: Vec<usize> = (0..n).collect();
     p.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
-    DMatrix::from_fn(n, n, |r, col| if p[col] == r { c(1.0, 0.0) } else { c(0.0, 0.0) })
+    DMatrix::from_fn(n, n, |r, col| {
+        if p[col] == r {
+            c(1.0, 0.0)
+        } else {
+            c(0.0, 0.0)
+        }
+    })
 }
 
 fn real_orthogonal(n: usize, seed: u64) -> DMatrix<Complex64> {
@@ -124,13 +140,23 @@ fn edge_case_unitaries() {
             }),
         ));
         cases.push((format!("dft {n}"), dft(n)));
-        cases.push((format!("real orthogonal {n}"), real_orthogonal(n, 5 + n as u64)));
-        cases.push((format!("-identity {n}"), -DMatrix::<Complex64>::identity(n, n)));
+        cases.push((
+            format!("real orthogonal {n}"),
+            real_orthogonal(n, 5 + n as u64),
+        ));
+        cases.push((
+            format!("-identity {n}"),
+            -DMatrix::<Complex64>::identity(n, n),
+        ));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(77);
     let mut block = DMatrix::zeros(7, 7);
-    block.view_mut((0, 0), (3, 3)).copy_from(&haar_unitary(3, &mut rng));
-    block.view_mut((3, 3), (4, 4)).copy_from(&haar_unitary(4, &mut rng));
+    block
+        .view_mut((0, 0), (3, 3))
+        .copy_from(&haar_unitary(3, &mut rng));
+    block
+        .view_mut((3, 3), (4, 4))
+        .copy_from(&haar_unitary(4, &mut rng));
     cases.push(("block diagonal 3+4".into(), block));
     cases.push(("dft 64".into(), dft(64)));
     for (name, u) in cases {
@@ -143,7 +169,13 @@ fn edge_case_unitaries() {
 }
 
 fn permutation_reverse(n: usize) -> DMatrix<Complex64> {
-    DMatrix::from_fn(n, n, |r, col| if r + col == n - 1 { c(1.0, 0.0) } else { c(0.0, 0.0) })
+    DMatrix::from_fn(n, n, |r, col| {
+        if r + col == n - 1 {
+            c(1.0, 0.0)
+        } else {
+            c(0.0, 0.0)
+        }
+    })
 }
 
 #[test]
@@ -188,10 +220,17 @@ fn slightly_non_unitary_input_is_projected_with_a_warning() {
     let u = haar_unitary(8, &mut ChaCha8Rng::seed_from_u64(2));
     let mut noisy = u.clone();
     noisy[(0, 0)] += c(1e-8, -2e-8);
-    let tol = UnitaryTolerance { exact: 1e-12, project: 1e-6 };
+    let tol = UnitaryTolerance {
+        exact: 1e-12,
+        project: 1e-6,
+    };
     let (mesh, warnings) = factor_unitary(&noisy, MeshStyle::Reck, tol).unwrap();
     assert_eq!(warnings.len(), 1);
-    let FactorWarning::ProjectedToUnitary { unitarity_error: e, distance } = warnings[0] else {
+    let FactorWarning::ProjectedToUnitary {
+        unitarity_error: e,
+        distance,
+    } = warnings[0]
+    else {
         panic!("{warnings:?}");
     };
     assert!(e > 1e-12 && e < 1e-6);
@@ -214,7 +253,10 @@ fn bad_inputs_are_errors_not_panics() {
         Err(FactorError::NotSquare { rows: 2, cols: 3 })
     ));
     let empty = DMatrix::<Complex64>::zeros(0, 0);
-    assert!(matches!(factor_unitary(&empty, MeshStyle::Clements, tol), Err(FactorError::Empty { .. })));
+    assert!(matches!(
+        factor_unitary(&empty, MeshStyle::Clements, tol),
+        Err(FactorError::Empty { .. })
+    ));
     let mut nan = DMatrix::<Complex64>::identity(3, 3);
     nan[(1, 2)] = c(f64::NAN, 0.0);
     assert!(matches!(

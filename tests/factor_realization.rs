@@ -4,8 +4,8 @@
 use nalgebra::DMatrix;
 use optc::factor::random::{ginibre, haar_unitary};
 use optc::factor::{
-    realize_segmented, realize_svd, realize_unitary_diag, relative_frobenius_error,
-    svd_mzi_count, unitarity_error, BlockKind, FactorError, FactorWarning, Realization,
+    realize_segmented, realize_svd, realize_unitary_diag, relative_frobenius_error, svd_mzi_count,
+    unitarity_error, BlockKind, FactorError, FactorWarning, Realization,
 };
 use optc_runtime::mesh::MeshStyle;
 use optc_runtime::Complex64;
@@ -82,7 +82,10 @@ fn zero_matrix_blocks_all_light_without_nan() {
     assert_eq!(ud.gain, 0.0);
     let (seg, warnings) = realize_segmented(&w, 2, BlockKind::Svd, MeshStyle::Reck).unwrap();
     assert_eq!(warnings, vec![FactorWarning::ZeroMatrix]);
-    assert!(Realization::Segmented(seg).matrix().iter().all(|x| x.norm() == 0.0));
+    assert!(Realization::Segmented(seg)
+        .matrix()
+        .iter()
+        .all(|x| x.norm() == 0.0));
 }
 
 #[test]
@@ -180,7 +183,10 @@ fn bad_inputs_are_errors() {
         Err(FactorError::BadSegment(0))
     ));
     let empty = DMatrix::<Complex64>::zeros(0, 4);
-    assert!(matches!(realize_svd(&empty, MeshStyle::Reck), Err(FactorError::Empty { .. })));
+    assert!(matches!(
+        realize_svd(&empty, MeshStyle::Reck),
+        Err(FactorError::Empty { .. })
+    ));
     let mut inf = w.clone();
     inf[(0, 1)] = Complex64::new(0.0, f64::INFINITY);
     assert!(matches!(

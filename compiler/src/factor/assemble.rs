@@ -22,7 +22,8 @@ pub(crate) fn assemble(
     left: &[Rot],
     mut diag: Vec<f64>,
 ) -> Mesh {
-    let mut cores: Vec<(usize, f64, f64)> = right.iter().map(|r| (r.mode, r.theta, r.phi)).collect();
+    let mut cores: Vec<(usize, f64, f64)> =
+        right.iter().map(|r| (r.mode, r.theta, r.phi)).collect();
     // L_t†·D = D'·R'_t, innermost (last found) first; R'_t then propagate last-found first.
     let mut pushed = Vec::with_capacity(left.len());
     for r in left.iter().rev() {

@@ -5,12 +5,18 @@ use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum FactorError {
-    #[error("matrix is empty ({rows}×{cols}); a realization needs at least one row and one column")]
+    #[error(
+        "matrix is empty ({rows}×{cols}); a realization needs at least one row and one column"
+    )]
     Empty { rows: usize, cols: usize },
     #[error("a mesh realizes a square matrix, got {rows}×{cols}; use an SVD or unitary_diag realization for rectangular matrices")]
     NotSquare { rows: usize, cols: usize },
     #[error("entry ({row}, {col}) is not finite ({value})")]
-    NonFinite { row: usize, col: usize, value: String },
+    NonFinite {
+        row: usize,
+        col: usize,
+        value: String,
+    },
     #[error(
         "matrix is not unitary: ‖UU†−I‖_F (Frobenius norm) = {error:.3e} exceeds the tolerance {tolerance:.3e}; \
          raise the tolerance to project it to the nearest unitary, or realize it with svd"

@@ -70,14 +70,8 @@ impl Rot {
     pub fn apply(&self, first: &mut Complex64, second: &mut Complex64) {
         let p = self.q * *first;
         let b = *second;
-        *first = Complex64::new(
-            self.s * p.re + self.c * b.re,
-            self.s * p.im + self.c * b.im,
-        );
-        *second = Complex64::new(
-            self.c * p.re - self.s * b.re,
-            self.c * p.im - self.s * b.im,
-        );
+        *first = Complex64::new(self.s * p.re + self.c * b.re, self.s * p.im + self.c * b.im);
+        *second = Complex64::new(self.c * p.re - self.s * b.re, self.c * p.im - self.s * b.im);
     }
 
     /// Applies the rotation to two equally long slices (two rows of a
@@ -115,7 +109,11 @@ mod tests {
 
     #[test]
     fn right_nulling_zeroes_first() {
-        for (a, b) in [(c(0.3, -0.7), c(1.2, 0.4)), (c(0.0, 1.0), c(0.0, 0.0)), (c(0.0, 0.0), c(2.0, 1.0))] {
+        for (a, b) in [
+            (c(0.3, -0.7), c(1.2, 0.4)),
+            (c(0.0, 1.0), c(0.0, 0.0)),
+            (c(0.0, 0.0), c(2.0, 1.0)),
+        ] {
             let r = Rot::null_first_from_right(0, a, b);
             let (mut x, mut y) = (a, b);
             r.apply(&mut x, &mut y);
@@ -126,7 +124,11 @@ mod tests {
 
     #[test]
     fn left_nulling_zeroes_second() {
-        for (a, b) in [(c(0.3, -0.7), c(1.2, 0.4)), (c(0.0, 1.0), c(0.0, 0.0)), (c(0.0, 0.0), c(2.0, 1.0))] {
+        for (a, b) in [
+            (c(0.3, -0.7), c(1.2, 0.4)),
+            (c(0.0, 1.0), c(0.0, 0.0)),
+            (c(0.0, 0.0), c(2.0, 1.0)),
+        ] {
             let r = Rot::null_second_from_left(0, a, b);
             let (mut x, mut y) = (a, b);
             r.apply(&mut x, &mut y);

@@ -63,7 +63,11 @@ pub fn unitarity_error(u: &DMatrix<Complex64>) -> f64 {
         .map(|i| {
             let mut acc = 0.0;
             for (k, rk) in rows.iter().enumerate() {
-                let dot: Complex64 = rows[i].iter().zip(rk.iter()).map(|(a, b)| a * b.conj()).sum();
+                let dot: Complex64 = rows[i]
+                    .iter()
+                    .zip(rk.iter())
+                    .map(|(a, b)| a * b.conj())
+                    .sum();
                 let target = if i == k { 1.0 } else { 0.0 };
                 acc += (dot - target).norm_sqr();
             }

@@ -5,8 +5,8 @@
 
 use super::rotation::Rot;
 use nalgebra::DMatrix;
-use rayon::prelude::*;
 use num_complex::Complex64;
+use rayon::prelude::*;
 
 pub(crate) struct RowMajor {
     pub n: usize,
@@ -30,7 +30,9 @@ impl RowMajor {
     }
 
     pub fn diagonal_angles(&self) -> Vec<f64> {
-        (0..self.n).map(|i| self.data[i * self.n + i].arg()).collect()
+        (0..self.n)
+            .map(|i| self.data[i * self.n + i].arg())
+            .collect()
     }
 }
 
