@@ -5,5 +5,14 @@
 //! stages) → `passes` (named lowering passes) → `factor` (unitary
 //! factorizations) → `emit` (netlist, phase file, report).
 
+pub mod check;
 pub mod cli;
+pub mod diagnostics;
+pub mod driver;
+pub mod emit;
 pub mod factor;
+pub mod frontend;
+pub mod ir;
+pub mod passes;
+pub mod syntax;
+pub mod unit;

@@ -1,4 +1,5 @@
 use super::CliError;
+use crate::frontend;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -11,6 +12,18 @@ pub struct CheckArgs {
     pub allow_outside_paths: bool,
 }
 
-pub fn run(_args: CheckArgs) -> Result<(), CliError> {
-    Err(CliError::NotImplemented("optc check"))
+pub fn run(args: CheckArgs) -> Result<(), CliError> {
+    let options = frontend::Options {
+        allow_outside_paths: args.allow_outside_paths,
+    };
+    match frontend::load(&args.file, options) {
+        Ok((program, _)) => {
+            println!("ok: {}", program.summary());
+            Ok(())
+        }
+        Err(diags) => {
+            eprint!("{}", diags.render());
+            Err(CliError::Reported(diags.len()))
+        }
+    }
 }

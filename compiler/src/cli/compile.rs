@@ -1,4 +1,6 @@
 use super::CliError;
+use crate::driver::{self, CompileError, CompileOptions};
+use crate::{frontend, ir};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -25,8 +27,60 @@ pub struct CompileArgs {
     /// Allow matrix files outside the source file's folder (absolute paths, `..`).
     #[arg(long)]
     pub allow_outside_paths: bool,
+    /// Print each network's IR and lowering after the named pass (see `optc passes`).
+    #[arg(long, value_name = "PASS")]
+    pub dump_after: Option<String>,
 }
 
-pub fn run(_args: CompileArgs) -> Result<(), CliError> {
-    Err(CliError::NotImplemented("optc compile"))
+pub fn run(args: CompileArgs) -> Result<(), CliError> {
+    match args.emit {
+        Emit::Files => compile_files(&args),
+        Emit::Ir | Emit::Dot => {
+            let options = frontend::Options {
+                allow_outside_paths: args.allow_outside_paths,
+            };
+            let (_program, graphs) = frontend::load(&args.file, options).map_err(|diags| {
+                eprint!("{}", diags.render());
+                CliError::Reported(diags.len())
+            })?;
+            if args.emit == Emit::Ir {
+                print!("{}", ir::print::print_all(&graphs));
+            } else {
+                print!("{}", ir::dot::dot_all(&graphs));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
+    let options = CompileOptions {
+        out_dir: args.out.clone(),
+        allow_outside_paths: args.allow_outside_paths,
+        dump_after: args.dump_after.clone(),
+    };
+    let compiled = driver::compile(&args.file, &options, |pass, unit| {
+        eprintln!(
+            "=== {} after pass `{pass}` ===\n{}",
+            unit.name(),
+            unit.dump()
+        );
+    })
+    .map_err(|e| match e {
+        CompileError::Diagnostics { rendered, count } => {
+            eprint!("{rendered}");
+            CliError::Reported(count)
+        }
+        other => CliError::Input(other.to_string()),
+    })?;
+    for c in &compiled {
+        println!("{}", crate::emit::summary_line(&c.unit.report));
+        for w in &c.unit.report.warnings {
+            eprintln!("warning: {}: {w}", c.unit.name());
+        }
+        for p in c.paths.all() {
+            println!("  wrote {}", p.display());
+        }
+    }
+    Ok(())
 }

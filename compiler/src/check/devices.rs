@@ -1,0 +1,74 @@
+//! Resolving `device = NAME` against the declared profiles and the built-in `ideal`.
+
+use super::names::{closest, IDEAL_DEVICE};
+use super::program::{Device, DeviceRef};
+use super::values::describe;
+use crate::diagnostics::Diagnostic;
+use crate::syntax::ast::{Value, ValueKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Default)]
+pub struct DeviceTable {
+    valid: BTreeMap<String, Device>,
+    /// Declared, but with errors of their own (already reported).
+    broken: BTreeSet<String>,
+}
+
+impl DeviceTable {
+    pub fn add(&mut self, name: &str, device: Option<Device>) {
+        match device {
+            Some(d) => {
+                self.valid.insert(name.to_string(), d);
+            }
+            None => {
+                self.broken.insert(name.to_string());
+            }
+        }
+    }
+
+    /// `None` (no `device =` setting) is the ideal device.
+    pub fn resolve(&self, v: Option<&Value>, diags: &mut Vec<Diagnostic>) -> Option<DeviceRef> {
+        let Some(v) = v else {
+            return Some(DeviceRef::ideal());
+        };
+        let ValueKind::Word(name) = &v.kind else {
+            diags.push(
+                Diagnostic::error(
+                    format!("`device` expects a device name, found {}", describe(v)),
+                    v.span,
+                )
+                .with_label("expected the name of a `device` declaration"),
+            );
+            return None;
+        };
+        if name == IDEAL_DEVICE {
+            return Some(DeviceRef::ideal());
+        }
+        if let Some(d) = self.valid.get(name) {
+            return Some(DeviceRef {
+                name: name.clone(),
+                params: d.params,
+            });
+        }
+        if self.broken.contains(name) {
+            return None;
+        }
+        let mut known: Vec<&str> = self
+            .valid
+            .keys()
+            .chain(&self.broken)
+            .map(String::as_str)
+            .collect();
+        known.push(IDEAL_DEVICE);
+        let mut d = Diagnostic::error(format!("unknown device `{name}`"), v.span)
+            .with_label("no device profile with this name");
+        d = match closest(name, &known) {
+            Some(c) => d.with_help(format!("did you mean `{c}`?")),
+            None => d.with_help(format!(
+                "declare it with `device {name} {{ ... }}`, or use the built-in `{IDEAL_DEVICE}`"
+            )),
+        };
+        diags.push(d);
+        None
+    }
+}

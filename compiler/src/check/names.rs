@@ -1,0 +1,94 @@
+//! Name suggestions ("did you mean") and the global namespace of declarations.
+
+use crate::diagnostics::Diagnostic;
+use crate::syntax::ast::Ident;
+use crate::syntax::Span;
+use std::collections::BTreeMap;
+
+/// The candidate closest to `word` by edit distance, if close enough to be a typo.
+pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance (small inputs only: names and keywords).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(64).collect();
+    let b: Vec<char> = b.chars().take(64).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The name of the built-in ideal device.
+pub const IDEAL_DEVICE: &str = "ideal";
+
+/// All top-level names, in one namespace (output files are named after them).
+#[derive(Debug, Default)]
+pub struct Namespace {
+    first: BTreeMap<String, (Span, &'static str)>,
+}
+
+impl Namespace {
+    /// Registers a declaration name; reports duplicates and the reserved `ideal`.
+    /// Returns false when the declaration must be skipped.
+    pub fn declare(
+        &mut self,
+        name: &Ident,
+        kind: &'static str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if name.name == IDEAL_DEVICE {
+            diags.push(
+                Diagnostic::error(
+                    format!(
+                        "`{IDEAL_DEVICE}` is the built-in ideal device and cannot be redeclared"
+                    ),
+                    name.span,
+                )
+                .with_label("reserved name")
+                .with_help("choose another name"),
+            );
+            return false;
+        }
+        if let Some((span, first_kind)) = self.first.get(&name.name) {
+            diags.push(
+                Diagnostic::error(
+                    format!("the name `{}` is declared twice", name.name),
+                    name.span,
+                )
+                .with_label(format!("second declaration ({kind})"))
+                .with_note(*span, format!("first declared here ({first_kind})"))
+                .with_help("every device, reducer and linear network needs its own name"),
+            );
+            return false;
+        }
+        self.first.insert(name.name.clone(), (name.span, kind));
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(closest("serverz", &["servers", "bits"]), Some("servers"));
+        assert_eq!(closest("xyz", &["servers", "bits"]), None);
+        assert_eq!(closest("db", &["dB", "rad"]), Some("dB"));
+    }
+}

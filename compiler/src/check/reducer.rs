@@ -1,0 +1,349 @@
+//! `reducer NAME { ... }` → `Reducer`: servers, bits, reduction, rounding,
+//! preprocessing, realization, device and training settings.
+
+use super::devices::DeviceTable;
+use super::onn::check_onn;
+use super::program::{Preprocess, Realization, Reducer, Reduction, Rounding, TrainSettings};
+use super::settings::SettingTable;
+use super::units::Quantity;
+use super::values::{boolean, describe, head, int_in, real_in, unknown_choice, word_of, Range};
+use crate::diagnostics::Diagnostic;
+use crate::syntax::ast::{
+    Arg, Block, OnnBlock, ReducerDecl, ReducerItem, Setting, Value, ValueKind,
+};
+
+pub const REDUCER_KEYS: &[&str] = &[
+    "servers",
+    "bits",
+    "reduce",
+    "round",
+    "preprocess",
+    "realize",
+    "device",
+];
+pub const TRAIN_KEYS: &[&str] = &["epochs", "lr", "seed", "noise_aware"];
+
+pub fn check_reducer(
+    decl: &ReducerDecl,
+    recovered: bool,
+    devices: &DeviceTable,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Reducer> {
+    let before = diags.len();
+    let mut settings: Vec<Setting> = Vec::new();
+    let mut onn: Option<&OnnBlock> = None;
+    let mut train: Option<&Block> = None;
+    for item in &decl.items {
+        match item {
+            ReducerItem::Setting(s) => settings.push(s.clone()),
+            ReducerItem::Onn(b) => {
+                if let Some(first) = onn {
+                    diags.push(twice("onn", b.keyword, first.keyword));
+                } else {
+                    onn = Some(b);
+                }
+            }
+            ReducerItem::Train(b) => {
+                if let Some(first) = train {
+                    diags.push(twice("train", b.name.span, first.name.span));
+                } else {
+                    train = Some(b);
+                }
+            }
+        }
+    }
+    let what = format!("reducer `{}`", decl.name.name);
+    let t = SettingTable::new(
+        what.clone(),
+        decl.name.span,
+        &settings,
+        REDUCER_KEYS,
+        recovered,
+        diags,
+    );
+
+    let servers = t
+        .required("servers", "servers = 8", diags)
+        .and_then(|v| int_in("servers", v, 2, 1024, diags))
+        .map(|n| n as usize);
+    let bits = t
+        .required("bits", "bits = 4", diags)
+        .and_then(|v| int_in("bits", v, 1, 16, diags))
+        .map(|n| n as u32);
+    let reduce = match t.get("reduce") {
+        None => Some(Reduction::Mean),
+        Some(v) => reduction(v, servers, diags),
+    };
+    let round = match t.get("round") {
+        None => Some(Rounding::HalfEven),
+        Some(v) => word_of("rounding", v, &["half_even"], diags).map(|_| Rounding::HalfEven),
+    };
+    let preprocess = match t.get("preprocess") {
+        None => Some(Preprocess::None),
+        Some(v) => preprocess(v, servers, diags),
+    };
+    let device = devices.resolve(t.get("device"), diags);
+    if let (Some(Reduction::Weighted(_)), Some(p)) = (&reduce, preprocess) {
+        if p != Preprocess::None {
+            if let Some(v) = t.get("preprocess") {
+                diags.push(
+                    Diagnostic::error("a weighted reduction needs `preprocess = none`", v.span)
+                        .with_label("summing first loses which server sent what")
+                        .with_help("use `preprocess = none` with `reduce = weighted(...)`"),
+                );
+            }
+        }
+    }
+
+    // The realization: `realize = linear`, or an `onn { ... }` block.
+    let realize_word = t
+        .get("realize")
+        .and_then(|v| word_of("realization", v, &["linear", "onn"], diags).map(|w| (w, v)));
+    let kind = match (realize_word, onn) {
+        (Some(("linear", v)), Some(b)) => {
+            diags.push(
+                Diagnostic::error(
+                    format!("{what} says `realize = linear` but has an `onn` block"),
+                    b.keyword,
+                )
+                .with_label("onn block here")
+                .with_note(v.span, "linear realization chosen here")
+                .with_help("remove the `onn` block, or `realize = linear`"),
+            );
+            None
+        }
+        (Some(("onn", v)), None) => {
+            diags.push(
+                Diagnostic::error("`realize = onn` needs an `onn { ... }` block", v.span)
+                    .with_help("add `onn { layer ...  detect threshold }` to the reducer"),
+            );
+            None
+        }
+        (Some((w, _)), _) => Some(w),
+        (None, Some(_)) => Some("onn"),
+        (None, None) => {
+            if t.get("realize").is_none() && !recovered {
+                diags.push(
+                    Diagnostic::error(format!("{what} has no realization"), decl.name.span)
+                        .with_label("realization missing")
+                        .with_help("add `realize = linear` or an `onn { ... }` block"),
+                );
+            }
+            None
+        }
+    };
+    if let (Some("linear"), Some(b)) = (kind, train) {
+        diags.push(
+            Diagnostic::error(
+                "`train` settings apply only to an `onn` realization",
+                b.name.span,
+            )
+            .with_label("nothing to train in a linear realization")
+            .with_help("remove the `train` block"),
+        );
+    }
+    let train_settings = train.map_or(Some(TrainSettings::default()), |b| train_block(b, diags));
+
+    let realization = match kind {
+        Some("linear") => Some(Realization::Linear),
+        Some(_) => match (onn, servers, bits, &reduce, preprocess) {
+            (Some(b), Some(n), Some(bits), Some(r), Some(p)) => {
+                let out_bits = super::program::output_bits(bits, n, r);
+                check_onn(b, p.out_width(n), out_bits, diags).map(Realization::Onn)
+            }
+            _ => None,
+        },
+        None => None,
+    };
+
+    if diags.len() != before {
+        return None;
+    }
+    let is_onn = matches!(realization, Some(Realization::Onn(_)));
+    Some(Reducer {
+        name: decl.name.name.clone(),
+        span: decl.name.span,
+        servers: servers?,
+        bits: bits?,
+        reduce: reduce?,
+        round: round?,
+        preprocess: preprocess?,
+        realization: realization?,
+        device: device?,
+        train: if is_onn { train_settings } else { None },
+    })
+}
+
+fn twice(what: &str, span: crate::syntax::Span, first: crate::syntax::Span) -> Diagnostic {
+    Diagnostic::error(format!("a reducer has at most one `{what}` block"), span)
+        .with_label("second block")
+        .with_note(first, "first block here")
+        .with_help("merge the two blocks")
+}
+
+fn reduction(v: &Value, servers: Option<usize>, diags: &mut Vec<Diagnostic>) -> Option<Reduction> {
+    let choices = ["mean", "sum", "weighted"];
+    let Some((name, args)) = head(v) else {
+        diags.push(
+            Diagnostic::error(
+                format!("`reduce` expects a reduction, found {}", describe(v)),
+                v.span,
+            )
+            .with_label("expected `mean`, `sum` or `weighted(w1, ..., wN)`"),
+        );
+        return None;
+    };
+    match (name, &v.kind) {
+        ("mean", ValueKind::Word(_)) => Some(Reduction::Mean),
+        ("sum", ValueKind::Word(_)) => Some(Reduction::Sum),
+        ("weighted", ValueKind::Call { .. }) => {
+            weights(v, args, servers, diags).map(Reduction::Weighted)
+        }
+        ("mean" | "sum", _) => {
+            diags.push(
+                Diagnostic::error(format!("`{name}` takes no arguments"), v.span)
+                    .with_help(format!("write `reduce = {name}`")),
+            );
+            None
+        }
+        ("weighted", _) => {
+            diags.push(
+                Diagnostic::error("`weighted` needs one weight per server", v.span)
+                    .with_help("write e.g. `reduce = weighted(0.5, 0.25, 0.25, 0)`"),
+            );
+            None
+        }
+        _ => {
+            unknown_choice("reduction", name, v, &choices, diags);
+            None
+        }
+    }
+}
+
+fn weights(
+    v: &Value,
+    args: &[Arg],
+    servers: Option<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<f64>> {
+    let before = diags.len();
+    let w: Vec<f64> = args
+        .iter()
+        .filter_map(|a| {
+            real_in(
+                "weight",
+                &a.value,
+                Quantity::Plain,
+                Range::closed(-1.0, 1.0),
+                diags,
+            )
+        })
+        .collect();
+    if diags.len() != before {
+        return None;
+    }
+    if let Some(n) = servers {
+        if w.len() != n {
+            diags.push(
+                Diagnostic::error(
+                    format!("`weighted` has {} weights for {n} servers", w.len()),
+                    v.span,
+                )
+                .with_label(format!("expected {n} weights"))
+                .with_help("give exactly one weight per server"),
+            );
+            return None;
+        }
+    }
+    if w.iter().all(|x| *x == 0.0) {
+        diags.push(
+            Diagnostic::error("all weights are zero", v.span)
+                .with_help("at least one server must contribute to the result"),
+        );
+        return None;
+    }
+    Some(w)
+}
+
+fn preprocess(
+    v: &Value,
+    servers: Option<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Preprocess> {
+    let choices = ["none", "sum", "partial"];
+    match (head(v), &v.kind) {
+        (Some(("none", _)), ValueKind::Word(_)) => Some(Preprocess::None),
+        (Some(("sum", _)), ValueKind::Word(_)) => Some(Preprocess::Sum),
+        (Some(("partial", [arg])), ValueKind::Call { .. }) if arg.name.is_none() => {
+            let k = int_in("partial group size", &arg.value, 2, 1024, diags)? as usize;
+            let n = servers?;
+            if k > n || n % k != 0 {
+                diags.push(
+                    Diagnostic::error(
+                        format!("partial({k}) does not divide {n} servers into groups"),
+                        v.span,
+                    )
+                    .with_label(format!("{k} does not divide {n}"))
+                    .with_help("the group size must divide the number of servers"),
+                );
+                return None;
+            }
+            Some(Preprocess::Partial { group: k })
+        }
+        (Some(("partial", _)), _) => {
+            diags.push(
+                Diagnostic::error("`partial` needs the group size", v.span).with_help(
+                    "write e.g. `preprocess = partial(4)` for sums of groups of 4 servers",
+                ),
+            );
+            None
+        }
+        (Some((name, _)), _) => {
+            unknown_choice("preprocessing", name, v, &choices, diags);
+            None
+        }
+        (None, _) => {
+            diags.push(
+                Diagnostic::error(
+                    format!("`preprocess` expects a stage, found {}", describe(v)),
+                    v.span,
+                )
+                .with_label("expected `none`, `sum` or `partial(k)`"),
+            );
+            None
+        }
+    }
+}
+
+fn train_block(b: &Block, diags: &mut Vec<Diagnostic>) -> Option<TrainSettings> {
+    let before = diags.len();
+    let t = SettingTable::new(
+        "`train`".into(),
+        b.name.span,
+        &b.settings,
+        TRAIN_KEYS,
+        false,
+        diags,
+    );
+    let mut s = TrainSettings::default();
+    if let Some(v) = t.get("epochs") {
+        s.epochs = int_in("epochs", v, 1, 1_000_000, diags).map_or(0, |n| n as u32);
+    }
+    if let Some(v) = t.get("lr") {
+        s.lr = real_in(
+            "lr",
+            v,
+            Quantity::Plain,
+            Range::open_closed(0.0, 10.0),
+            diags,
+        )
+        .unwrap_or(0.0);
+    }
+    if let Some(v) = t.get("seed") {
+        s.seed = int_in("seed", v, 0, i128::from(u64::MAX), diags).map_or(0, |n| n as u64);
+    }
+    if let Some(v) = t.get("noise_aware") {
+        s.noise_aware = boolean("noise_aware", v, diags).unwrap_or(false);
+    }
+    (diags.len() == before).then_some(s)
+}

@@ -1,0 +1,192 @@
+//! Diagnostics in the style of rustc: a message, the file position, the source
+//! line with the offending span underlined, and optional notes and help.
+
+use crate::syntax::span::{LineIndex, Span};
+use std::fmt::Write;
+
+/// One error found in a source file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub message: String,
+    pub span: Span,
+    /// Printed under the underline (usually what was expected).
+    pub label: Option<String>,
+    /// Secondary positions, each rendered as `note:` with its own snippet.
+    pub notes: Vec<(Span, String)>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            message: message.into(),
+            span,
+            label: None,
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, span: Span, note: impl Into<String>) -> Self {
+        self.notes.push((span, note.into()));
+        self
+    }
+}
+
+/// All diagnostics of one source file, with what is needed to render them.
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    /// The file name as it should be shown (e.g. the path given on the command line).
+    pub file_name: String,
+    /// The source text (invalid UTF-8 replaced), for snippets.
+    pub source: String,
+    pub items: Vec<Diagnostic>,
+}
+
+/// Longest source line shown in full; longer lines are windowed around the span.
+const MAX_SHOWN_LINE: usize = 160;
+
+impl Diagnostics {
+    pub fn new(file_name: impl Into<String>, source: impl Into<String>) -> Self {
+        Diagnostics {
+            file_name: file_name.into(),
+            source: source.into(),
+            items: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Renders every diagnostic, in source order, followed by a count line.
+    pub fn render(&self) -> String {
+        let index = LineIndex::new(&self.source);
+        let mut items: Vec<&Diagnostic> = self.items.iter().collect();
+        items.sort_by_key(|d| (d.span.start, d.span.end));
+        let mut out = String::new();
+        for d in &items {
+            let _ = writeln!(out, "error: {}", d.message);
+            let gutter = self.snippet(&mut out, &index, d.span, d.label.as_deref());
+            for (span, note) in &d.notes {
+                let _ = writeln!(out, "note: {note}");
+                self.snippet(&mut out, &index, *span, None);
+            }
+            if let Some(help) = &d.help {
+                let _ = writeln!(out, "{} = help: {help}", " ".repeat(gutter));
+            }
+            out.push('\n');
+        }
+        let n = items.len();
+        let _ = writeln!(
+            out,
+            "error: could not check `{}` due to {n} error{}",
+            self.file_name,
+            if n == 1 { "" } else { "s" }
+        );
+        out
+    }
+
+    /// Writes the position and the underlined line; returns the gutter width.
+    fn snippet(
+        &self,
+        out: &mut String,
+        index: &LineIndex,
+        span: Span,
+        label: Option<&str>,
+    ) -> usize {
+        let text = &self.source;
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let (line, col) = index.line_col(text, start);
+        if text.is_empty() {
+            let _ = writeln!(out, " --> {}", self.file_name);
+            return 1;
+        }
+        let _ = writeln!(out, " --> {}:{line}:{col}", self.file_name);
+        let line_start = index.line_start(line - 1);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        let end = floor_char_boundary(text, span.end.min(line_end)).max(start);
+
+        // Render chars one by one so tabs and control characters keep the caret aligned.
+        let before: Vec<char> = text[line_start..start].chars().collect();
+        let inside: Vec<char> = text[start..end].chars().collect();
+        let after: Vec<char> = text[end..line_end].chars().collect();
+        let mut shown = String::new();
+        let mut caret_pad = 0usize;
+        let mut caret_len = 0usize;
+        let window_start = before.len().saturating_sub(MAX_SHOWN_LINE / 2);
+        if window_start > 0 {
+            shown.push_str("...");
+            caret_pad += 3;
+        }
+        for &c in &before[window_start..] {
+            caret_pad += push_visible(&mut shown, c);
+        }
+        for &c in inside.iter().take(MAX_SHOWN_LINE) {
+            caret_len += push_visible(&mut shown, c);
+        }
+        let rest_budget = MAX_SHOWN_LINE.saturating_sub(shown.chars().count());
+        for &c in after.iter().take(rest_budget) {
+            push_visible(&mut shown, c);
+        }
+        if after.len() > rest_budget || inside.len() > MAX_SHOWN_LINE {
+            shown.push_str("...");
+        }
+        let gutter = line.to_string().len();
+        let pad = " ".repeat(gutter);
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{line} | {shown}");
+        let carets = "^".repeat(caret_len.max(1));
+        match label {
+            Some(l) => {
+                let _ = writeln!(out, "{pad} | {}{carets} {l}", " ".repeat(caret_pad));
+            }
+            None => {
+                let _ = writeln!(out, "{pad} | {}{carets}", " ".repeat(caret_pad));
+            }
+        }
+        gutter
+    }
+}
+
+/// Appends a printable form of `c`; returns how many columns it takes.
+fn push_visible(out: &mut String, c: char) -> usize {
+    match c {
+        '\t' => {
+            out.push_str("    ");
+            4
+        }
+        '\r' => 0,
+        c if c.is_control() => {
+            out.push('\u{FFFD}');
+            1
+        }
+        c => {
+            out.push(c);
+            1
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

@@ -1,0 +1,389 @@
+//! Reading and writing matrices as `.npy` (real or complex, any numeric dtype
+//! numpy writes) and `.csv` (one row per line, real entries such as `-0.25`
+//! or complex ones such as `0.5-0.5i`).
+
+use nalgebra::DMatrix;
+use npyz::{TypeChar, WriterBuilder};
+use num_complex::Complex64;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum MatrixFileError {
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{path}`: unsupported matrix file extension (expected .npy or .csv)")]
+    UnknownExtension { path: PathBuf },
+    #[error("`{path}` is not a valid .npy file: {reason}")]
+    NpyHeader { path: PathBuf, reason: String },
+    #[error("`{path}`: numpy dtype `{dtype}` is not numeric (expected a real, integer or complex dtype)")]
+    NpyDtype { path: PathBuf, dtype: String },
+    #[error("`{path}`: the array has {ndim} dimensions; a matrix needs 1 (a row) or 2")]
+    NpyShape { path: PathBuf, ndim: usize },
+    #[error("`{path}`: the array data is truncated or unreadable: {reason}")]
+    NpyData { path: PathBuf, reason: String },
+    #[error("{path}:{line}:{column}: `{text}` is not a number (expected a real like `-0.25` or a complex like `0.5-0.5i`)")]
+    CsvValue {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        text: String,
+    },
+    #[error("{path}:{line}: row has {found} entries but the first row has {expected}")]
+    CsvRagged {
+        path: PathBuf,
+        line: usize,
+        expected: usize,
+        found: usize,
+    },
+    #[error("`{path}` holds no matrix entries")]
+    Empty { path: PathBuf },
+    #[error("`{path}`: entry ({row}, {col}) is not finite")]
+    NotFinite {
+        path: PathBuf,
+        row: usize,
+        col: usize,
+    },
+}
+
+/// Reads a matrix from a `.npy` or `.csv` file, chosen by extension.
+pub fn read_matrix(path: &Path) -> Result<DMatrix<Complex64>, MatrixFileError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let m = match ext.as_deref() {
+        Some("npy") => {
+            let bytes = std::fs::read(path).map_err(|source| MatrixFileError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
+            read_npy_bytes(path, &bytes)?
+        }
+        Some("csv") => {
+            let text = std::fs::read_to_string(path).map_err(|source| MatrixFileError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
+            parse_csv(path, &text)?
+        }
+        _ => {
+            return Err(MatrixFileError::UnknownExtension {
+                path: path.to_owned(),
+            })
+        }
+    };
+    check_finite(path, &m)?;
+    Ok(m)
+}
+
+fn check_finite(path: &Path, m: &DMatrix<Complex64>) -> Result<(), MatrixFileError> {
+    for r in 0..m.nrows() {
+        for c in 0..m.ncols() {
+            if !m[(r, c)].is_finite() {
+                return Err(MatrixFileError::NotFinite {
+                    path: path.to_owned(),
+                    row: r,
+                    col: c,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses `.npy` bytes (`path` only names the source in errors).
+pub fn read_npy_bytes(path: &Path, bytes: &[u8]) -> Result<DMatrix<Complex64>, MatrixFileError> {
+    let npy = npyz::NpyFile::new(bytes).map_err(|e| MatrixFileError::NpyHeader {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    let shape: Vec<u64> = npy.shape().to_vec();
+    let (rows, cols) = match shape.as_slice() {
+        [n] => (1, *n),
+        [r, c] => (*r, *c),
+        other => {
+            return Err(MatrixFileError::NpyShape {
+                path: path.to_owned(),
+                ndim: other.len(),
+            })
+        }
+    };
+    let fortran = npy.order() == npyz::Order::Fortran;
+    let dtype = npy.dtype();
+    let type_str = match &dtype {
+        npyz::DType::Plain(ts) => ts.clone(),
+        other => {
+            return Err(MatrixFileError::NpyDtype {
+                path: path.to_owned(),
+                dtype: other.descr(),
+            })
+        }
+    };
+    let data_err = |e: std::io::Error| MatrixFileError::NpyData {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    };
+    let values: Vec<Complex64> = match (type_str.type_char(), type_str.size_field()) {
+        (TypeChar::Complex, 16) => npy.into_vec::<Complex64>().map_err(data_err)?,
+        (TypeChar::Complex, 8) => npy
+            .into_vec::<num_complex::Complex32>()
+            .map_err(data_err)?
+            .into_iter()
+            .map(|z| Complex64::new(z.re.into(), z.im.into()))
+            .collect(),
+        (TypeChar::Float, 8) => real(npy.into_vec::<f64>().map_err(data_err)?),
+        (TypeChar::Float, 4) => real(npy.into_vec::<f32>().map_err(data_err)?),
+        // i64 values beyond 2^53 round, as numpy's own float conversion does.
+        (TypeChar::Int, 8) => npy
+            .into_vec::<i64>()
+            .map_err(data_err)?
+            .into_iter()
+            .map(|x| Complex64::new(x as f64, 0.0))
+            .collect(),
+        (TypeChar::Int, 4) => real(npy.into_vec::<i32>().map_err(data_err)?),
+        (TypeChar::Int, 2) => real(npy.into_vec::<i16>().map_err(data_err)?),
+        (TypeChar::Int, 1) => real(npy.into_vec::<i8>().map_err(data_err)?),
+        (TypeChar::Uint, 4) => real(npy.into_vec::<u32>().map_err(data_err)?),
+        (TypeChar::Uint, 2) => real(npy.into_vec::<u16>().map_err(data_err)?),
+        (TypeChar::Uint, 1) => real(npy.into_vec::<u8>().map_err(data_err)?),
+        _ => {
+            return Err(MatrixFileError::NpyDtype {
+                path: path.to_owned(),
+                dtype: type_str.to_string(),
+            })
+        }
+    };
+    let (rows, cols) = (to_usize(rows), to_usize(cols));
+    if rows.checked_mul(cols) != Some(values.len()) {
+        return Err(MatrixFileError::NpyData {
+            path: path.to_owned(),
+            reason: format!("shape {rows}×{cols} but {} values", values.len()),
+        });
+    }
+    if values.is_empty() {
+        return Err(MatrixFileError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    Ok(if fortran {
+        DMatrix::from_column_slice(rows, cols, &values)
+    } else {
+        DMatrix::from_row_slice(rows, cols, &values)
+    })
+}
+
+fn to_usize(x: u64) -> usize {
+    usize::try_from(x).unwrap_or(usize::MAX)
+}
+
+fn real<T: Into<f64>>(v: Vec<T>) -> Vec<Complex64> {
+    v.into_iter()
+        .map(|x| Complex64::new(x.into(), 0.0))
+        .collect()
+}
+
+/// Parses CSV text: one matrix row per non-empty line, `#` starts a comment.
+pub fn parse_csv(path: &Path, text: &str) -> Result<DMatrix<Complex64>, MatrixFileError> {
+    let mut rows: Vec<Vec<Complex64>> = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.split('#').next().unwrap_or("");
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut row = Vec::new();
+        let mut column = 1;
+        for field in line.split(',') {
+            let value = parse_complex(field).ok_or_else(|| MatrixFileError::CsvValue {
+                path: path.to_owned(),
+                line: index + 1,
+                column: column + (field.len() - field.trim_start().len()),
+                text: field.trim().to_owned(),
+            })?;
+            row.push(value);
+            column += field.len() + 1;
+        }
+        if let Some(first) = rows.first() {
+            if first.len() != row.len() {
+                return Err(MatrixFileError::CsvRagged {
+                    path: path.to_owned(),
+                    line: index + 1,
+                    expected: first.len(),
+                    found: row.len(),
+                });
+            }
+        }
+        rows.push(row);
+    }
+    let ncols = rows.first().map_or(0, Vec::len);
+    if ncols == 0 {
+        return Err(MatrixFileError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    let flat: Vec<Complex64> = rows.iter().flatten().copied().collect();
+    Ok(DMatrix::from_row_slice(rows.len(), ncols, &flat))
+}
+
+/// Parses a real or complex number: `1`, `-0.5e-3`, `2i`, `-i`, `0.5-0.5i`,
+/// `1+2j` (`j` is accepted as numpy writes it). Surrounding spaces and one pair
+/// of parentheses are allowed.
+pub fn parse_complex(s: &str) -> Option<Complex64> {
+    let s = s.trim();
+    let s = s
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(s)
+        .trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Some(body) = s.strip_suffix(['i', 'j']) {
+        // Split at the last sign that is not the leading one or an exponent's.
+        let bytes = body.as_bytes();
+        let split = (1..bytes.len()).rev().find(|&k| {
+            (bytes[k] == b'+' || bytes[k] == b'-') && !matches!(bytes[k - 1], b'e' | b'E')
+        });
+        let (re, im) = match split {
+            Some(k) => (parse_real(&body[..k])?, imag_coefficient(&body[k..])?),
+            None => (0.0, imag_coefficient(body)?),
+        };
+        Some(Complex64::new(re, im))
+    } else {
+        Some(Complex64::new(parse_real(s)?, 0.0))
+    }
+}
+
+fn parse_real(s: &str) -> Option<f64> {
+    let s = s.trim();
+    // Rust's parser accepts "inf"/"nan"; matrices must be finite numbers.
+    if s.is_empty()
+        || s.chars()
+            .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+    {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn imag_coefficient(s: &str) -> Option<f64> {
+    match s.trim() {
+        "" | "+" => Some(1.0),
+        "-" => Some(-1.0),
+        t => parse_real(t),
+    }
+}
+
+/// Writes a complex matrix as `.npy` (`<c16`, C order).
+pub fn write_npy(out: &mut impl std::io::Write, m: &DMatrix<Complex64>) -> std::io::Result<()> {
+    let mut w = npyz::WriteOptions::new()
+        .default_dtype()
+        .shape(&[m.nrows() as u64, m.ncols() as u64])
+        .writer(out)
+        .begin_nd()?;
+    for r in 0..m.nrows() {
+        for c in 0..m.ncols() {
+            w.push(&m[(r, c)])?;
+        }
+    }
+    w.finish()
+}
+
+/// Formats one complex number so that `parse_complex` reads back the same bits.
+pub fn format_complex(z: Complex64) -> String {
+    if z.im == 0.0 && z.im.is_sign_positive() {
+        format!("{}", z.re)
+    } else if z.im < 0.0 || (z.im == 0.0 && z.im.is_sign_negative()) {
+        format!("{}-{}i", z.re, -z.im)
+    } else {
+        format!("{}+{}i", z.re, z.im)
+    }
+}
+
+/// Writes a complex matrix as CSV text, one row per line, round-trip exact.
+pub fn to_csv(m: &DMatrix<Complex64>) -> String {
+    let mut s = String::new();
+    for r in 0..m.nrows() {
+        for c in 0..m.ncols() {
+            if c > 0 {
+                s.push(',');
+            }
+            let _ = write!(s, "{}", format_complex(m[(r, c)]));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complex_literals() {
+        let c = |re, im| Some(Complex64::new(re, im));
+        assert_eq!(parse_complex("0.5-0.5i"), c(0.5, -0.5));
+        assert_eq!(parse_complex(" -1e-3 "), c(-1e-3, 0.0));
+        assert_eq!(parse_complex("2i"), c(0.0, 2.0));
+        assert_eq!(parse_complex("-i"), c(0.0, -1.0));
+        assert_eq!(parse_complex("1e-3+2e+2j"), c(1e-3, 200.0));
+        assert_eq!(parse_complex("(1-2j)"), c(1.0, -2.0));
+        for bad in ["", "x", "1+", "nan", "inf", "1..2", "i i"] {
+            assert_eq!(parse_complex(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn csv_round_trip_is_bit_exact() {
+        let m = DMatrix::from_row_slice(
+            2,
+            2,
+            &[
+                Complex64::new(0.1, -0.2),
+                Complex64::new(1.0 / 3.0, 0.0),
+                Complex64::new(-0.0, 1e-300),
+                Complex64::new(5.0, -0.0),
+            ],
+        );
+        let back = parse_csv(Path::new("x.csv"), &to_csv(&m)).expect("parses");
+        assert_eq!(back, m);
+    }
+
+    #[test]
+    fn npy_round_trip_is_bit_exact() {
+        let m = DMatrix::from_fn(3, 2, |r, c| {
+            Complex64::new(r as f64 / 7.0, -(c as f64) / 3.0)
+        });
+        let mut bytes = Vec::new();
+        write_npy(&mut bytes, &m).expect("writes");
+        let back = read_npy_bytes(Path::new("x.npy"), &bytes).expect("reads");
+        assert_eq!(back, m);
+    }
+
+    #[test]
+    fn malformed_inputs_are_errors() {
+        let p = Path::new("m.csv");
+        assert!(matches!(
+            parse_csv(p, "1,2\n3\n"),
+            Err(MatrixFileError::CsvRagged { line: 2, .. })
+        ));
+        assert!(matches!(
+            parse_csv(p, "1, zz\n"),
+            Err(MatrixFileError::CsvValue {
+                line: 1,
+                column: 4,
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse_csv(p, "# nothing\n"),
+            Err(MatrixFileError::Empty { .. })
+        ));
+        assert!(read_npy_bytes(Path::new("m.npy"), b"\x93NUMPY garbage").is_err());
+        assert!(read_npy_bytes(Path::new("m.npy"), b"").is_err());
+    }
+}

@@ -1,0 +1,123 @@
+//! `optc check` and `optc compile --emit ir|dot` end to end.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn optc() -> Command {
+    let mut c = Command::cargo_bin("optc").expect("the optc binary is built");
+    c.current_dir(root());
+    c
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[test]
+fn check_ok_prints_a_summary() {
+    optc()
+        .args(["check", "examples/optinc_8x4b.optc"])
+        .assert()
+        .code(0)
+        .stdout("ok: 1 device, 1 reducer, 0 linear networks\n")
+        .stderr("");
+}
+
+#[test]
+fn check_failure_exits_1_with_all_diagnostics() {
+    optc()
+        .args(["check", "tests/bad/many_errors.optc"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            predicate::str::contains(" --> tests/bad/many_errors.optc:3:18")
+                .and(predicate::str::contains(
+                    " --> tests/bad/many_errors.optc:17:10",
+                ))
+                .and(predicate::str::contains("due to 7 errors")),
+        );
+}
+
+#[test]
+fn missing_file_exits_1() {
+    optc()
+        .args(["check", "examples/no_such_file.optc"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot read the source file"));
+}
+
+#[test]
+fn usage_error_exits_2() {
+    optc().args(["check"]).assert().code(2);
+    optc()
+        .args(["compile", "examples/optinc_8x4b.optc", "--emit", "nonsense"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn emit_ir_matches_the_library() {
+    let (_, graphs) = optc::frontend::load(
+        &root().join("examples/optinc_4x4b.optc"),
+        Default::default(),
+    )
+    .unwrap_or_else(|d| panic!("{}", d.render()));
+    let expected = optc::ir::print::print_all(&graphs);
+    optc()
+        .args(["compile", "examples/optinc_4x4b.optc", "--emit", "ir"])
+        .assert()
+        .code(0)
+        .stdout(expected);
+}
+
+#[test]
+fn emit_dot_is_a_digraph() {
+    optc()
+        .args(["compile", "examples/linear_npy.optc", "--emit", "dot"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::starts_with("digraph optc {")
+                .and(predicate::str::contains("g0n0 -> g0n1 [label=\"8\"]"))
+                .and(predicate::str::ends_with("}\n")),
+        );
+}
+
+#[test]
+fn emit_ir_reports_diagnostics() {
+    optc()
+        .args(["compile", "tests/bad/unknown_unit.optc", "--emit", "ir"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("unknown unit `db`"));
+}
+
+#[test]
+fn outside_paths_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("w.csv"), "0,1\n1,0\n").unwrap();
+    let src = dir.path().join("src/net.optc");
+    std::fs::write(
+        &src,
+        "linear w {\n  matrix = load(\"../w.csv\")\n  realize = unitary\n}\n",
+    )
+    .unwrap();
+    optc()
+        .arg("check")
+        .arg(&src)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("leaves the source file's folder"));
+    optc()
+        .arg("check")
+        .arg(&src)
+        .arg("--allow-outside-paths")
+        .assert()
+        .code(0)
+        .stdout("ok: 0 devices, 0 reducers, 1 linear network\n");
+}
