@@ -16,6 +16,9 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 
 echo "# interferometer $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("interferometer"))'), numpy $("$venv/bin/python" -c 'import numpy; print(numpy.__version__)')"
+# One BLAS thread: on a shared 2-core machine threaded BLAS oversubscribes
+# the cores and slows interferometer's small matrix products down.
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 py_out="$("$venv/bin/python" "$here/compare.py" "${sizes[@]}")"
 echo "$py_out"
 
