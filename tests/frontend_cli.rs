@@ -33,7 +33,9 @@ fn check_failure_exits_1_with_all_diagnostics() {
         .stdout("")
         .stderr(
             predicate::str::contains(" --> tests/bad/many_errors.optc:3:18")
-                .and(predicate::str::contains(" --> tests/bad/many_errors.optc:17:10"))
+                .and(predicate::str::contains(
+                    " --> tests/bad/many_errors.optc:17:10",
+                ))
                 .and(predicate::str::contains("due to 7 errors")),
         );
 }
@@ -50,13 +52,19 @@ fn missing_file_exits_1() {
 #[test]
 fn usage_error_exits_2() {
     optc().args(["check"]).assert().code(2);
-    optc().args(["compile", "examples/optinc_8x4b.optc", "--emit", "nonsense"]).assert().code(2);
+    optc()
+        .args(["compile", "examples/optinc_8x4b.optc", "--emit", "nonsense"])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn emit_ir_matches_the_library() {
-    let (_, graphs) = optc::frontend::load(&root().join("examples/optinc_4x4b.optc"), Default::default())
-        .unwrap_or_else(|d| panic!("{}", d.render()));
+    let (_, graphs) = optc::frontend::load(
+        &root().join("examples/optinc_4x4b.optc"),
+        Default::default(),
+    )
+    .unwrap_or_else(|d| panic!("{}", d.render()));
     let expected = optc::ir::print::print_all(&graphs);
     optc()
         .args(["compile", "examples/optinc_4x4b.optc", "--emit", "ir"])
@@ -94,8 +102,17 @@ fn outside_paths_flag() {
     std::fs::create_dir(dir.path().join("src")).unwrap();
     std::fs::write(dir.path().join("w.csv"), "0,1\n1,0\n").unwrap();
     let src = dir.path().join("src/net.optc");
-    std::fs::write(&src, "linear w {\n  matrix = load(\"../w.csv\")\n  realize = unitary\n}\n").unwrap();
-    optc().arg("check").arg(&src).assert().code(1).stderr(predicate::str::contains("leaves the source file's folder"));
+    std::fs::write(
+        &src,
+        "linear w {\n  matrix = load(\"../w.csv\")\n  realize = unitary\n}\n",
+    )
+    .unwrap();
+    optc()
+        .arg("check")
+        .arg(&src)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("leaves the source file's folder"));
     optc()
         .arg("check")
         .arg(&src)

@@ -28,7 +28,10 @@ fn render(path: &Path) -> (usize, String) {
         Ok(_) => panic!("{name} unexpectedly checks"),
         Err(d) => {
             for item in &d.items {
-                assert!(item.span.end <= bytes.len().max(1), "{name}: span outside the source");
+                assert!(
+                    item.span.end <= bytes.len().max(1),
+                    "{name}: span outside the source"
+                );
             }
             (d.len(), d.render())
         }

@@ -65,7 +65,9 @@ fn reducers_chain_widths_to_output_bits() {
         assert_eq!(r.device.params.phase_bits, Some(8));
         assert!((r.device.params.mzi_loss_db - 0.1).abs() < 1e-15);
         assert!((r.device.params.phase_error_rad - 0.01).abs() < 1e-15);
-        let Realization::Onn(onn) = &r.realization else { panic!("{name} is not an onn") };
+        let Realization::Onn(onn) = &r.realization else {
+            panic!("{name} is not an onn")
+        };
         assert_eq!(onn.layers[0].in_width, r.preprocess.out_width(r.servers));
         for pair in onn.layers.windows(2) {
             assert_eq!(pair[0].out_width, pair[1].in_width);
@@ -116,7 +118,14 @@ fn outside_paths_need_the_flag() {
     let src = "linear w { matrix = load(\"../w.csv\"); realize = unitary }";
     let strict = frontend::check_source(src, "x.optc", &inner, Options::default());
     assert!(strict.is_err());
-    let allowed = frontend::check_source(src, "x.optc", &inner, Options { allow_outside_paths: true });
+    let allowed = frontend::check_source(
+        src,
+        "x.optc",
+        &inner,
+        Options {
+            allow_outside_paths: true,
+        },
+    );
     let (p, _) = allowed.unwrap_or_else(|d| panic!("{}", d.render()));
     assert_eq!(p.linears[0].matrix.shape(), (2, 2));
 }

@@ -17,7 +17,10 @@ fn example_sources() -> Vec<String> {
         .filter(|p| p.extension().is_some_and(|x| x == "optc"))
         .collect();
     names.sort();
-    names.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    names
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
 }
 
 /// Runs the front end; on failure checks the spans and renders the diagnostics.
@@ -28,7 +31,9 @@ fn assert_sane(bytes: &[u8]) -> Result<(), TestCaseError> {
             prop_assert!(!d.items.is_empty(), "rejected without a diagnostic");
             let len = d.source.len();
             prop_assert!(
-                d.items.iter().any(|i| i.span.start <= i.span.end && i.span.end <= len),
+                d.items
+                    .iter()
+                    .any(|i| i.span.start <= i.span.end && i.span.end <= len),
                 "no diagnostic inside the source"
             );
             for i in &d.items {
@@ -42,10 +47,45 @@ fn assert_sane(bytes: &[u8]) -> Result<(), TestCaseError> {
 }
 
 const TOKENS: &[&str] = &[
-    "device", "reducer", "linear", "onn", "train", "layer", "detect", "threshold", "servers",
-    "bits", "=", "{", "}", "(", ")", "[", "]", ",", ";", "\n", " ", "0.5", "-0.5i", "1e3",
-    "dB", "rad", "eo", "gain", "segmented(4)", "load(\"data/haar8.npy\")", "\"", "//", "x",
-    "99999999999999999999999999999999999999999", "1e999", "\0", "é", "realize", "mesh",
+    "device",
+    "reducer",
+    "linear",
+    "onn",
+    "train",
+    "layer",
+    "detect",
+    "threshold",
+    "servers",
+    "bits",
+    "=",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ";",
+    "\n",
+    " ",
+    "0.5",
+    "-0.5i",
+    "1e3",
+    "dB",
+    "rad",
+    "eo",
+    "gain",
+    "segmented(4)",
+    "load(\"data/haar8.npy\")",
+    "\"",
+    "//",
+    "x",
+    "99999999999999999999999999999999999999999",
+    "1e999",
+    "\0",
+    "é",
+    "realize",
+    "mesh",
 ];
 
 #[derive(Debug, Clone)]
@@ -124,14 +164,26 @@ proptest! {
 
 #[test]
 fn pathological_inputs() {
-    let deep_brackets = format!("linear w {{ matrix = {}1{} }}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_brackets = format!(
+        "linear w {{ matrix = {}1{} }}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let deep_braces = "reducer r {".repeat(50_000);
     let long_number = format!("device d {{ crosstalk = 0.{} }}", "1".repeat(200_000));
     let huge_int = format!("reducer r {{ servers = {} }}", "9".repeat(100_000));
     let long_line = format!("device d {{ {} = 1 }}", "a".repeat(1_000_000));
     let nul = "device d {\0 mzi_loss = 0.1 dB }\0".to_string();
     let many_lines = "x\n".repeat(100_000);
-    for src in [deep_brackets, deep_braces, long_number, huge_int, long_line, nul, many_lines] {
+    for src in [
+        deep_brackets,
+        deep_braces,
+        long_number,
+        huge_int,
+        long_line,
+        nul,
+        many_lines,
+    ] {
         assert_sane(src.as_bytes()).unwrap();
     }
 }
@@ -139,10 +191,15 @@ fn pathological_inputs() {
 #[test]
 fn diagnostics_for_nul_and_huge_integers_point_at_them() {
     let src = "device d {\n  phase_bits = 99999999999999999999999999999999999999999999\n}\n";
-    let err = frontend::check_source(src, "x.optc", Path::new("."), Options::default()).unwrap_err();
+    let err =
+        frontend::check_source(src, "x.optc", Path::new("."), Options::default()).unwrap_err();
     assert_eq!(err.items.len(), 1);
-    assert_eq!(&src[err.items[0].span.start..err.items[0].span.end], "99999999999999999999999999999999999999999999");
+    assert_eq!(
+        &src[err.items[0].span.start..err.items[0].span.end],
+        "99999999999999999999999999999999999999999999"
+    );
     let src = "device d {\n  \0\n}\n";
-    let err = frontend::check_source(src, "x.optc", Path::new("."), Options::default()).unwrap_err();
+    let err =
+        frontend::check_source(src, "x.optc", Path::new("."), Options::default()).unwrap_err();
     assert_eq!(err.items[0].span.start, src.find('\0').unwrap());
 }

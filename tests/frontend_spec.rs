@@ -54,10 +54,18 @@ fn spec_examples_agree_with_the_parser() {
                     .map(|(k, _)| k + 1)
                     .collect();
                 let index = optc::syntax::span::LineIndex::new(&body);
-                let mut found: Vec<usize> =
-                    d.items.iter().map(|i| index.line_col(&body, i.span.start).0).collect();
+                let mut found: Vec<usize> = d
+                    .items
+                    .iter()
+                    .map(|i| index.line_col(&body, i.span.start).0)
+                    .collect();
                 found.sort_unstable();
-                assert_eq!(found, marked, "{name}: errors on other lines than marked:\n{}", d.render());
+                assert_eq!(
+                    found,
+                    marked,
+                    "{name}: errors on other lines than marked:\n{}",
+                    d.render()
+                );
                 bad += 1;
             }
             ("optc-error", Ok(_)) => panic!("{name}: an ```optc-error block checks"),

@@ -102,7 +102,13 @@ impl Diagnostics {
     }
 
     /// Writes the position and the underlined line; returns the gutter width.
-    fn snippet(&self, out: &mut String, index: &LineIndex, span: Span, label: Option<&str>) -> usize {
+    fn snippet(
+        &self,
+        out: &mut String,
+        index: &LineIndex,
+        span: Span,
+        label: Option<&str>,
+    ) -> usize {
         let text = &self.source;
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let (line, col) = index.line_col(text, start);

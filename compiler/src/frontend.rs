@@ -24,12 +24,19 @@ pub fn load(path: &Path, options: Options) -> Result<(Program, Vec<IrGraph>), Di
         Ok(b) => b,
         Err(e) => {
             let mut d = Diagnostics::new(name, "");
-            d.items.push(Diagnostic::error(format!("cannot read the source file: {e}"), Span::point(0)));
+            d.items.push(Diagnostic::error(
+                format!("cannot read the source file: {e}"),
+                Span::point(0),
+            ));
             return Err(d);
         }
     };
     let dir = path.parent().unwrap_or(Path::new("."));
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     load_bytes(&bytes, &name, dir, options)
 }
 
@@ -43,12 +50,13 @@ pub fn load_bytes(
 ) -> Result<(Program, Vec<IrGraph>), Diagnostics> {
     if bytes.len() > MAX_SOURCE_BYTES {
         let mut d = Diagnostics::new(file_name, "");
-        d.items.push(
-            Diagnostic::error(
-                format!("the source file is {} bytes, above the limit of {MAX_SOURCE_BYTES}", bytes.len()),
-                Span::point(0),
+        d.items.push(Diagnostic::error(
+            format!(
+                "the source file is {} bytes, above the limit of {MAX_SOURCE_BYTES}",
+                bytes.len()
             ),
-        );
+            Span::point(0),
+        ));
         return Err(d);
     }
     let text = match std::str::from_utf8(bytes) {

@@ -33,8 +33,11 @@ impl DeviceTable {
         };
         let ValueKind::Word(name) = &v.kind else {
             diags.push(
-                Diagnostic::error(format!("`device` expects a device name, found {}", describe(v)), v.span)
-                    .with_label("expected the name of a `device` declaration"),
+                Diagnostic::error(
+                    format!("`device` expects a device name, found {}", describe(v)),
+                    v.span,
+                )
+                .with_label("expected the name of a `device` declaration"),
             );
             return None;
         };
@@ -42,12 +45,20 @@ impl DeviceTable {
             return Some(DeviceRef::ideal());
         }
         if let Some(d) = self.valid.get(name) {
-            return Some(DeviceRef { name: name.clone(), params: d.params });
+            return Some(DeviceRef {
+                name: name.clone(),
+                params: d.params,
+            });
         }
         if self.broken.contains(name) {
             return None;
         }
-        let mut known: Vec<&str> = self.valid.keys().chain(&self.broken).map(String::as_str).collect();
+        let mut known: Vec<&str> = self
+            .valid
+            .keys()
+            .chain(&self.broken)
+            .map(String::as_str)
+            .collect();
         known.push(IDEAL_DEVICE);
         let mut d = Diagnostic::error(format!("unknown device `{name}`"), v.span)
             .with_label("no device profile with this name");

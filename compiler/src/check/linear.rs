@@ -35,20 +35,41 @@ pub fn check_linear(
 ) -> Option<LinearNetwork> {
     let before = diags.len();
     let what = format!("linear network `{}`", b.name.name);
-    let t = SettingTable::new(what, b.name.span, &b.settings, LINEAR_KEYS, recovered, diags);
+    let t = SettingTable::new(
+        what,
+        b.name.span,
+        &b.settings,
+        LINEAR_KEYS,
+        recovered,
+        diags,
+    );
     let matrix = t
         .required("matrix", "matrix = load(\"w.npy\")", diags)
         .and_then(|v| matrix_value(v, files, diags).map(|m| (m, v)));
-    let realize = t.required("realize", "realize = unitary", diags).and_then(|v| {
-        realization("realize", v, &["unitary", "svd", "unitary_diag", "segmented"], diags).map(|r| (r, v))
-    });
+    let realize = t
+        .required("realize", "realize = unitary", diags)
+        .and_then(|v| {
+            realization(
+                "realize",
+                v,
+                &["unitary", "svd", "unitary_diag", "segmented"],
+                diags,
+            )
+            .map(|r| (r, v))
+        });
     let mesh = match t.get("mesh") {
         None => Some(MeshStyle::Clements),
         Some(v) => mesh_style("mesh", v, diags),
     };
     let tolerance = match t.get("tolerance") {
         None => Some(1e-9),
-        Some(v) => real_in("tolerance", v, Quantity::Plain, Range::open_closed(0.0, 0.1), diags),
+        Some(v) => real_in(
+            "tolerance",
+            v,
+            Quantity::Plain,
+            Range::open_closed(0.0, 0.1),
+            diags,
+        ),
     };
     let device = devices.resolve(t.get("device"), diags);
 
@@ -59,7 +80,11 @@ pub fn check_linear(
             if m.nrows() != m.ncols() {
                 diags.push(
                     Diagnostic::error(
-                        format!("`realize = unitary` needs a square matrix, this one is {}×{}", m.nrows(), m.ncols()),
+                        format!(
+                            "`realize = unitary` needs a square matrix, this one is {}×{}",
+                            m.nrows(),
+                            m.ncols()
+                        ),
                         mv.span,
                     )
                     .with_note(rv.span, "unitary realization chosen here")
@@ -70,8 +95,12 @@ pub fn check_linear(
                 if err > tol {
                     diags.push(
                         Diagnostic::error("the matrix is not unitary", mv.span)
-                            .with_label(format!("max |U·U† − I| entry is {err:.3e}, above the tolerance {tol:e}"))
-                            .with_help("use `realize = svd` for a general matrix, or raise `tolerance`"),
+                            .with_label(format!(
+                                "max |U·U† − I| entry is {err:.3e}, above the tolerance {tol:e}"
+                            ))
+                            .with_help(
+                                "use `realize = svd` for a general matrix, or raise `tolerance`",
+                            ),
                     );
                 }
             }
@@ -123,19 +152,37 @@ fn matrix_value(
             };
             let ValueKind::Str(written) = &arg.value.kind else {
                 diags.push(
-                    Diagnostic::error(format!("`load` expects a string, found {}", describe(&arg.value)), arg.value.span)
-                        .with_help("quote the path: `load(\"w.npy\")`"),
+                    Diagnostic::error(
+                        format!("`load` expects a string, found {}", describe(&arg.value)),
+                        arg.value.span,
+                    )
+                    .with_help("quote the path: `load(\"w.npy\")`"),
                 );
                 return None;
             };
-            let path = paths::resolve(written, arg.value.span, files.source_dir, files.allow_outside, diags)?;
+            let path = paths::resolve(
+                written,
+                arg.value.span,
+                files.source_dir,
+                files.allow_outside,
+                diags,
+            )?;
             match optc_runtime::matrix_file::read_matrix(&path) {
-                Ok(m) => (m, MatrixSource::File { written: written.clone(), resolved: path }),
+                Ok(m) => (
+                    m,
+                    MatrixSource::File {
+                        written: written.clone(),
+                        resolved: path,
+                    },
+                ),
                 Err(e) => {
                     diags.push(
-                        Diagnostic::error(format!("cannot load the matrix `{written}`"), arg.value.span)
-                            .with_label(e.to_string())
-                            .with_help(".npy (real or complex, 2-D) and .csv files are supported"),
+                        Diagnostic::error(
+                            format!("cannot load the matrix `{written}`"),
+                            arg.value.span,
+                        )
+                        .with_label(e.to_string())
+                        .with_help(".npy (real or complex, 2-D) and .csv files are supported"),
                     );
                     return None;
                 }
@@ -143,8 +190,14 @@ fn matrix_value(
         }
         _ => {
             diags.push(
-                Diagnostic::error(format!("`matrix` expects rows or `load(\"file\")`, found {}", describe(v)), v.span)
-                    .with_help("write `matrix = [[a, b], [c, d]]` or `matrix = load(\"w.npy\")`"),
+                Diagnostic::error(
+                    format!(
+                        "`matrix` expects rows or `load(\"file\")`, found {}",
+                        describe(v)
+                    ),
+                    v.span,
+                )
+                .with_help("write `matrix = [[a, b], [c, d]]` or `matrix = load(\"w.npy\")`"),
             );
             return None;
         }
@@ -172,7 +225,11 @@ fn inline(rows: &[Row], v: &Value, diags: &mut Vec<Diagnostic>) -> Option<DMatri
             ok = false;
             diags.push(
                 Diagnostic::error(
-                    format!("row {} has {} entries, but row 1 has {cols}", k + 1, r.entries.len()),
+                    format!(
+                        "row {} has {} entries, but row 1 has {cols}",
+                        k + 1,
+                        r.entries.len()
+                    ),
                     r.span,
                 )
                 .with_label(format!("expected {cols} entries"))

@@ -77,7 +77,8 @@ pub fn check_file(
                 program.reducers.extend(checked);
             }
             Decl::Linear(b) => {
-                let checked = linear::check_linear(b, recovered(b.span), &table, &files, &mut diags);
+                let checked =
+                    linear::check_linear(b, recovered(b.span), &table, &files, &mut diags);
                 program.linears.extend(checked);
             }
         }

@@ -44,11 +44,18 @@ pub struct Namespace {
 impl Namespace {
     /// Registers a declaration name; reports duplicates and the reserved `ideal`.
     /// Returns false when the declaration must be skipped.
-    pub fn declare(&mut self, name: &Ident, kind: &'static str, diags: &mut Vec<Diagnostic>) -> bool {
+    pub fn declare(
+        &mut self,
+        name: &Ident,
+        kind: &'static str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
         if name.name == IDEAL_DEVICE {
             diags.push(
                 Diagnostic::error(
-                    format!("`{IDEAL_DEVICE}` is the built-in ideal device and cannot be redeclared"),
+                    format!(
+                        "`{IDEAL_DEVICE}` is the built-in ideal device and cannot be redeclared"
+                    ),
                     name.span,
                 )
                 .with_label("reserved name")
@@ -58,10 +65,13 @@ impl Namespace {
         }
         if let Some((span, first_kind)) = self.first.get(&name.name) {
             diags.push(
-                Diagnostic::error(format!("the name `{}` is declared twice", name.name), name.span)
-                    .with_label(format!("second declaration ({kind})"))
-                    .with_note(*span, format!("first declared here ({first_kind})"))
-                    .with_help("every device, reducer and linear network needs its own name"),
+                Diagnostic::error(
+                    format!("the name `{}` is declared twice", name.name),
+                    name.span,
+                )
+                .with_label(format!("second declaration ({kind})"))
+                .with_note(*span, format!("first declared here ({first_kind})"))
+                .with_help("every device, reducer and linear network needs its own name"),
             );
             return false;
         }

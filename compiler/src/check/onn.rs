@@ -13,7 +13,12 @@ use optc_runtime::mesh::MeshStyle;
 const CLAUSES: &[&str] = &["activation", "weights", "mesh"];
 
 /// `in_width`: the preprocessed width; `out_bits`: the reducer's output bits.
-pub fn check_onn(b: &OnnBlock, in_width: usize, out_bits: u32, diags: &mut Vec<Diagnostic>) -> Option<Onn> {
+pub fn check_onn(
+    b: &OnnBlock,
+    in_width: usize,
+    out_bits: u32,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Onn> {
     let before = diags.len();
     let mut layers = Vec::new();
     let mut detect: Option<(Detection, crate::syntax::Span)> = None;
@@ -45,8 +50,11 @@ pub fn check_onn(b: &OnnBlock, in_width: usize, out_bits: u32, diags: &mut Vec<D
                     continue;
                 }
                 if d.mode.name != "threshold" {
-                    let mut e = Diagnostic::error(format!("unknown detection `{}`", d.mode.name), d.mode.span)
-                        .with_label("expected `threshold`");
+                    let mut e = Diagnostic::error(
+                        format!("unknown detection `{}`", d.mode.name),
+                        d.mode.span,
+                    )
+                    .with_label("expected `threshold`");
                     if closest(&d.mode.name, &["threshold"]).is_some() {
                         e = e.with_help("did you mean `threshold`?");
                     }
@@ -58,8 +66,9 @@ pub fn check_onn(b: &OnnBlock, in_width: usize, out_bits: u32, diags: &mut Vec<D
     }
     if b.stages.iter().all(|s| !matches!(s, OnnStage::Layer(_))) {
         diags.push(
-            Diagnostic::error("the onn has no layers", b.keyword)
-                .with_help(format!("add e.g. `layer {out_bits}` (the last layer has one output per bit)")),
+            Diagnostic::error("the onn has no layers", b.keyword).with_help(format!(
+                "add e.g. `layer {out_bits}` (the last layer has one output per bit)"
+            )),
         );
     }
     if detect.is_none() {
@@ -83,13 +92,19 @@ pub fn check_onn(b: &OnnBlock, in_width: usize, out_bits: u32, diags: &mut Vec<D
     if diags.len() != before {
         return None;
     }
-    Some(Onn { layers, detect: detect?.0 })
+    Some(Onn {
+        layers,
+        detect: detect?.0,
+    })
 }
 
 fn check_layer(l: &Layer, in_width: usize, diags: &mut Vec<Diagnostic>) -> Option<OnnLayer> {
     let before = diags.len();
     let width_value = Value {
-        kind: ValueKind::Number { number: l.width.clone(), unit: None },
+        kind: ValueKind::Number {
+            number: l.width.clone(),
+            unit: None,
+        },
         span: l.width.span,
     };
     let out = int_in("layer width", &width_value, 1, 1024, diags).map(|n| n as usize);
@@ -110,8 +125,11 @@ fn check_layer(l: &Layer, in_width: usize, diags: &mut Vec<Diagnostic>) -> Optio
         };
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == kw) {
             diags.push(
-                Diagnostic::error(format!("`{kw}` is given twice for this layer"), c.keyword.span)
-                    .with_note(*first, "first given here"),
+                Diagnostic::error(
+                    format!("`{kw}` is given twice for this layer"),
+                    c.keyword.span,
+                )
+                .with_note(*first, "first given here"),
             );
             continue;
         }
@@ -122,11 +140,21 @@ fn check_layer(l: &Layer, in_width: usize, diags: &mut Vec<Diagnostic>) -> Optio
                     activation = a;
                 }
             }
-            "weights" => match realization("weights", &c.value, &["svd", "unitary_diag", "segmented"], diags) {
+            "weights" => match realization(
+                "weights",
+                &c.value,
+                &["svd", "unitary_diag", "segmented"],
+                diags,
+            ) {
                 Some(Written::Svd) => weights = WeightRealization::Svd,
                 Some(Written::Segmented(k)) => {
                     if let Some(out) = out {
-                        check_blocks(k, &[("input width", in_width), ("output width", out)], &c.value, diags);
+                        check_blocks(
+                            k,
+                            &[("input width", in_width), ("output width", out)],
+                            &c.value,
+                            diags,
+                        );
                     }
                     weights = WeightRealization::Segmented { block: k };
                 }
@@ -142,15 +170,25 @@ fn check_layer(l: &Layer, in_width: usize, diags: &mut Vec<Diagnostic>) -> Optio
     if diags.len() != before {
         return None;
     }
-    Some(OnnLayer { in_width, out_width: out?, weights, mesh, activation, span: l.span })
+    Some(OnnLayer {
+        in_width,
+        out_width: out?,
+        weights,
+        mesh,
+        activation,
+        span: l.span,
+    })
 }
 
 /// `none` or `eo(gain = G, bias = B rad[, alpha = A])`.
 fn check_activation(v: &Value, diags: &mut Vec<Diagnostic>) -> Option<Activation> {
     let Some((name, args)) = head(v) else {
         diags.push(
-            Diagnostic::error(format!("`activation` expects an activation, found {}", describe(v)), v.span)
-                .with_label("expected `none` or `eo(gain = ..., bias = ... rad)`"),
+            Diagnostic::error(
+                format!("`activation` expects an activation, found {}", describe(v)),
+                v.span,
+            )
+            .with_label("expected `none` or `eo(gain = ..., bias = ... rad)`"),
         );
         return None;
     };
@@ -174,17 +212,42 @@ fn check_activation(v: &Value, diags: &mut Vec<Diagnostic>) -> Option<Activation
             continue;
         };
         if seen.contains(&n.name.as_str()) {
-            diags.push(Diagnostic::error(format!("`{}` is given twice", n.name), n.span));
+            diags.push(Diagnostic::error(
+                format!("`{}` is given twice", n.name),
+                n.span,
+            ));
             continue;
         }
         seen.push(n.name.as_str());
         match n.name.as_str() {
-            "gain" => gain = real_in("gain", &a.value, Quantity::Plain, Range::open_closed(0.0, 100.0), diags),
+            "gain" => {
+                gain = real_in(
+                    "gain",
+                    &a.value,
+                    Quantity::Plain,
+                    Range::open_closed(0.0, 100.0),
+                    diags,
+                )
+            }
             "bias" => {
                 let tau = 2.0 * std::f64::consts::PI;
-                bias = real_in("bias", &a.value, Quantity::Angle, Range::closed(-tau, tau), diags)
+                bias = real_in(
+                    "bias",
+                    &a.value,
+                    Quantity::Angle,
+                    Range::closed(-tau, tau),
+                    diags,
+                )
             }
-            "alpha" => alpha = real_in("alpha", &a.value, Quantity::Plain, Range::half_open(0.0, 1.0), diags),
+            "alpha" => {
+                alpha = real_in(
+                    "alpha",
+                    &a.value,
+                    Quantity::Plain,
+                    Range::half_open(0.0, 1.0),
+                    diags,
+                )
+            }
             other => {
                 let mut d = Diagnostic::error(format!("`eo` has no parameter `{other}`"), n.span)
                     .with_label("expected `gain`, `bias` or `alpha`");
@@ -195,7 +258,10 @@ fn check_activation(v: &Value, diags: &mut Vec<Diagnostic>) -> Option<Activation
             }
         }
     }
-    for (key, present) in [("gain", seen.contains(&"gain")), ("bias", seen.contains(&"bias"))] {
+    for (key, present) in [
+        ("gain", seen.contains(&"gain")),
+        ("bias", seen.contains(&"bias")),
+    ] {
         if !present {
             diags.push(
                 Diagnostic::error(format!("`eo` needs `{key}`"), v.span)
@@ -206,5 +272,9 @@ fn check_activation(v: &Value, diags: &mut Vec<Diagnostic>) -> Option<Activation
     if diags.len() != before {
         return None;
     }
-    Some(Activation::Eo { gain: gain?, bias_rad: bias?, alpha: alpha? })
+    Some(Activation::Eo {
+        gain: gain?,
+        bias_rad: bias?,
+        alpha: alpha?,
+    })
 }

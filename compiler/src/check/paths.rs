@@ -13,23 +13,32 @@ pub fn resolve(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PathBuf> {
     if written.is_empty() || written.contains('\0') {
-        diags.push(Diagnostic::error("the file path is empty or contains a NUL byte", span));
+        diags.push(Diagnostic::error(
+            "the file path is empty or contains a NUL byte",
+            span,
+        ));
         return None;
     }
     let path = Path::new(written);
     let escapes = path.is_absolute()
         || written.starts_with('/')
         || written.starts_with('\\')
-        || path
-            .components()
-            .any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+        || path.components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::RootDir | Component::Prefix(_)
+            )
+        });
     if escapes && !allow_outside {
         diags.push(
-            Diagnostic::error(format!("the path `{written}` leaves the source file's folder"), span)
-                .with_label("absolute paths and `..` are not allowed")
-                .with_help(
-                    "put the file next to the source (or below it), or pass `--allow-outside-paths`",
-                ),
+            Diagnostic::error(
+                format!("the path `{written}` leaves the source file's folder"),
+                span,
+            )
+            .with_label("absolute paths and `..` are not allowed")
+            .with_help(
+                "put the file next to the source (or below it), or pass `--allow-outside-paths`",
+            ),
         );
         return None;
     }

@@ -154,7 +154,11 @@ pub enum Activation {
     None,
     /// Electro-optic activation (Williamson et al. 2020): gain g, bias φ_b
     /// (radians), tapped power fraction α.
-    Eo { gain: f64, bias_rad: f64, alpha: f64 },
+    Eo {
+        gain: f64,
+        bias_rad: f64,
+        alpha: f64,
+    },
 }
 
 /// How a weight matrix becomes optics.
@@ -212,7 +216,10 @@ pub struct LinearNetwork {
 pub enum MatrixSource {
     Inline,
     /// A loaded file: the path as written in the source, and resolved.
-    File { written: String, resolved: PathBuf },
+    File {
+        written: String,
+        resolved: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,5 +228,7 @@ pub enum LinearRealization {
     Unitary,
     Svd,
     UnitaryDiag,
-    Segmented { block: usize },
+    Segmented {
+        block: usize,
+    },
 }

@@ -17,11 +17,19 @@ pub enum Written {
 
 /// Reads a realization among `choices` (a subset of `unitary`, `svd`,
 /// `unitary_diag`, `segmented`).
-pub fn realization(key: &str, v: &Value, choices: &[&str], diags: &mut Vec<Diagnostic>) -> Option<Written> {
+pub fn realization(
+    key: &str,
+    v: &Value,
+    choices: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Written> {
     let Some((name, args)) = head(v) else {
         diags.push(
-            Diagnostic::error(format!("`{key}` expects a realization, found {}", describe(v)), v.span)
-                .with_label(format!("expected one of `{}`", choices.join("`, `"))),
+            Diagnostic::error(
+                format!("`{key}` expects a realization, found {}", describe(v)),
+                v.span,
+            )
+            .with_label(format!("expected one of `{}`", choices.join("`, `"))),
         );
         return None;
     };
@@ -63,7 +71,12 @@ pub fn realization(key: &str, v: &Value, choices: &[&str], diags: &mut Vec<Diagn
 }
 
 /// Checks that block size `k` divides every listed dimension.
-pub fn check_blocks(k: usize, dims: &[(&str, usize)], v: &Value, diags: &mut Vec<Diagnostic>) -> bool {
+pub fn check_blocks(
+    k: usize,
+    dims: &[(&str, usize)],
+    v: &Value,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     let bad: Vec<String> = dims
         .iter()
         .filter(|(_, d)| d % k != 0)
@@ -74,7 +87,10 @@ pub fn check_blocks(k: usize, dims: &[(&str, usize)], v: &Value, diags: &mut Vec
     }
     let divisors: Vec<String> = {
         let g = dims.iter().fold(0usize, |g, (_, d)| gcd(g, *d));
-        (1..=g).filter(|x| g % x == 0).map(|x| x.to_string()).collect()
+        (1..=g)
+            .filter(|x| g % x == 0)
+            .map(|x| x.to_string())
+            .collect()
     };
     diags.push(
         Diagnostic::error(format!("segmented({k}) does not divide the matrix"), v.span)

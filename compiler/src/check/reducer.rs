@@ -8,9 +8,19 @@ use super::settings::SettingTable;
 use super::units::Quantity;
 use super::values::{boolean, describe, head, int_in, real_in, unknown_choice, word_of, Range};
 use crate::diagnostics::Diagnostic;
-use crate::syntax::ast::{Arg, Block, OnnBlock, ReducerDecl, ReducerItem, Setting, Value, ValueKind};
+use crate::syntax::ast::{
+    Arg, Block, OnnBlock, ReducerDecl, ReducerItem, Setting, Value, ValueKind,
+};
 
-pub const REDUCER_KEYS: &[&str] = &["servers", "bits", "reduce", "round", "preprocess", "realize", "device"];
+pub const REDUCER_KEYS: &[&str] = &[
+    "servers",
+    "bits",
+    "reduce",
+    "round",
+    "preprocess",
+    "realize",
+    "device",
+];
 pub const TRAIN_KEYS: &[&str] = &["epochs", "lr", "seed", "noise_aware"];
 
 pub fn check_reducer(
@@ -43,7 +53,14 @@ pub fn check_reducer(
         }
     }
     let what = format!("reducer `{}`", decl.name.name);
-    let t = SettingTable::new(what.clone(), decl.name.span, &settings, REDUCER_KEYS, recovered, diags);
+    let t = SettingTable::new(
+        what.clone(),
+        decl.name.span,
+        &settings,
+        REDUCER_KEYS,
+        recovered,
+        diags,
+    );
 
     let servers = t
         .required("servers", "servers = 8", diags)
@@ -85,10 +102,13 @@ pub fn check_reducer(
     let kind = match (realize_word, onn) {
         (Some(("linear", v)), Some(b)) => {
             diags.push(
-                Diagnostic::error(format!("{what} says `realize = linear` but has an `onn` block"), b.keyword)
-                    .with_label("onn block here")
-                    .with_note(v.span, "linear realization chosen here")
-                    .with_help("remove the `onn` block, or `realize = linear`"),
+                Diagnostic::error(
+                    format!("{what} says `realize = linear` but has an `onn` block"),
+                    b.keyword,
+                )
+                .with_label("onn block here")
+                .with_note(v.span, "linear realization chosen here")
+                .with_help("remove the `onn` block, or `realize = linear`"),
             );
             None
         }
@@ -114,9 +134,12 @@ pub fn check_reducer(
     };
     if let (Some("linear"), Some(b)) = (kind, train) {
         diags.push(
-            Diagnostic::error("`train` settings apply only to an `onn` realization", b.name.span)
-                .with_label("nothing to train in a linear realization")
-                .with_help("remove the `train` block"),
+            Diagnostic::error(
+                "`train` settings apply only to an `onn` realization",
+                b.name.span,
+            )
+            .with_label("nothing to train in a linear realization")
+            .with_help("remove the `train` block"),
         );
     }
     let train_settings = train.map_or(Some(TrainSettings::default()), |b| train_block(b, diags));
@@ -162,15 +185,20 @@ fn reduction(v: &Value, servers: Option<usize>, diags: &mut Vec<Diagnostic>) -> 
     let choices = ["mean", "sum", "weighted"];
     let Some((name, args)) = head(v) else {
         diags.push(
-            Diagnostic::error(format!("`reduce` expects a reduction, found {}", describe(v)), v.span)
-                .with_label("expected `mean`, `sum` or `weighted(w1, ..., wN)`"),
+            Diagnostic::error(
+                format!("`reduce` expects a reduction, found {}", describe(v)),
+                v.span,
+            )
+            .with_label("expected `mean`, `sum` or `weighted(w1, ..., wN)`"),
         );
         return None;
     };
     match (name, &v.kind) {
         ("mean", ValueKind::Word(_)) => Some(Reduction::Mean),
         ("sum", ValueKind::Word(_)) => Some(Reduction::Sum),
-        ("weighted", ValueKind::Call { .. }) => weights(v, args, servers, diags).map(Reduction::Weighted),
+        ("weighted", ValueKind::Call { .. }) => {
+            weights(v, args, servers, diags).map(Reduction::Weighted)
+        }
         ("mean" | "sum", _) => {
             diags.push(
                 Diagnostic::error(format!("`{name}` takes no arguments"), v.span)
@@ -192,11 +220,24 @@ fn reduction(v: &Value, servers: Option<usize>, diags: &mut Vec<Diagnostic>) -> 
     }
 }
 
-fn weights(v: &Value, args: &[Arg], servers: Option<usize>, diags: &mut Vec<Diagnostic>) -> Option<Vec<f64>> {
+fn weights(
+    v: &Value,
+    args: &[Arg],
+    servers: Option<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<f64>> {
     let before = diags.len();
     let w: Vec<f64> = args
         .iter()
-        .filter_map(|a| real_in("weight", &a.value, Quantity::Plain, Range::closed(-1.0, 1.0), diags))
+        .filter_map(|a| {
+            real_in(
+                "weight",
+                &a.value,
+                Quantity::Plain,
+                Range::closed(-1.0, 1.0),
+                diags,
+            )
+        })
         .collect();
     if diags.len() != before {
         return None;
@@ -204,9 +245,12 @@ fn weights(v: &Value, args: &[Arg], servers: Option<usize>, diags: &mut Vec<Diag
     if let Some(n) = servers {
         if w.len() != n {
             diags.push(
-                Diagnostic::error(format!("`weighted` has {} weights for {n} servers", w.len()), v.span)
-                    .with_label(format!("expected {n} weights"))
-                    .with_help("give exactly one weight per server"),
+                Diagnostic::error(
+                    format!("`weighted` has {} weights for {n} servers", w.len()),
+                    v.span,
+                )
+                .with_label(format!("expected {n} weights"))
+                .with_help("give exactly one weight per server"),
             );
             return None;
         }
@@ -221,7 +265,11 @@ fn weights(v: &Value, args: &[Arg], servers: Option<usize>, diags: &mut Vec<Diag
     Some(w)
 }
 
-fn preprocess(v: &Value, servers: Option<usize>, diags: &mut Vec<Diagnostic>) -> Option<Preprocess> {
+fn preprocess(
+    v: &Value,
+    servers: Option<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Preprocess> {
     let choices = ["none", "sum", "partial"];
     match (head(v), &v.kind) {
         (Some(("none", _)), ValueKind::Word(_)) => Some(Preprocess::None),
@@ -231,9 +279,12 @@ fn preprocess(v: &Value, servers: Option<usize>, diags: &mut Vec<Diagnostic>) ->
             let n = servers?;
             if k > n || n % k != 0 {
                 diags.push(
-                    Diagnostic::error(format!("partial({k}) does not divide {n} servers into groups"), v.span)
-                        .with_label(format!("{k} does not divide {n}"))
-                        .with_help("the group size must divide the number of servers"),
+                    Diagnostic::error(
+                        format!("partial({k}) does not divide {n} servers into groups"),
+                        v.span,
+                    )
+                    .with_label(format!("{k} does not divide {n}"))
+                    .with_help("the group size must divide the number of servers"),
                 );
                 return None;
             }
@@ -241,8 +292,9 @@ fn preprocess(v: &Value, servers: Option<usize>, diags: &mut Vec<Diagnostic>) ->
         }
         (Some(("partial", _)), _) => {
             diags.push(
-                Diagnostic::error("`partial` needs the group size", v.span)
-                    .with_help("write e.g. `preprocess = partial(4)` for sums of groups of 4 servers"),
+                Diagnostic::error("`partial` needs the group size", v.span).with_help(
+                    "write e.g. `preprocess = partial(4)` for sums of groups of 4 servers",
+                ),
             );
             None
         }
@@ -252,8 +304,11 @@ fn preprocess(v: &Value, servers: Option<usize>, diags: &mut Vec<Diagnostic>) ->
         }
         (None, _) => {
             diags.push(
-                Diagnostic::error(format!("`preprocess` expects a stage, found {}", describe(v)), v.span)
-                    .with_label("expected `none`, `sum` or `partial(k)`"),
+                Diagnostic::error(
+                    format!("`preprocess` expects a stage, found {}", describe(v)),
+                    v.span,
+                )
+                .with_label("expected `none`, `sum` or `partial(k)`"),
             );
             None
         }
@@ -262,13 +317,27 @@ fn preprocess(v: &Value, servers: Option<usize>, diags: &mut Vec<Diagnostic>) ->
 
 fn train_block(b: &Block, diags: &mut Vec<Diagnostic>) -> Option<TrainSettings> {
     let before = diags.len();
-    let t = SettingTable::new("`train`".into(), b.name.span, &b.settings, TRAIN_KEYS, false, diags);
+    let t = SettingTable::new(
+        "`train`".into(),
+        b.name.span,
+        &b.settings,
+        TRAIN_KEYS,
+        false,
+        diags,
+    );
     let mut s = TrainSettings::default();
     if let Some(v) = t.get("epochs") {
         s.epochs = int_in("epochs", v, 1, 1_000_000, diags).map_or(0, |n| n as u32);
     }
     if let Some(v) = t.get("lr") {
-        s.lr = real_in("lr", v, Quantity::Plain, Range::open_closed(0.0, 10.0), diags).unwrap_or(0.0);
+        s.lr = real_in(
+            "lr",
+            v,
+            Quantity::Plain,
+            Range::open_closed(0.0, 10.0),
+            diags,
+        )
+        .unwrap_or(0.0);
     }
     if let Some(v) = t.get("seed") {
         s.seed = int_in("seed", v, 0, i128::from(u64::MAX), diags).map_or(0, |n| n as u64);

@@ -57,7 +57,13 @@ impl<'a> SettingTable<'a> {
             }
             map.insert(key, s);
         }
-        SettingTable { what, block_span, recovered, map, suggested }
+        SettingTable {
+            what,
+            block_span,
+            recovered,
+            map,
+            suggested,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Value> {
@@ -70,13 +76,21 @@ impl<'a> SettingTable<'a> {
 
     /// The value of a required key; reports it missing (unless the block had
     /// syntax errors, where the key may simply not have parsed).
-    pub fn required(&self, key: &str, example: &str, diags: &mut Vec<Diagnostic>) -> Option<&'a Value> {
+    pub fn required(
+        &self,
+        key: &str,
+        example: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<&'a Value> {
         let v = self.get(key);
         if v.is_none() && !self.recovered && !self.suggested.contains(&key) {
             diags.push(
-                Diagnostic::error(format!("{} does not set `{key}`", self.what), self.block_span)
-                    .with_label(format!("`{key}` missing"))
-                    .with_help(format!("add `{example}`")),
+                Diagnostic::error(
+                    format!("{} does not set `{key}`", self.what),
+                    self.block_span,
+                )
+                .with_label(format!("`{key}` missing"))
+                .with_help(format!("add `{example}`")),
             );
         }
         v

@@ -87,7 +87,9 @@ pub fn convert(
                     .with_label("not a unit")
             };
             d = match (q, closest(&unit.name, q.units())) {
-                (Quantity::Plain, _) => d.with_help(format!("`{key}` takes a plain number (or `%`)")),
+                (Quantity::Plain, _) => {
+                    d.with_help(format!("`{key}` takes a plain number (or `%`)"))
+                }
                 (_, Some(c)) if c != unit.name => d.with_help(format!("did you mean `{c}`?")),
                 _ => d.with_help(format!("`{key}` takes one of: {}", q.units().join(", "))),
             };

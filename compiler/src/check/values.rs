@@ -29,7 +29,13 @@ fn wrong_form(key: &str, expected: &str, v: &Value, diags: &mut Vec<Diagnostic>)
 }
 
 /// An integer in `lo..=hi`, without a unit.
-pub fn int_in(key: &str, v: &Value, lo: i128, hi: i128, diags: &mut Vec<Diagnostic>) -> Option<i128> {
+pub fn int_in(
+    key: &str,
+    v: &Value,
+    lo: i128,
+    hi: i128,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<i128> {
     let ValueKind::Number { number, unit } = &v.kind else {
         wrong_form(key, "an integer", v, diags);
         return None;
@@ -70,17 +76,40 @@ pub struct Range {
 
 impl Range {
     pub const fn closed(lo: f64, hi: f64) -> Self {
-        Range { lo, lo_incl: true, hi, hi_incl: true }
+        Range {
+            lo,
+            lo_incl: true,
+            hi,
+            hi_incl: true,
+        }
     }
     pub const fn half_open(lo: f64, hi: f64) -> Self {
-        Range { lo, lo_incl: true, hi, hi_incl: false }
+        Range {
+            lo,
+            lo_incl: true,
+            hi,
+            hi_incl: false,
+        }
     }
     pub const fn open_closed(lo: f64, hi: f64) -> Self {
-        Range { lo, lo_incl: false, hi, hi_incl: true }
+        Range {
+            lo,
+            lo_incl: false,
+            hi,
+            hi_incl: true,
+        }
     }
     pub fn contains(&self, x: f64) -> bool {
-        let above = if self.lo_incl { x >= self.lo } else { x > self.lo };
-        let below = if self.hi_incl { x <= self.hi } else { x < self.hi };
+        let above = if self.lo_incl {
+            x >= self.lo
+        } else {
+            x > self.lo
+        };
+        let below = if self.hi_incl {
+            x <= self.hi
+        } else {
+            x < self.hi
+        };
         above && below
     }
     pub fn describe(&self) -> String {
@@ -121,7 +150,10 @@ pub fn real_in(
         diags.push(
             Diagnostic::error(format!("`{key}` is out of range"), v.span)
                 .with_label(format!("must lie in {}{unit}", range.describe()))
-                .with_help(format!("`{key}` = {x}{unit} is outside {}{unit}", range.describe())),
+                .with_help(format!(
+                    "`{key}` = {x}{unit} is outside {}{unit}",
+                    range.describe()
+                )),
         );
         return None;
     }
@@ -129,7 +161,12 @@ pub fn real_in(
 }
 
 /// One of a fixed set of words.
-pub fn word_of<'c>(key: &str, v: &Value, choices: &[&'c str], diags: &mut Vec<Diagnostic>) -> Option<&'c str> {
+pub fn word_of<'c>(
+    key: &str,
+    v: &Value,
+    choices: &[&'c str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'c str> {
     let ValueKind::Word(w) = &v.kind else {
         let list = choices.join("`, `");
         wrong_form(key, &format!("one of `{list}`"), v, diags);
@@ -142,7 +179,13 @@ pub fn word_of<'c>(key: &str, v: &Value, choices: &[&'c str], diags: &mut Vec<Di
     None
 }
 
-pub fn unknown_choice(key: &str, w: &str, v: &Value, choices: &[&str], diags: &mut Vec<Diagnostic>) {
+pub fn unknown_choice(
+    key: &str,
+    w: &str,
+    v: &Value,
+    choices: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut d = Diagnostic::error(format!("unknown {key} `{w}`"), v.span)
         .with_label(format!("expected one of `{}`", choices.join("`, `")));
     if let Some(c) = closest(w, choices) {

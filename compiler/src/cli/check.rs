@@ -1,6 +1,6 @@
 use super::CliError;
-use clap::Args;
 use crate::frontend;
+use clap::Args;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]

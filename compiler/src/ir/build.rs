@@ -19,7 +19,10 @@ struct Chain {
 
 impl Chain {
     fn new() -> Self {
-        Chain { graph: DiGraph::new(), last: None }
+        Chain {
+            graph: DiGraph::new(),
+            last: None,
+        }
     }
 
     /// Adds `stage`, fed by the previous stage; `out_width` is what it emits.
@@ -36,13 +39,38 @@ pub fn build_reducer(r: &Reducer) -> IrGraph {
     let mut c = Chain::new();
     let n = r.servers;
     let out_bits = r.output_bits();
-    c.push(Stage::ServerInputs { servers: n, bits: r.bits }, n);
+    c.push(
+        Stage::ServerInputs {
+            servers: n,
+            bits: r.bits,
+        },
+        n,
+    );
     let pre = r.preprocess.out_width(n);
-    c.push(Stage::Preprocess { kind: r.preprocess, in_width: n, out_width: pre }, pre);
+    c.push(
+        Stage::Preprocess {
+            kind: r.preprocess,
+            in_width: n,
+            out_width: pre,
+        },
+        pre,
+    );
     match &r.realization {
         Realization::Linear => {
-            c.push(Stage::Combine { reduce: r.reduce.clone(), in_width: pre }, 1);
-            c.push(Stage::Quantize { bits: out_bits, round: r.round }, out_bits as usize);
+            c.push(
+                Stage::Combine {
+                    reduce: r.reduce.clone(),
+                    in_width: pre,
+                },
+                1,
+            );
+            c.push(
+                Stage::Quantize {
+                    bits: out_bits,
+                    round: r.round,
+                },
+                out_bits as usize,
+            );
         }
         Realization::Onn(onn) => {
             for (index, l) in onn.layers.iter().enumerate() {
@@ -58,15 +86,31 @@ pub fn build_reducer(r: &Reducer) -> IrGraph {
                 );
                 if l.activation != Activation::None {
                     c.push(
-                        Stage::Activation { index, width: l.out_width, activation: l.activation },
+                        Stage::Activation {
+                            index,
+                            width: l.out_width,
+                            activation: l.activation,
+                        },
                         l.out_width,
                     );
                 }
             }
-            c.push(Stage::Detect { width: out_bits as usize, mode: onn.detect }, out_bits as usize);
+            c.push(
+                Stage::Detect {
+                    width: out_bits as usize,
+                    mode: onn.detect,
+                },
+                out_bits as usize,
+            );
         }
     }
-    c.push(Stage::Broadcast { servers: n, bits: out_bits }, n);
+    c.push(
+        Stage::Broadcast {
+            servers: n,
+            bits: out_bits,
+        },
+        n,
+    );
     IrGraph {
         name: r.name.clone(),
         kind: NetworkKind::Reducer {

@@ -6,7 +6,9 @@ use petgraph::visit::EdgeRef;
 use std::fmt::Write;
 
 pub fn dot_all(graphs: &[IrGraph]) -> String {
-    let mut out = String::from("digraph optc {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
+    let mut out = String::from(
+        "digraph optc {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n",
+    );
     for (k, g) in graphs.iter().enumerate() {
         let kind = match g.kind {
             NetworkKind::Reducer { .. } => "reducer",
@@ -19,7 +21,12 @@ pub fn dot_all(graphs: &[IrGraph]) -> String {
             escape(&format!("{kind} {} (device {})", g.name, g.device.name))
         );
         for (i, stage) in g.stages() {
-            let _ = writeln!(out, "    g{k}n{} [label=\"{}\"];", i.index(), escape(&describe(stage)));
+            let _ = writeln!(
+                out,
+                "    g{k}n{} [label=\"{}\"];",
+                i.index(),
+                escape(&describe(stage))
+            );
         }
         for e in g.graph.edge_references() {
             let _ = writeln!(
@@ -37,5 +44,7 @@ pub fn dot_all(graphs: &[IrGraph]) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }

@@ -3,7 +3,7 @@
 //! so later passes can lower it into meshes without looking back at the AST.
 
 use crate::check::program::{
-    Activation, DeviceRef, Detection, LinearRealization, MatrixSource, Preprocess, Reduction,
+    Activation, Detection, DeviceRef, LinearRealization, MatrixSource, Preprocess, Reduction,
     Rounding, TrainSettings, WeightRealization,
 };
 use nalgebra::DMatrix;
@@ -55,7 +55,11 @@ pub enum Stage {
     /// Every server's b-bit signed code, encoded as light (one mode per server).
     ServerInputs { servers: usize, bits: u32 },
     /// The fixed linear optical preprocessing stage.
-    Preprocess { kind: Preprocess, in_width: usize, out_width: usize },
+    Preprocess {
+        kind: Preprocess,
+        in_width: usize,
+        out_width: usize,
+    },
     /// The exact linear path: the reduction as a fixed linear combination to one signal.
     Combine { reduce: Reduction, in_width: usize },
     /// Re-quantization of the combined value to `bits` by detection and rounding.
@@ -69,7 +73,11 @@ pub enum Stage {
         mesh: MeshStyle,
     },
     /// The optical activation after layer `index`.
-    Activation { index: usize, width: usize, activation: Activation },
+    Activation {
+        index: usize,
+        width: usize,
+        activation: Activation,
+    },
     /// Photodetection of each output mode into one bit.
     Detect { width: usize, mode: Detection },
     /// The result delivered back to every server.

@@ -2,7 +2,8 @@
 
 use super::graph::{IrGraph, NetworkKind, Stage};
 use crate::check::program::{
-    Activation, DeviceRef, LinearRealization, MatrixSource, Preprocess, Reduction, WeightRealization,
+    Activation, DeviceRef, LinearRealization, MatrixSource, Preprocess, Reduction,
+    WeightRealization,
 };
 use optc_runtime::matrix_file::format_complex;
 use petgraph::Direction;
@@ -15,7 +16,14 @@ pub fn print_all(graphs: &[IrGraph]) -> String {
 pub fn print(g: &IrGraph) -> String {
     let mut out = String::new();
     match &g.kind {
-        NetworkKind::Reducer { servers, bits, output_bits, reduce, round: _, train } => {
+        NetworkKind::Reducer {
+            servers,
+            bits,
+            output_bits,
+            reduce,
+            round: _,
+            train,
+        } => {
             let _ = writeln!(out, "reducer {}", g.name);
             let _ = writeln!(
                 out,
@@ -51,10 +59,18 @@ pub fn print(g: &IrGraph) -> String {
         if inputs.is_empty() {
             inputs.push("-".into());
         }
-        let _ = writeln!(out, "  n{} <- {}: {}", i.index(), inputs.join(", "), describe(stage));
+        let _ = writeln!(
+            out,
+            "  n{} <- {}: {}",
+            i.index(),
+            inputs.join(", "),
+            describe(stage)
+        );
         if let Stage::Matrix { matrix, .. } = stage {
             for r in 0..matrix.nrows() {
-                let row: Vec<String> = (0..matrix.ncols()).map(|c| format_complex(matrix[(r, c)])).collect();
+                let row: Vec<String> = (0..matrix.ncols())
+                    .map(|c| format_complex(matrix[(r, c)]))
+                    .collect();
                 let _ = writeln!(out, "      [{}]", row.join(", "));
             }
         }
@@ -64,7 +80,9 @@ pub fn print(g: &IrGraph) -> String {
 
 pub fn device(d: &DeviceRef) -> String {
     let p = &d.params;
-    let bits = p.phase_bits.map_or("continuous".to_string(), |b| b.to_string());
+    let bits = p
+        .phase_bits
+        .map_or("continuous".to_string(), |b| b.to_string());
     format!(
         "device {}: mzi_loss {} dB, coupler_error {}, phase_bits {bits}, phase_error {} rad, crosstalk {}, detector_noise {}",
         d.name, p.mzi_loss_db, p.coupler_error, p.phase_error_rad, p.crosstalk, p.detector_noise

@@ -52,7 +52,10 @@ impl PError {
             };
         }
         let rel = self.pos.saturating_sub(base).min(text.len());
-        let rel = (0..=rel).rev().find(|&k| text.is_char_boundary(k)).unwrap_or(0);
+        let rel = (0..=rel)
+            .rev()
+            .find(|&k| text.is_char_boundary(k))
+            .unwrap_or(0);
         let pos = base + rel;
         let found = describe_at(&text[rel..]);
         let span = Span::new(pos, pos + found.1);
@@ -86,7 +89,10 @@ fn describe_at(rest: &str) -> (String, usize) {
         return (format!("`{shown}`"), len);
     }
     if c.is_control() {
-        return (format!("control character U+{:04X}", c as u32), c.len_utf8());
+        return (
+            format!("control character U+{:04X}", c as u32),
+            c.len_utf8(),
+        );
     }
     (format!("`{c}`"), c.len_utf8())
 }
@@ -245,7 +251,10 @@ pub fn ident(i: In) -> PResult<Ident> {
 }
 
 /// A specific keyword (a whole word).
-pub fn keyword<'a>(kw: &'static str, label: &'static str) -> impl FnMut(In<'a>) -> PResult<'a, Span> {
+pub fn keyword<'a>(
+    kw: &'static str,
+    label: &'static str,
+) -> impl FnMut(In<'a>) -> PResult<'a, Span> {
     move |i: In<'a>| match ident(i) {
         Ok((rest, id)) if id.name == kw => Ok((rest, id.span)),
         _ => err(&i, label),
@@ -299,7 +308,11 @@ fn real(i: In) -> PResult<(f64, Option<i128>, bool, Span)> {
             Some(format!("numbers must be below {:e} in magnitude", f64::MAX)),
         )));
     }
-    let int = if integer { text.parse::<i128>().ok() } else { None };
+    let int = if integer {
+        text.parse::<i128>().ok()
+    } else {
+        None
+    };
     Ok((rest, (value, int, integer, span)))
 }
 
@@ -319,7 +332,16 @@ pub fn number(i: In) -> PResult<Number> {
     if imaginary_suffix(rest.fragment()) {
         let (rest, _) = rest.take_split(1);
         let span = Span::new(span.start, span.end + 1);
-        return Ok((rest, Number { re: 0.0, im: re, int: None, is_integer: false, span }));
+        return Ok((
+            rest,
+            Number {
+                re: 0.0,
+                im: re,
+                int: None,
+                is_integer: false,
+                span,
+            },
+        ));
     }
     // Try a `± imag i` tail; without the trailing `i` it is not part of this number.
     if let Ok((after_ws, ())) = hws(rest) {
@@ -334,13 +356,31 @@ pub fn number(i: In) -> PResult<Number> {
                         let (after, _) = after.take_split(1);
                         let im = if neg { -im } else { im };
                         let span = Span::new(span.start, im_span.end + 1);
-                        return Ok((after, Number { re, im, int: None, is_integer: false, span }));
+                        return Ok((
+                            after,
+                            Number {
+                                re,
+                                im,
+                                int: None,
+                                is_integer: false,
+                                span,
+                            },
+                        ));
                     }
                 }
             }
         }
     }
-    Ok((rest, Number { re, im: 0.0, int, is_integer: is_int, span }))
+    Ok((
+        rest,
+        Number {
+            re,
+            im: 0.0,
+            int,
+            is_integer: is_int,
+            span,
+        },
+    ))
 }
 
 /// A double-quoted string on one line; `\"`, `\\`, `\n`, `\t` escapes.

@@ -5,8 +5,7 @@ use super::ast::{
     ReducerItem, Setting,
 };
 use super::lexer::{
-    end_of_statement, expect, hws, ident, number, offset, separators, sym, ws, In,
-    PError, PResult,
+    end_of_statement, expect, hws, ident, number, offset, separators, sym, ws, In, PError, PResult,
 };
 use super::recovery::{resume_point, Level};
 use super::span::Span;
@@ -55,7 +54,9 @@ fn decl(i: In) -> PResult<Decl> {
         "device" | "linear" | "reducer" => kw.name.clone(),
         _ => {
             let mut e = PError::at(&i, "`device`, `reducer` or `linear`");
-            if let Some(s) = crate::check::names::closest(&kw.name, &["device", "reducer", "linear"]) {
+            if let Some(s) =
+                crate::check::names::closest(&kw.name, &["device", "reducer", "linear"])
+            {
                 e = PError::message(
                     kw.span,
                     format!("unknown declaration `{}`", kw.name),
@@ -76,8 +77,19 @@ fn decl(i: In) -> PResult<Decl> {
     }
     let (rest, settings) = block_body(rest, open, setting_stmt)?;
     let span = super::lexer::span_between(&start, &rest);
-    let block = Block { name, settings, span };
-    Ok((rest, if make == "device" { Decl::Device(block) } else { Decl::Linear(block) }))
+    let block = Block {
+        name,
+        settings,
+        span,
+    };
+    Ok((
+        rest,
+        if make == "device" {
+            Decl::Device(block)
+        } else {
+            Decl::Linear(block)
+        },
+    ))
 }
 
 /// The statements of a block up to its `}`, recovering after each bad one.
@@ -114,7 +126,9 @@ fn block_body<'a, T>(
                     .borrow_mut()
                     .push(e.into_diagnostic(stmt_start.fragment(), base));
                 let skip = resume_point(stmt_start.fragment(), at, Level::Statement);
-                i = stmt_start.take_split(skip.max(1).min(stmt_start.fragment().len())).0;
+                i = stmt_start
+                    .take_split(skip.max(1).min(stmt_start.fragment().len()))
+                    .0;
             }
             Err(nom::Err::Incomplete(_)) => return Ok((i, items)),
         }
@@ -129,7 +143,14 @@ fn setting_stmt(i: In) -> PResult<Setting> {
     let (rest, ()) = hws(rest)?;
     let (rest, v) = value(rest)?;
     let span = key.span.to(v.span);
-    Ok((rest, Setting { key, value: v, span }))
+    Ok((
+        rest,
+        Setting {
+            key,
+            value: v,
+            span,
+        },
+    ))
 }
 
 /// A reducer statement: a setting, `onn { ... }` or `train { ... }`.
@@ -141,11 +162,25 @@ fn reducer_item(i: In) -> PResult<ReducerItem> {
         if word.name == "onn" {
             let (rest, stages) = block_body(after, open, onn_stage)?;
             let span = word.span.to(Span::point(offset(&rest)));
-            return Ok((rest, ReducerItem::Onn(OnnBlock { keyword: word.span, stages, span })));
+            return Ok((
+                rest,
+                ReducerItem::Onn(OnnBlock {
+                    keyword: word.span,
+                    stages,
+                    span,
+                }),
+            ));
         }
         let (rest, settings) = block_body(after, open, setting_stmt)?;
         let span = word.span.to(Span::point(offset(&rest)));
-        return Ok((rest, ReducerItem::Train(Block { name: word, settings, span })));
+        return Ok((
+            rest,
+            ReducerItem::Train(Block {
+                name: word,
+                settings,
+                span,
+            }),
+        ));
     }
     let (rest, s) = setting_stmt(i)?;
     Ok((rest, ReducerItem::Setting(s)))
@@ -165,15 +200,27 @@ fn onn_stage(i: In) -> PResult<OnnStage> {
                 if s.is_empty() || s.starts_with(['\n', ';', '}']) {
                     break;
                 }
-                let (r, kw) =
-                    expect("`activation`, `weights`, `mesh` or the end of the layer", ident)(r)?;
+                let (r, kw) = expect(
+                    "`activation`, `weights`, `mesh` or the end of the layer",
+                    ident,
+                )(r)?;
                 let (r, ()) = hws(r)?;
                 let (r, v) = value(r)?;
-                clauses.push(LayerClause { keyword: kw, value: v });
+                clauses.push(LayerClause {
+                    keyword: kw,
+                    value: v,
+                });
                 rest = r;
             }
             let span = word.span.to(Span::point(offset(&rest)));
-            Ok((rest, OnnStage::Layer(Layer { width, clauses, span })))
+            Ok((
+                rest,
+                OnnStage::Layer(Layer {
+                    width,
+                    clauses,
+                    span,
+                }),
+            ))
         }
         "detect" => {
             let (rest, ()) = hws(rest)?;
@@ -181,7 +228,11 @@ fn onn_stage(i: In) -> PResult<OnnStage> {
             let span = word.span.to(mode.span);
             Ok((rest, OnnStage::Detect(Detect { mode, span })))
         }
-        _ => Err(nom::Err::Error(unknown_word(&word, &["layer", "detect"], "an onn stage"))),
+        _ => Err(nom::Err::Error(unknown_word(
+            &word,
+            &["layer", "detect"],
+            "an onn stage",
+        ))),
     }
 }
 
@@ -191,4 +242,3 @@ fn unknown_word(word: &Ident, candidates: &[&str], what: &str) -> PError {
         .or_else(|| Some(format!("expected one of: {}", candidates.join(", "))));
     PError::message(word.span, format!("`{}` is not {what}", word.name), help)
 }
-

@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn declaration_skips_block_and_stray_brace() {
-        assert_eq!(resume_point("devise r {\n a = 1\n}\nlinear", 0, Level::Declaration), 19);
+        assert_eq!(
+            resume_point("devise r {\n a = 1\n}\nlinear", 0, Level::Declaration),
+            19
+        );
         assert_eq!(resume_point("}", 0, Level::Declaration), 1);
         assert_eq!(resume_point("\"}\" x\ny", 0, Level::Declaration), 6);
     }

@@ -15,7 +15,13 @@ pub fn value(i: In) -> PResult<Value> {
         matrix(i)
     } else if s.starts_with('"') {
         let (rest, (text, span)) = string(i)?;
-        Ok((rest, Value { kind: ValueKind::Str(text), span }))
+        Ok((
+            rest,
+            Value {
+                kind: ValueKind::Str(text),
+                span,
+            },
+        ))
     } else if s.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
         number_with_unit(i)
     } else {
@@ -31,17 +37,47 @@ fn number_with_unit(i: In) -> PResult<Value> {
     if unit_start.starts_with('%') {
         let start = offset(&after_ws);
         let (rest, _) = after_ws.take_split(1);
-        let unit = super::ast::Ident { name: "%".into(), span: Span::new(start, start + 1) };
+        let unit = super::ast::Ident {
+            name: "%".into(),
+            span: Span::new(start, start + 1),
+        };
         let span = num.span.to(unit.span);
-        return Ok((rest, Value { kind: ValueKind::Number { number: num, unit: Some(unit) }, span }));
+        return Ok((
+            rest,
+            Value {
+                kind: ValueKind::Number {
+                    number: num,
+                    unit: Some(unit),
+                },
+                span,
+            },
+        ));
     }
     if unit_start.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         let (rest, unit) = ident(after_ws)?;
         let span = num.span.to(unit.span);
-        return Ok((rest, Value { kind: ValueKind::Number { number: num, unit: Some(unit) }, span }));
+        return Ok((
+            rest,
+            Value {
+                kind: ValueKind::Number {
+                    number: num,
+                    unit: Some(unit),
+                },
+                span,
+            },
+        ));
     }
     let span = num.span;
-    Ok((rest, Value { kind: ValueKind::Number { number: num, unit: None }, span }))
+    Ok((
+        rest,
+        Value {
+            kind: ValueKind::Number {
+                number: num,
+                unit: None,
+            },
+            span,
+        },
+    ))
 }
 
 /// `word` or `word(arg, name = arg, ...)`.
@@ -50,7 +86,13 @@ fn call_or_word(i: In) -> PResult<Value> {
     let (after, ()) = hws(rest)?;
     if !after.fragment().starts_with('(') {
         let span = name.span;
-        return Ok((rest, Value { kind: ValueKind::Word(name.name), span }));
+        return Ok((
+            rest,
+            Value {
+                kind: ValueKind::Word(name.name),
+                span,
+            },
+        ));
     }
     let (mut i, _) = sym('(', "`(`")(after)?;
     let mut args = Vec::new();
@@ -59,7 +101,13 @@ fn call_or_word(i: In) -> PResult<Value> {
         i = r;
         if let Ok((r, close)) = sym(')', "`)`")(i) {
             let span = name.span.to(close);
-            return Ok((r, Value { kind: ValueKind::Call { name, args }, span }));
+            return Ok((
+                r,
+                Value {
+                    kind: ValueKind::Call { name, args },
+                    span,
+                },
+            ));
         }
         let (r, a) = arg(i)?;
         args.push(a);
@@ -67,7 +115,13 @@ fn call_or_word(i: In) -> PResult<Value> {
         i = r;
         if let Ok((r, close)) = sym(')', "`)`")(i) {
             let span = name.span.to(close);
-            return Ok((r, Value { kind: ValueKind::Call { name, args }, span }));
+            return Ok((
+                r,
+                Value {
+                    kind: ValueKind::Call { name, args },
+                    span,
+                },
+            ));
         }
         let (r, _) = expect("`,` or `)`", sym(',', "`,`"))(i)?;
         i = r;
@@ -82,7 +136,13 @@ fn arg(i: In) -> PResult<Arg> {
             let (after, _) = sym('=', "`=`")(after)?;
             let (after, ()) = ws(after)?;
             let (rest, value) = scalar(after)?;
-            return Ok((rest, Arg { name: Some(name), value }));
+            return Ok((
+                rest,
+                Arg {
+                    name: Some(name),
+                    value,
+                },
+            ));
         }
     }
     let (rest, value) = scalar(i)?;
@@ -94,13 +154,25 @@ fn scalar(i: In) -> PResult<Value> {
     let s = *i.fragment();
     if s.starts_with('"') {
         let (rest, (text, span)) = string(i)?;
-        Ok((rest, Value { kind: ValueKind::Str(text), span }))
+        Ok((
+            rest,
+            Value {
+                kind: ValueKind::Str(text),
+                span,
+            },
+        ))
     } else if s.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
         number_with_unit(i)
     } else {
         let (rest, w) = expect("a number, a name or a string", ident)(i)?;
         let span = w.span;
-        Ok((rest, Value { kind: ValueKind::Word(w.name), span }))
+        Ok((
+            rest,
+            Value {
+                kind: ValueKind::Word(w.name),
+                span,
+            },
+        ))
     }
 }
 
@@ -113,15 +185,30 @@ fn matrix(i: In) -> PResult<Value> {
         i = r;
         if let Ok((r, close)) = sym(']', "`]`")(i) {
             let span = open.to(close);
-            return Ok((r, Value { kind: ValueKind::Matrix(rows), span }));
+            return Ok((
+                r,
+                Value {
+                    kind: ValueKind::Matrix(rows),
+                    span,
+                },
+            ));
         }
-        let (r, row) = expect("`[` starting a matrix row (write rows: `[[a, b], [c, d]]`)", row)(i)?;
+        let (r, row) = expect(
+            "`[` starting a matrix row (write rows: `[[a, b], [c, d]]`)",
+            row,
+        )(i)?;
         rows.push(row);
         let (r, ()) = ws(r)?;
         i = r;
         if let Ok((r, close)) = sym(']', "`]`")(i) {
             let span = open.to(close);
-            return Ok((r, Value { kind: ValueKind::Matrix(rows), span }));
+            return Ok((
+                r,
+                Value {
+                    kind: ValueKind::Matrix(rows),
+                    span,
+                },
+            ));
         }
         let (r, _) = expect("`,` or `]`", sym(',', "`,`"))(i)?;
         i = r;
@@ -135,14 +222,26 @@ fn row(i: In) -> PResult<Row> {
         let (r, ()) = ws(i)?;
         i = r;
         if let Ok((r, close)) = sym(']', "`]`")(i) {
-            return Ok((r, Row { entries, span: open.to(close) }));
+            return Ok((
+                r,
+                Row {
+                    entries,
+                    span: open.to(close),
+                },
+            ));
         }
         let (r, n) = expect("a number", number)(i)?;
         entries.push(n);
         let (r, ()) = ws(r)?;
         i = r;
         if let Ok((r, close)) = sym(']', "`]`")(i) {
-            return Ok((r, Row { entries, span: open.to(close) }));
+            return Ok((
+                r,
+                Row {
+                    entries,
+                    span: open.to(close),
+                },
+            ));
         }
         let (r, _) = expect("`,` or `]`", sym(',', "`,`"))(i)?;
         i = r;
