@@ -13,7 +13,10 @@ fn version_is_printed() {
         .arg("--version")
         .assert()
         .success()
-        .stdout(predicate::str::starts_with(concat!("optc ", env!("CARGO_PKG_VERSION"))));
+        .stdout(predicate::str::starts_with(concat!(
+            "optc ",
+            env!("CARGO_PKG_VERSION")
+        )));
 }
 
 #[test]
@@ -32,5 +35,8 @@ fn usage_errors_exit_2() {
     optc().assert().code(2);
     optc().arg("no-such-command").assert().code(2);
     optc().args(["check"]).assert().code(2);
-    optc().args(["compile", "x.optc", "--emit", "nonsense"]).assert().code(2);
+    optc()
+        .args(["compile", "x.optc", "--emit", "nonsense"])
+        .assert()
+        .code(2);
 }

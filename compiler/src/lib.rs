@@ -8,6 +8,11 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod driver;
+pub mod emit;
+pub mod factor;
 pub mod frontend;
 pub mod ir;
+pub mod passes;
 pub mod syntax;
+pub mod unit;

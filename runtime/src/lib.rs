@@ -6,8 +6,12 @@
 //! defined once here.
 
 pub mod device;
+pub mod fsio;
 pub mod matrix_file;
 pub mod mesh;
 pub mod mzi;
+pub mod netlist;
+pub mod phases;
+pub mod simulate;
 
 pub use num_complex::Complex64;

@@ -1,4 +1,5 @@
 use super::CliError;
+use crate::driver::{self, CompileError, CompileOptions};
 use crate::{frontend, ir};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -26,11 +27,14 @@ pub struct CompileArgs {
     /// Allow matrix files outside the source file's folder (absolute paths, `..`).
     #[arg(long)]
     pub allow_outside_paths: bool,
+    /// Print each network's IR and lowering after the named pass (see `optc passes`).
+    #[arg(long, value_name = "PASS")]
+    pub dump_after: Option<String>,
 }
 
 pub fn run(args: CompileArgs) -> Result<(), CliError> {
     match args.emit {
-        Emit::Files => Err(CliError::NotImplemented("optc compile")),
+        Emit::Files => compile_files(&args),
         Emit::Ir | Emit::Dot => {
             let options = frontend::Options {
                 allow_outside_paths: args.allow_outside_paths,
@@ -47,4 +51,36 @@ pub fn run(args: CompileArgs) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
+    let options = CompileOptions {
+        out_dir: args.out.clone(),
+        allow_outside_paths: args.allow_outside_paths,
+        dump_after: args.dump_after.clone(),
+    };
+    let compiled = driver::compile(&args.file, &options, |pass, unit| {
+        eprintln!(
+            "=== {} after pass `{pass}` ===\n{}",
+            unit.name(),
+            unit.dump()
+        );
+    })
+    .map_err(|e| match e {
+        CompileError::Diagnostics { rendered, count } => {
+            eprint!("{rendered}");
+            CliError::Reported(count)
+        }
+        other => CliError::Input(other.to_string()),
+    })?;
+    for c in &compiled {
+        println!("{}", crate::emit::summary_line(&c.unit.report));
+        for w in &c.unit.report.warnings {
+            eprintln!("warning: {}: {w}", c.unit.name());
+        }
+        for p in c.paths.all() {
+            println!("  wrote {}", p.display());
+        }
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@
 mod check;
 mod compile;
 mod error;
+mod passes;
 mod reduce;
 mod simulate;
 
@@ -39,6 +40,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Run integer gradient codes through a compiled reducer netlist.
     Reduce(reduce::ReduceArgs),
+    /// List the compiler's passes in pipeline order, with what each does.
+    Passes,
 }
 
 /// Entry point of the binary.
@@ -49,6 +52,7 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => compile::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Reduce(args) => reduce::run(args),
+        Command::Passes => passes::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

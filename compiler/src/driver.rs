@@ -1,0 +1,152 @@
+//! The compile driver: front end (or a bare matrix file) → one compile unit
+//! per network → its pipeline → the three output files of each network.
+
+use crate::check::program::{DeviceRef, LinearNetwork, LinearRealization, MatrixSource};
+use crate::emit::{write_outputs, OutputPaths};
+use crate::factor::unitarity_error;
+use crate::frontend;
+use crate::ir::{self, IrGraph, NetworkKind};
+use crate::passes::{linear_pipeline, PassError, PassManager};
+use crate::syntax::Span;
+use crate::unit::CompileUnit;
+use optc_runtime::matrix_file::{read_matrix, MatrixFileError};
+use optc_runtime::mesh::MeshStyle;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum CompileError {
+    /// Front-end diagnostics, rendered rustc-style.
+    #[error("{rendered}")]
+    Diagnostics { rendered: String, count: usize },
+    #[error(transparent)]
+    MatrixFile(#[from] MatrixFileError),
+    #[error(transparent)]
+    Pass(#[from] PassError),
+    #[error("`--dump-after {0}`: no such pass (see `optc passes`)")]
+    UnknownPass(String),
+    #[error("network `{network}`: the {what} pipeline is not available in this build")]
+    Unsupported { network: String, what: &'static str },
+    #[error("{0}")]
+    Write(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CompileOptions {
+    pub out_dir: PathBuf,
+    pub allow_outside_paths: bool,
+    /// Dump each unit after this pass (to stderr by the CLI).
+    pub dump_after: Option<String>,
+}
+
+/// A compiled network: its unit and where its files went.
+pub struct Compiled {
+    pub unit: CompileUnit,
+    pub paths: OutputPaths,
+}
+
+/// `.npy` / `.csv` files compile directly as a linear network.
+pub fn is_matrix_file(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("npy" | "csv")
+    )
+}
+
+/// The IR graphs of a source file or a matrix file.
+pub fn load_graphs(path: &Path, allow_outside_paths: bool) -> Result<Vec<IrGraph>, CompileError> {
+    if is_matrix_file(path) {
+        return Ok(vec![matrix_file_graph(path)?]);
+    }
+    let options = frontend::Options {
+        allow_outside_paths,
+    };
+    let (_, graphs) = frontend::load(path, options).map_err(|d| CompileError::Diagnostics {
+        rendered: d.render(),
+        count: d.len(),
+    })?;
+    Ok(graphs)
+}
+
+/// Default options for a bare matrix: a unitary (to 1e-10) becomes one
+/// Clements mesh, anything else an SVD realization.
+fn matrix_file_graph(path: &Path) -> Result<IrGraph, CompileError> {
+    let matrix = read_matrix(path)?;
+    let unitary = matrix.is_square() && unitarity_error(&matrix) <= 1e-10;
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "matrix".into());
+    let network = LinearNetwork {
+        name,
+        span: Span::point(0),
+        matrix,
+        source: MatrixSource::File {
+            written: path.display().to_string(),
+            resolved: path.to_path_buf(),
+        },
+        realize: if unitary {
+            LinearRealization::Unitary
+        } else {
+            LinearRealization::Svd
+        },
+        mesh: MeshStyle::Clements,
+        tolerance: 1e-10,
+        device: DeviceRef::ideal(),
+    };
+    Ok(ir::build::build_linear(&network))
+}
+
+fn pipeline_for(graph: &IrGraph) -> Result<PassManager, CompileError> {
+    match graph.kind {
+        NetworkKind::Linear => Ok(linear_pipeline()),
+        NetworkKind::Reducer { .. } => Err(CompileError::Unsupported {
+            network: graph.name.clone(),
+            what: "reducer",
+        }),
+    }
+}
+
+/// Compiles every network of `path`; writes files only when all succeed.
+pub fn compile(
+    path: &Path,
+    options: &CompileOptions,
+    mut dump: impl FnMut(&str, &CompileUnit),
+) -> Result<Vec<Compiled>, CompileError> {
+    let graphs = load_graphs(path, options.allow_outside_paths)?;
+    let source = path.display().to_string();
+    let mut done = Vec::with_capacity(graphs.len());
+    for graph in graphs {
+        let pipeline = pipeline_for(&graph)?;
+        if let Some(name) = &options.dump_after {
+            if !pipeline.has(name) {
+                return Err(CompileError::UnknownPass(name.clone()));
+            }
+        }
+        let mut unit = CompileUnit::new(graph, &source);
+        pipeline.run(&mut unit, options.dump_after.as_deref(), &mut dump)?;
+        done.push(unit);
+    }
+    let mut compiled = Vec::with_capacity(done.len());
+    for unit in done {
+        let paths = OutputPaths::new(&options.out_dir, unit.name());
+        let Some((netlist, phases)) = &unit.netlist else {
+            return Err(CompileError::Unsupported {
+                network: unit.name().to_string(),
+                what: "emission",
+            });
+        };
+        let texts = [
+            netlist.to_yaml(),
+            phases.to_yaml(),
+            serde_yaml::to_string(&unit.report).unwrap_or_default(),
+        ];
+        write_outputs(&paths, [&texts[0], &texts[1], &texts[2]], &[path])
+            .map_err(CompileError::Write)?;
+        compiled.push(Compiled { unit, paths });
+    }
+    Ok(compiled)
+}

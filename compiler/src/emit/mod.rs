@@ -1,0 +1,10 @@
+//! Emission: realizations onto a netlist builder, the report, and the
+//! atomic writing of a compiled network's three files.
+
+mod realization;
+mod report;
+mod write;
+
+pub use realization::{emit_realization, EmitError};
+pub use report::{summary_line, LinearReport, Report, REPORT_VERSION};
+pub use write::{write_outputs, OutputPaths};

@@ -1,0 +1,63 @@
+//! Writing a compiled network's files: every file is rendered first and
+//! written atomically (temporary file, then rename), so a failed compile
+//! leaves no partial file, and an output never replaces an input.
+
+use optc_runtime::fsio::write_atomic;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct OutputPaths {
+    pub netlist: PathBuf,
+    pub phases: PathBuf,
+    pub report: PathBuf,
+}
+
+impl OutputPaths {
+    pub fn new(dir: &Path, name: &str) -> Self {
+        OutputPaths {
+            netlist: dir.join(format!("{name}.netlist.yaml")),
+            phases: dir.join(format!("{name}.phases.yaml")),
+            report: dir.join(format!("{name}.report.yaml")),
+        }
+    }
+
+    pub fn all(&self) -> [&Path; 3] {
+        [&self.netlist, &self.phases, &self.report]
+    }
+}
+
+/// Writes the rendered files; `inputs` are paths that must never be overwritten.
+pub fn write_outputs(
+    paths: &OutputPaths,
+    contents: [&str; 3],
+    inputs: &[&Path],
+) -> Result<(), String> {
+    for out in paths.all() {
+        for input in inputs {
+            if same_file(out, input) {
+                return Err(format!(
+                    "refusing to overwrite the input `{}` with an output",
+                    input.display()
+                ));
+            }
+        }
+    }
+    if let Some(dir) = paths.netlist.parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+        }
+    }
+    for (path, text) in paths.all().into_iter().zip(contents) {
+        write_atomic(path, text.as_bytes())
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,72 @@
+//! The pass manager: runs named passes in order over a compile unit and can
+//! dump the unit after any of them.
+
+use crate::emit::EmitError;
+use crate::factor::FactorError;
+use crate::unit::CompileUnit;
+use thiserror::Error;
+
+pub trait Pass {
+    fn name(&self) -> &'static str;
+    fn description(&self) -> &'static str;
+    fn run(&self, unit: &mut CompileUnit) -> Result<(), PassError>;
+}
+
+#[derive(Debug, Error)]
+pub enum PassError {
+    #[error("network `{network}`: {source}")]
+    Factor {
+        network: String,
+        #[source]
+        source: FactorError,
+    },
+    #[error("network `{network}`: {source}")]
+    Emit {
+        network: String,
+        #[source]
+        source: EmitError,
+    },
+    #[error("network `{network}`: pass `{pass}` needs {needs}, which no earlier pass produced")]
+    Order {
+        network: String,
+        pass: &'static str,
+        needs: &'static str,
+    },
+    #[error("network `{network}`: verification failed: {message}")]
+    Verify { network: String, message: String },
+}
+
+pub struct PassManager {
+    passes: Vec<Box<dyn Pass>>,
+}
+
+impl PassManager {
+    pub fn new(passes: Vec<Box<dyn Pass>>) -> Self {
+        PassManager { passes }
+    }
+
+    pub fn passes(&self) -> impl Iterator<Item = &dyn Pass> {
+        self.passes.iter().map(|p| p.as_ref())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.passes.iter().any(|p| p.name() == name)
+    }
+
+    /// Runs every pass; after the one named `dump_after`, hands the unit's
+    /// dump to `dump`.
+    pub fn run(
+        &self,
+        unit: &mut CompileUnit,
+        dump_after: Option<&str>,
+        mut dump: impl FnMut(&str, &CompileUnit),
+    ) -> Result<(), PassError> {
+        for pass in &self.passes {
+            pass.run(unit)?;
+            if dump_after == Some(pass.name()) {
+                dump(pass.name(), unit);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,85 @@
+//! A compile unit: one network on its way from IR to files. Passes fill in
+//! its lowering, netlist and report one after another.
+
+use crate::check::program::LinearRealization;
+use crate::emit::Report;
+use crate::factor::Realization;
+use crate::ir::IrGraph;
+use nalgebra::DMatrix;
+use optc_runtime::mesh::MeshStyle;
+use optc_runtime::netlist::Netlist;
+use optc_runtime::phases::Phases;
+use optc_runtime::Complex64;
+use std::fmt::Write;
+
+#[derive(Debug, Clone)]
+pub struct CompileUnit {
+    pub ir: IrGraph,
+    /// The source file as given on the command line.
+    pub source: String,
+    pub linear: Option<LinearLowering>,
+    pub netlist: Option<(Netlist, Phases)>,
+    pub report: Report,
+}
+
+/// A linear network's matrix and the realization chosen for it.
+#[derive(Debug, Clone)]
+pub struct LinearLowering {
+    pub target: DMatrix<Complex64>,
+    pub realize: LinearRealization,
+    pub mesh: MeshStyle,
+    pub realization: Realization,
+}
+
+impl CompileUnit {
+    pub fn new(ir: IrGraph, source: &str) -> Self {
+        CompileUnit {
+            ir,
+            source: source.to_string(),
+            linear: None,
+            netlist: None,
+            report: Report::default(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.ir.name
+    }
+
+    /// The IR plus what the passes so far have attached to it (`--dump-after`).
+    pub fn dump(&self) -> String {
+        let mut out = crate::ir::print::print(&self.ir);
+        if let Some(l) = &self.linear {
+            let p = l.realization.ports();
+            let _ = writeln!(
+                out,
+                "  lowered: {} realization on {} modes ({}×{} used), {} MZIs, gain {}",
+                realization_name(&l.realization),
+                p.modes,
+                p.rows,
+                p.cols,
+                l.realization.mzi_count(),
+                l.realization.gain()
+            );
+        }
+        if let Some((netlist, phases)) = &self.netlist {
+            let _ = writeln!(
+                out,
+                "  netlist: {} instances, {} connections, {} programmable settings",
+                netlist.instances.len(),
+                netlist.connections.len(),
+                phases.settings.len()
+            );
+        }
+        out
+    }
+}
+
+pub fn realization_name(r: &Realization) -> &'static str {
+    match r {
+        Realization::Unitary(_) => "unitary",
+        Realization::Svd(_) => "svd",
+        Realization::UnitaryDiag(_) => "unitary_diag",
+        Realization::Segmented(_) => "segmented",
+    }
+}

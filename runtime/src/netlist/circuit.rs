@@ -1,0 +1,369 @@
+//! The validated, resolved form of a netlist: kinds parsed, attributes
+//! defaulted and range-checked, every port connected exactly once, and a
+//! topological order of the instances (petgraph).
+
+use super::error::{FormatError, Problem};
+use super::kind::{Kind, PortName};
+use super::locate::key_line;
+use super::{structure_hash, Netlist, Placement};
+use petgraph::graph::DiGraph;
+use std::collections::{BTreeMap, HashMap};
+
+/// A resolved instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub name: String,
+    pub kind: Kind,
+    /// Values of `kind.attrs()`, in that order, defaults filled in.
+    pub attrs: Vec<f64>,
+    pub placement: Option<Placement>,
+    pub inputs: usize,
+    pub outputs: usize,
+    /// The line of the instance in the netlist file.
+    pub line: Option<usize>,
+}
+
+impl Node {
+    /// The value of a fixed attribute (NaN if the kind has no such attribute).
+    pub fn attr(&self, name: &str) -> f64 {
+        self.kind
+            .attrs()
+            .iter()
+            .position(|a| a.name == name)
+            .map_or(f64::NAN, |i| self.attrs[i])
+    }
+}
+
+/// An output port of a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    pub node: usize,
+    pub port: usize,
+}
+
+/// What drives an input port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Driver {
+    /// External input number k.
+    External(usize),
+    Node(Endpoint),
+}
+
+/// A validated netlist, ready to plan.
+#[derive(Debug, Clone)]
+pub struct Circuit {
+    pub file: String,
+    pub name: String,
+    pub hash: String,
+    pub modes: usize,
+    pub nodes: Vec<Node>,
+    /// `drivers[node][input port]`.
+    pub drivers: Vec<Vec<Driver>>,
+    /// External inputs in order (natural order of their names).
+    pub input_names: Vec<String>,
+    /// External outputs in order, with the node output each one reads.
+    pub outputs: Vec<(String, Endpoint)>,
+    /// Instances in propagation (topological) order.
+    pub order: Vec<usize>,
+}
+
+/// Orders `in2` before `in10`.
+fn natural_key(s: &str) -> (String, u64, String) {
+    let digits = s.len() - s.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (prefix, num) = s.split_at(s.len() - digits);
+    (prefix.to_string(), num.parse().unwrap_or(0), s.to_string())
+}
+
+impl Circuit {
+    /// Validates `netlist`; `text` is its source, used to locate errors.
+    pub fn new(netlist: &Netlist, file: &str, text: &str) -> Result<Circuit, FormatError> {
+        let err = |p: Problem| FormatError::new(file, p);
+        let inst_err = |name: &str, p: Problem| {
+            err(p)
+                .at_instance(name)
+                .at_line(key_line(text, "instances", name))
+        };
+        let mut index = HashMap::new();
+        let mut nodes = Vec::with_capacity(netlist.instances.len());
+        for (name, inst) in &netlist.instances {
+            let kind = Kind::from_name(&inst.component).ok_or_else(|| {
+                let known: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
+                inst_err(
+                    name,
+                    Problem::UnknownKind {
+                        kind: inst.component.clone(),
+                        known: known.join(", "),
+                    },
+                )
+            })?;
+            let attrs = resolve_attrs(kind, &inst.settings).map_err(|p| inst_err(name, p))?;
+            let k = if matches!(kind, Kind::Splitter | Kind::Combiner) {
+                attrs[0] as usize
+            } else {
+                0
+            };
+            let (inputs, outputs) = kind.port_counts(k);
+            index.insert(name.as_str(), nodes.len());
+            nodes.push(Node {
+                name: name.clone(),
+                kind,
+                attrs,
+                placement: None,
+                inputs,
+                outputs,
+                line: key_line(text, "instances", name),
+            });
+        }
+
+        for (name, p) in &netlist.placements {
+            let line = key_line(text, "placements", name);
+            let &i = index.get(name.as_str()).ok_or_else(|| {
+                err(Problem::UnknownInstance { name: name.clone() }).at_line(line)
+            })?;
+            let span = if nodes[i].kind == Kind::Mzi { 2 } else { 1 };
+            if p.mode + span > netlist.modes {
+                let hint = if span == 2 {
+                    " (an MZI at mode m uses modes m and m+1)"
+                } else {
+                    ""
+                };
+                return Err(err(Problem::ModeOutOfRange {
+                    mode: p.mode + span - 1,
+                    modes: netlist.modes,
+                    hint,
+                })
+                .at_instance(name)
+                .at_line(line));
+            }
+            nodes[i].placement = Some(*p);
+        }
+        if let Some(n) = nodes
+            .iter()
+            .find(|n| n.kind == Kind::Mzi && n.placement.is_none())
+        {
+            return Err(inst_err(&n.name, Problem::MissingPlacement));
+        }
+
+        // Resolves "inst,port" to (node, port).
+        let endpoint = |s: &str, line: Option<usize>| -> Result<(usize, PortName), FormatError> {
+            let bad = || {
+                err(Problem::BadEndpoint {
+                    endpoint: s.to_string(),
+                })
+                .at_line(line)
+            };
+            let (inst, port) = s.split_once(',').ok_or_else(bad)?;
+            let (inst, port) = (inst.trim(), port.trim());
+            let &i = index.get(inst).ok_or_else(|| {
+                err(Problem::UnknownInstance {
+                    name: inst.to_string(),
+                })
+                .at_line(line)
+            })?;
+            let node = &nodes[i];
+            let parsed = PortName::parse(port).filter(|p| match *p {
+                PortName::In(k) => k < node.inputs,
+                PortName::Out(k) => k < node.outputs,
+            });
+            parsed.map(|p| (i, p)).ok_or_else(|| {
+                let ports: Vec<String> = (0..node.inputs)
+                    .map(|k| PortName::In(k).to_string())
+                    .chain((0..node.outputs).map(|k| PortName::Out(k).to_string()))
+                    .collect();
+                err(Problem::BadPort {
+                    port: port.to_string(),
+                    kind: node.kind.name().to_string(),
+                    ports: if ports.is_empty() {
+                        "none".into()
+                    } else {
+                        ports.join(", ")
+                    },
+                })
+                .at_instance(inst)
+                .at_line(line)
+            })
+        };
+
+        let mut drivers: Vec<Vec<Option<Driver>>> =
+            nodes.iter().map(|n| vec![None; n.inputs]).collect();
+        let mut consumed: Vec<Vec<bool>> = nodes.iter().map(|n| vec![false; n.outputs]).collect();
+        let mut graph = DiGraph::<usize, ()>::with_capacity(nodes.len(), netlist.connections.len());
+        let gnodes: Vec<_> = (0..nodes.len()).map(|i| graph.add_node(i)).collect();
+
+        // External ports, in natural order of their names.
+        let mut port_names: Vec<&String> = netlist.ports.keys().collect();
+        port_names.sort_by_key(|s| natural_key(s));
+        let mut input_names = Vec::new();
+        let mut outputs = Vec::new();
+        for name in port_names {
+            let line = key_line(text, "ports", name);
+            let (i, p) = endpoint(&netlist.ports[name], line)?;
+            let multiply = || {
+                err(Problem::MultiplyConnected {
+                    port: format!("{},{}", nodes[i].name, p),
+                })
+                .at_line(line)
+            };
+            match p {
+                PortName::In(k) => {
+                    if drivers[i][k].is_some() {
+                        return Err(multiply());
+                    }
+                    drivers[i][k] = Some(Driver::External(input_names.len()));
+                    input_names.push(name.clone());
+                }
+                PortName::Out(k) => {
+                    if consumed[i][k] {
+                        return Err(multiply());
+                    }
+                    consumed[i][k] = true;
+                    outputs.push((name.clone(), Endpoint { node: i, port: k }));
+                }
+            }
+        }
+
+        for (a, b) in &netlist.connections {
+            let line = key_line(text, "connections", a);
+            let (ia, pa) = endpoint(a, line)?;
+            let (ib, pb) = endpoint(b, line)?;
+            let ((from, out), (to, inp)) = match (pa, pb) {
+                (PortName::Out(o), PortName::In(k)) => ((ia, o), (ib, k)),
+                (PortName::In(k), PortName::Out(o)) => ((ib, o), (ia, k)),
+                _ => {
+                    return Err(err(Problem::Direction {
+                        a: a.clone(),
+                        b: b.clone(),
+                    })
+                    .at_line(line))
+                }
+            };
+            if consumed[from][out] {
+                return Err(err(Problem::MultiplyConnected {
+                    port: format!("{},{}", nodes[from].name, PortName::Out(out)),
+                })
+                .at_line(line));
+            }
+            if drivers[to][inp].is_some() {
+                return Err(err(Problem::MultiplyConnected {
+                    port: format!("{},{}", nodes[to].name, PortName::In(inp)),
+                })
+                .at_line(line));
+            }
+            consumed[from][out] = true;
+            drivers[to][inp] = Some(Driver::Node(Endpoint {
+                node: from,
+                port: out,
+            }));
+            graph.add_edge(gnodes[from], gnodes[to], ());
+        }
+
+        let mut resolved = Vec::with_capacity(nodes.len());
+        for (i, node) in nodes.iter().enumerate() {
+            let unconnected = |port: PortName| {
+                inst_err(
+                    &node.name,
+                    Problem::Unconnected {
+                        port: format!("{},{port}", node.name),
+                    },
+                )
+            };
+            if let Some(k) = consumed[i].iter().position(|c| !c) {
+                return Err(unconnected(PortName::Out(k)));
+            }
+            let mut row = Vec::with_capacity(node.inputs);
+            for (k, d) in drivers[i].iter().enumerate() {
+                row.push(d.ok_or_else(|| unconnected(PortName::In(k)))?);
+            }
+            resolved.push(row);
+        }
+
+        let order = petgraph::algo::toposort(&graph, None)
+            .map_err(|cycle| {
+                let name = &nodes[graph[cycle.node_id()]].name;
+                inst_err(name, Problem::Cycle)
+            })?
+            .into_iter()
+            .map(|g| graph[g])
+            .collect();
+
+        Ok(Circuit {
+            file: file.to_string(),
+            name: netlist.name.clone(),
+            hash: structure_hash(netlist),
+            modes: netlist.modes,
+            nodes,
+            drivers: resolved,
+            input_names,
+            outputs,
+            order,
+        })
+    }
+
+    /// The first instance whose kind has no transfer matrix, if any.
+    pub fn first_nonlinear(&self) -> Option<&Node> {
+        self.nodes.iter().find(|n| !n.kind.is_linear())
+    }
+}
+
+fn resolve_attrs(kind: Kind, given: &BTreeMap<String, f64>) -> Result<Vec<f64>, Problem> {
+    let decl = kind.attrs();
+    if let Some(extra) = given
+        .keys()
+        .find(|k| decl.iter().all(|a| a.name != k.as_str()))
+    {
+        let allowed: Vec<_> = decl.iter().map(|a| a.name).collect();
+        return Err(Problem::ExtraAttr {
+            attr: extra.clone(),
+            kind: kind.name().to_string(),
+            allowed: if allowed.is_empty() {
+                "none".into()
+            } else {
+                allowed.join(", ")
+            },
+        });
+    }
+    let mut values = Vec::with_capacity(decl.len());
+    for a in decl {
+        let v = match (given.get(a.name), a.default) {
+            (Some(&v), _) => v,
+            (None, Some(d)) => d,
+            (None, None) => {
+                return Err(Problem::MissingAttr {
+                    attr: a.name.to_string(),
+                    kind: kind.name().to_string(),
+                })
+            }
+        };
+        if given.contains_key(a.name) {
+            check_attr(kind, a.name, v)?;
+        }
+        values.push(v);
+    }
+    Ok(values)
+}
+
+fn check_attr(kind: Kind, name: &str, v: f64) -> Result<(), Problem> {
+    let (ok, expected) = match (kind, name) {
+        (Kind::Coupler, "ratio") => (
+            (0.0..=1.0).contains(&v),
+            "a power splitting ratio in [0, 1]",
+        ),
+        (_, "k") => (
+            v.fract() == 0.0 && (1.0..=4096.0).contains(&v),
+            "an integer fan-out in [1, 4096]",
+        ),
+        (_, "power_gain") => (v >= 1.0 && v.is_finite(), "a finite power gain ≥ 1"),
+        (_, "amplitude") => (v >= 0.0 && v.is_finite(), "a finite field amplitude ≥ 0"),
+        (_, "alpha") => ((0.0..=1.0).contains(&v), "a tap fraction in [0, 1]"),
+        _ => (v.is_finite(), "a finite number"),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Problem::BadValue {
+            what: name.to_string(),
+            value: v,
+            expected: expected.to_string(),
+        })
+    }
+}

@@ -1,0 +1,174 @@
+//! Located errors of the netlist, phase and device files: every error names
+//! the file, and where it can, the line and the instance.
+
+use std::fmt;
+use thiserror::Error;
+
+/// Where in a file an error is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// The instance the error is about, when there is one.
+    pub instance: Option<String>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        if let Some(i) = &self.instance {
+            write!(f, ": instance `{i}`")?;
+        }
+        Ok(())
+    }
+}
+
+/// What is wrong.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum Problem {
+    #[error("cannot read the file: {0}")]
+    Io(String),
+    #[error("invalid YAML or wrong shape: {0}")]
+    Syntax(String),
+    #[error("{what} version {found} is not supported (this build reads version {expected})")]
+    Version {
+        what: &'static str,
+        found: u32,
+        expected: u32,
+    },
+    #[error("unknown component kind `{kind}` (known kinds: {known})")]
+    UnknownKind { kind: String, known: String },
+    #[error("missing attribute `{attr}` required by kind `{kind}`")]
+    MissingAttr { attr: String, kind: String },
+    #[error("attribute `{attr}` is not an attribute of kind `{kind}` (allowed: {allowed})")]
+    ExtraAttr {
+        attr: String,
+        kind: String,
+        allowed: String,
+    },
+    #[error("`{what}` = {value} is invalid: expected {expected}")]
+    BadValue {
+        what: String,
+        value: f64,
+        expected: String,
+    },
+    #[error(
+        "`{endpoint}` is not an endpoint: expected \"instance,port\" with port in<k> or out<k>"
+    )]
+    BadEndpoint { endpoint: String },
+    #[error("no instance named `{name}`")]
+    UnknownInstance { name: String },
+    #[error("kind `{kind}` has no port `{port}` (ports: {ports})")]
+    BadPort {
+        port: String,
+        kind: String,
+        ports: String,
+    },
+    #[error("connection {a} -> {b} must join an output port to an input port")]
+    Direction { a: String, b: String },
+    #[error("port `{port}` is connected more than once")]
+    MultiplyConnected { port: String },
+    #[error(
+        "port `{port}` is not connected (connect it, or end an unused output in a `terminator`)"
+    )]
+    Unconnected { port: String },
+    #[error("the connections form a cycle through this instance; a netlist must be feed-forward")]
+    Cycle,
+    #[error(
+        "missing placement (`placements: {{NAME: {{column: C, mode: M}}}}`) required for every MZI"
+    )]
+    MissingPlacement,
+    #[error("mode {mode} is out of range: the netlist has {modes} modes{hint}")]
+    ModeOutOfRange {
+        mode: usize,
+        modes: usize,
+        hint: &'static str,
+    },
+    #[error("missing setting `{setting}`")]
+    MissingSetting { setting: String },
+    #[error("setting `{setting}` does not belong to kind `{kind}` (expected: {expected})")]
+    ExtraSetting {
+        setting: String,
+        kind: String,
+        expected: String,
+    },
+    #[error(
+        "`{setting}_code` is given but the file has no `phase_bits:` (add it, or drop the codes)"
+    )]
+    CodeWithoutBits { setting: String },
+    #[error("the phase file has settings for `{name}`, which is not a programmable instance of the netlist")]
+    UnknownSettingsInstance { name: String },
+    #[error("the phase file belongs to netlist `{found_name}` ({found_hash}), not to `{name}` ({hash}); recompile or pick the matching phase file")]
+    WrongNetlist {
+        name: String,
+        hash: String,
+        found_name: String,
+        found_hash: String,
+    },
+    #[error("DAC code `{setting}_code` = {found} does not match the value (expected {expected} at {bits} bits)")]
+    DacCode {
+        setting: String,
+        found: i64,
+        expected: i64,
+        bits: u32,
+    },
+    #[error("the netlist is not linear: kind `{kind}` has no transfer matrix (use --input)")]
+    NotLinear { kind: String },
+}
+
+/// A located error of one of the file formats.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("{location}: {problem}")]
+pub struct FormatError {
+    pub location: Location,
+    pub problem: Problem,
+}
+
+impl FormatError {
+    pub fn new(file: &str, problem: Problem) -> Self {
+        FormatError {
+            location: Location {
+                file: file.to_string(),
+                ..Location::default()
+            },
+            problem,
+        }
+    }
+
+    pub fn at_line(mut self, line: Option<usize>) -> Self {
+        self.location.line = line;
+        self
+    }
+
+    pub fn at_instance(mut self, instance: &str) -> Self {
+        self.location.instance = Some(instance.to_string());
+        self
+    }
+
+    /// Keeps serde_yaml's line and column.
+    pub fn from_yaml(file: &str, err: &serde_yaml::Error) -> Self {
+        let mut e = FormatError::new(file, Problem::Syntax(strip_location(&err.to_string())));
+        if let Some(loc) = err.location() {
+            e.location.line = Some(loc.line());
+            e.location.column = Some(loc.column());
+        }
+        e
+    }
+}
+
+/// serde_yaml appends " at line L column C"; the location is printed once, up front.
+fn strip_location(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}

@@ -1,0 +1,267 @@
+//! Netlists simulate what they describe: hand-written ones against the
+//! closed-form MZI, builder output against `Mesh::matrix`, loss against the
+//! analytic figure.
+
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+use optc_runtime::device::{DeviceInstance, DeviceParams};
+use optc_runtime::mesh::{Mesh, MeshStyle, MziSetting};
+use optc_runtime::mzi;
+use optc_runtime::netlist::{Circuit, Netlist, NetlistBuilder};
+use optc_runtime::phases::Phases;
+use optc_runtime::simulate::Plan;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::f64::consts::{PI, TAU};
+use std::path::Path;
+
+fn netlists_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/netlists")
+}
+
+/// A Clements mesh with random settings: column c holds MZIs at modes ≡ c (mod 2).
+fn random_clements(n: usize, seed: u64) -> Mesh {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut mzis = Vec::new();
+    for column in 0..n {
+        for mode in (column % 2..n.saturating_sub(1)).step_by(2) {
+            mzis.push(MziSetting {
+                mode,
+                column,
+                theta: rng.gen_range(0.0..PI),
+                phi: rng.gen_range(0.0..TAU),
+            });
+        }
+    }
+    let output_phases = (0..n).map(|_| rng.gen_range(0.0..TAU)).collect();
+    Mesh {
+        modes: n,
+        style: MeshStyle::Clements,
+        mzis,
+        output_phases,
+    }
+}
+
+/// Loads `NAME.netlist.yaml` + `NAME.phases.yaml` and plans them.
+fn load_plan(netlist: &Path, phases: &Path, params: &DeviceParams, seed: u64) -> Plan {
+    let (_, circuit) = Netlist::load(netlist).unwrap();
+    let (p, text) = Phases::load(phases).unwrap();
+    let settings = p.resolve(&circuit, "phases", &text).unwrap();
+    Plan::new(
+        &circuit,
+        &settings,
+        &DeviceInstance::sample(params, &circuit, seed),
+    )
+}
+
+/// Plans a builder's output after a trip through YAML text.
+fn plan_via_yaml(netlist: &Netlist, phases: &Phases, params: &DeviceParams) -> Plan {
+    let ntext = netlist.to_yaml();
+    let ptext = phases.to_yaml();
+    let parsed = Netlist::parse("n", &ntext).unwrap();
+    assert_eq!(&parsed, netlist);
+    let circuit = Circuit::new(&parsed, "n", &ntext).unwrap();
+    let p = Phases::parse("p", &ptext).unwrap();
+    let settings = p.resolve(&circuit, "p", &ptext).unwrap();
+    Plan::new(
+        &circuit,
+        &settings,
+        &DeviceInstance::sample(params, &circuit, 1),
+    )
+}
+
+fn max_diff(a: &DMatrix<Complex64>, b: &DMatrix<Complex64>) -> f64 {
+    assert_eq!(a.shape(), b.shape());
+    a.iter()
+        .zip(b.iter())
+        .map(|(x, y)| (x - y).norm())
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn hand_written_single_mzi_matches_closed_form() {
+    let d = netlists_dir();
+    let plan = load_plan(
+        &d.join("mzi1.netlist.yaml"),
+        &d.join("mzi1.phases.yaml"),
+        &DeviceParams::IDEAL,
+        0,
+    );
+    let m = plan.transfer_matrix();
+    let t = mzi::transfer(1.2, 0.7);
+    for i in 0..2 {
+        for j in 0..2 {
+            assert!(
+                (m[(i, j)] - t[i][j]).norm() < 1e-15,
+                "({i},{j}) {} vs {}",
+                m[(i, j)],
+                t[i][j]
+            );
+        }
+    }
+}
+
+#[test]
+fn hand_written_triangle_matches_mesh_product() {
+    let d = netlists_dir();
+    let plan = load_plan(
+        &d.join("triangle.netlist.yaml"),
+        &d.join("triangle.phases.yaml"),
+        &DeviceParams::IDEAL,
+        0,
+    );
+    let mesh = Mesh {
+        modes: 3,
+        style: MeshStyle::Reck,
+        mzis: vec![
+            MziSetting {
+                mode: 0,
+                column: 0,
+                theta: 0.4,
+                phi: 1.1,
+            },
+            MziSetting {
+                mode: 1,
+                column: 1,
+                theta: 2.2,
+                phi: 0.3,
+            },
+            MziSetting {
+                mode: 0,
+                column: 2,
+                theta: PI,
+                phi: 4.0,
+            },
+        ],
+        output_phases: vec![0.0; 3],
+    };
+    assert!(max_diff(&plan.transfer_matrix(), &mesh.matrix()) < 1e-14);
+}
+
+#[test]
+fn builder_yaml_round_trip_matches_mesh_matrix() {
+    for (n, seed) in [(2, 1), (5, 2), (8, 3), (16, 4)] {
+        let mesh = random_clements(n, seed);
+        let mut b = NetlistBuilder::new("rt", n);
+        b.add_mesh(&mesh, 0, "u_");
+        let (netlist, phases) = b.build().unwrap();
+        assert_eq!(netlist.placements.len(), mesh.mzis.len() + n);
+        let plan = plan_via_yaml(&netlist, &phases, &DeviceParams::IDEAL);
+        let err = max_diff(&plan.transfer_matrix(), &mesh.matrix());
+        assert!(err < 1e-12, "n={n}: {err}");
+        // Propagating a batch agrees with the matrix product too.
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let x = DMatrix::from_fn(300, n, |_, _| {
+            Complex64::new(rng.gen_range(-1.0..1.0), rng.gen_range(-1.0..1.0))
+        });
+        let y = plan.run(&x, 0).unwrap();
+        let expected = &x * mesh.matrix().transpose();
+        assert!(max_diff(&y, &expected) < 1e-12);
+    }
+}
+
+#[test]
+fn insertion_loss_matches_analytic_figure() {
+    // With every MZI in the bar state (θ = π) light stays on its mode, so
+    // input j loses 0.1 dB for each MZI that touches mode j.
+    let n = 8;
+    let mut mesh = random_clements(n, 9);
+    for m in &mut mesh.mzis {
+        m.theta = PI;
+    }
+    let mut b = NetlistBuilder::new("lossy", n);
+    b.add_mesh(&mesh, 0, "");
+    let (netlist, phases) = b.build().unwrap();
+    let params = DeviceParams {
+        mzi_loss_db: 0.1,
+        ..DeviceParams::IDEAL
+    };
+    let m = plan_via_yaml(&netlist, &phases, &params).transfer_matrix();
+    for j in 0..n {
+        let count = mesh
+            .mzis
+            .iter()
+            .filter(|z| z.mode == j || z.mode + 1 == j)
+            .count();
+        let power: f64 = (0..n).map(|i| m[(i, j)].norm_sqr()).sum();
+        let db = -10.0 * power.log10();
+        assert!(
+            (db - 0.1 * count as f64).abs() < 1e-9,
+            "input {j}: {db} dB, {count} MZIs"
+        );
+        assert!(
+            (m[(j, j)].norm_sqr() - power).abs() < 1e-12,
+            "bar state keeps the mode"
+        );
+    }
+    // In any state a lone MZI loses exactly 0.1 dB.
+    let mut b = NetlistBuilder::new("one", 2);
+    b.add_mesh(&random_clements(2, 1), 0, "");
+    let (netlist, phases) = b.build().unwrap();
+    let m = plan_via_yaml(&netlist, &phases, &params).transfer_matrix();
+    let p: f64 = (0..2).map(|i| m[(i, 0)].norm_sqr()).sum();
+    assert!((-10.0 * p.log10() - 0.1).abs() < 1e-12);
+}
+
+#[test]
+fn static_errors_are_fixed_per_seed_and_differ_across_seeds() {
+    let n = 6;
+    let mesh = random_clements(n, 5);
+    let mut b = NetlistBuilder::new("noisy", n);
+    b.add_mesh(&mesh, 0, "");
+    let (netlist, phases) = b.build().unwrap();
+    let params = DeviceParams {
+        coupler_error: 0.01,
+        phase_error_rad: 0.02,
+        crosstalk: 0.01,
+        phase_bits: Some(8),
+        ..DeviceParams::IDEAL
+    };
+    let text = netlist.to_yaml();
+    let circuit = Circuit::new(&netlist, "n", &text).unwrap();
+    let settings = phases.resolve(&circuit, "p", &phases.to_yaml()).unwrap();
+    let matrix = |seed| {
+        Plan::new(
+            &circuit,
+            &settings,
+            &DeviceInstance::sample(&params, &circuit, seed),
+        )
+        .transfer_matrix()
+    };
+    let (a, a2, b2) = (matrix(1), matrix(1), matrix(2));
+    assert_eq!(a, a2);
+    assert!(max_diff(&a, &b2) > 1e-4);
+    let err = max_diff(&a, &mesh.matrix());
+    assert!(err > 1e-3 && err < 0.5, "{err}");
+    // Lossless errors keep the mesh unitary.
+    let uu = &a * a.adjoint();
+    assert!(max_diff(&uu, &DMatrix::identity(n, n)) < 1e-12);
+}
+
+#[test]
+fn detector_noise_is_seeded_per_sample() {
+    let mut b = NetlistBuilder::new("det", 1);
+    b.add_attenuators(0, &[0.25], "");
+    b.add_detector(0, None, "d");
+    let (netlist, phases) = b.build().unwrap();
+    let params = DeviceParams {
+        detector_noise: 0.01,
+        ..DeviceParams::IDEAL
+    };
+    let text = netlist.to_yaml();
+    let circuit = Circuit::new(&netlist, "n", &text).unwrap();
+    let settings = phases.resolve(&circuit, "p", &phases.to_yaml()).unwrap();
+    let plan = Plan::new(
+        &circuit,
+        &settings,
+        &DeviceInstance::sample(&params, &circuit, 0),
+    );
+    let x = DMatrix::from_element(20_000, 1, Complex64::new(1.0, 0.0));
+    let y1 = plan.run(&x, 7).unwrap();
+    assert_eq!(y1, plan.run(&x, 7).unwrap());
+    assert_ne!(y1, plan.run(&x, 8).unwrap());
+    let mean = y1.iter().map(|z| z.re).sum::<f64>() / 20_000.0;
+    let var = y1.iter().map(|z| (z.re - mean).powi(2)).sum::<f64>() / 20_000.0;
+    assert!((mean - 0.25).abs() < 5e-4, "{mean}");
+    assert!((var.sqrt() - 0.01).abs() < 5e-4, "{}", var.sqrt());
+}
