@@ -143,7 +143,7 @@ fn matrix_file_compiles_as_a_linear_network() {
         .assert()
         .code(0)
         .stdout(
-            predicate::str::starts_with("linear _2_by_3\n")
+            predicate::str::starts_with("linear 2-by-3\n")
                 .and(predicate::str::contains("matrix 2x3"))
                 .and(predicate::str::contains("realize svd")),
         );
