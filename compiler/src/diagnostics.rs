@@ -124,7 +124,13 @@ impl Diagnostics {
             let _ = writeln!(out, " --> {}", self.file_name);
             return 1;
         }
-        let _ = writeln!(out, " --> {}:{line}:{col}", self.file_name);
+        let gutter = line.to_string().len();
+        let _ = writeln!(
+            out,
+            "{}--> {}:{line}:{col}",
+            " ".repeat(gutter),
+            self.file_name
+        );
         let line_start = index.line_start(line - 1);
         let line_end = text[line_start..]
             .find('\n')
@@ -156,7 +162,6 @@ impl Diagnostics {
         if after.len() > rest_budget || inside.len() > MAX_SHOWN_LINE {
             shown.push_str("...");
         }
-        let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{line} | {shown}");
