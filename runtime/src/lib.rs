@@ -15,3 +15,5 @@ pub mod phases;
 pub mod simulate;
 
 pub use num_complex::Complex64;
+pub mod mesh_adjoint;
+pub mod reducer;
