@@ -76,10 +76,10 @@ fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
         other => CliError::Input(other.to_string()),
     })?;
     for c in &compiled {
-        println!("{}", crate::emit::summary_line(&c.unit.report));
         for w in &c.unit.report.warnings {
             eprintln!("warning: {}: {w}", c.unit.name());
         }
+        println!("{}", crate::emit::summary_line(&c.unit.report));
         for p in c.paths.all() {
             println!("  wrote {}", p.display());
         }
