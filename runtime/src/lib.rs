@@ -17,3 +17,4 @@ pub mod simulate;
 pub use num_complex::Complex64;
 pub mod mesh_adjoint;
 pub mod reducer;
+pub mod train;
