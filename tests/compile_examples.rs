@@ -21,7 +21,11 @@ fn snapshot_example(file: &str) {
     assert!(!compiled.is_empty());
     for c in compiled {
         let name = c.unit.name().to_string();
-        for (what, path) in [("netlist", &c.paths.netlist), ("phases", &c.paths.phases), ("report", &c.paths.report)] {
+        for (what, path) in [
+            ("netlist", &c.paths.netlist),
+            ("phases", &c.paths.phases),
+            ("report", &c.paths.report),
+        ] {
             let text = std::fs::read_to_string(path).unwrap();
             // The source path differs between machines; pin its file name only.
             let mut text = text.replace(&source.display().to_string(), &format!("examples/{file}"));

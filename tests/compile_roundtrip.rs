@@ -5,8 +5,8 @@
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use optc::driver::{compile, CompileOptions};
-use optc::factor::random::{ginibre, haar_unitary};
 use optc::factor::max_abs_error;
+use optc::factor::random::{ginibre, haar_unitary};
 use optc_runtime::device::{DeviceInstance, DeviceParams};
 use optc_runtime::matrix_file::{to_csv, write_npy};
 use optc_runtime::netlist::Netlist;
@@ -65,7 +65,12 @@ fn bare_unitary_file_round_trips_through_clements() {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     for n in [2, 3, 8, 17] {
         let u = haar_unitary(n, &mut rng);
-        let out = compile_and_simulate(dir.path(), &format!("u{n}.npy"), &npy(&u), &DeviceParams::IDEAL);
+        let out = compile_and_simulate(
+            dir.path(),
+            &format!("u{n}.npy"),
+            &npy(&u),
+            &DeviceParams::IDEAL,
+        );
         let (name, m, report) = &out[0];
         assert_eq!(name, &format!("u{n}"));
         assert!(report.contains("realize: unitary"), "{report}");
@@ -80,7 +85,12 @@ fn bare_general_matrix_round_trips_through_svd() {
     let mut rng = ChaCha8Rng::seed_from_u64(12);
     for (r, c) in [(3, 5), (5, 3), (1, 4), (4, 1), (6, 6)] {
         let w = ginibre(r, c, &mut rng);
-        let out = compile_and_simulate(dir.path(), &format!("w{r}x{c}.npy"), &npy(&w), &DeviceParams::IDEAL);
+        let out = compile_and_simulate(
+            dir.path(),
+            &format!("w{r}x{c}.npy"),
+            &npy(&w),
+            &DeviceParams::IDEAL,
+        );
         let (_, m, report) = &out[0];
         assert!(report.contains("realize: svd"), "{report}");
         // Padded inputs of a tall matrix are dark; compare the used columns.
@@ -110,7 +120,12 @@ fn every_realization_and_mesh_style_round_trips_from_source() {
             let source = format!(
                 "linear net {{\n  matrix = [\n{src}\n  ]\n  realize = {realize}\n  mesh = {mesh}\n}}\n"
             );
-            let out = compile_and_simulate(dir.path(), "net.optc", source.as_bytes(), &DeviceParams::IDEAL);
+            let out = compile_and_simulate(
+                dir.path(),
+                "net.optc",
+                source.as_bytes(),
+                &DeviceParams::IDEAL,
+            );
             let (_, m, report) = &out[0];
             let err = max_abs_error(m, target);
             assert!(err <= 1e-12, "{realize}/{mesh}: {err}\n{report}");
@@ -124,15 +139,25 @@ fn segmented_realization_matches_its_reported_approximation() {
     let mut rng = ChaCha8Rng::seed_from_u64(14);
     // Block-diagonal unitary blocks: exactly representable per 3×3 block.
     let mut w = DMatrix::<Complex64>::zeros(6, 6);
-    w.view_mut((0, 0), (3, 3)).copy_from(&haar_unitary(3, &mut rng));
-    w.view_mut((3, 3), (3, 3)).copy_from(&haar_unitary(3, &mut rng));
+    w.view_mut((0, 0), (3, 3))
+        .copy_from(&haar_unitary(3, &mut rng));
+    w.view_mut((3, 3), (3, 3))
+        .copy_from(&haar_unitary(3, &mut rng));
     let source = format!(
         "linear seg {{\n  matrix = [\n{}\n  ]\n  realize = segmented(3)\n  mesh = clements\n}}\n",
         inline_rows(&w)
     );
-    let out = compile_and_simulate(dir.path(), "seg.optc", source.as_bytes(), &DeviceParams::IDEAL);
+    let out = compile_and_simulate(
+        dir.path(),
+        "seg.optc",
+        source.as_bytes(),
+        &DeviceParams::IDEAL,
+    );
     let (_, m, report) = &out[0];
-    assert!(report.contains("splitter: 6") && report.contains("combiner: 6"), "{report}");
+    assert!(
+        report.contains("splitter: 6") && report.contains("combiner: 6"),
+        "{report}"
+    );
     let err = max_abs_error(m, &w);
     assert!(err <= 1e-12, "{err}\n{report}");
 }
@@ -161,17 +186,27 @@ fn insertion_loss_matches_the_analytic_figure() {
             .count();
         worst = worst.max(crossed);
         let expected = 10f64.powf(-(crossed as f64) * loss_db / 20.0);
-        assert!((m[(j, j)].norm() - expected).abs() < 1e-12, "mode {j}: {} vs {expected}", m[(j, j)].norm());
+        assert!(
+            (m[(j, j)].norm() - expected).abs() < 1e-12,
+            "mode {j}: {} vs {expected}",
+            m[(j, j)].norm()
+        );
         for i in (0..n).filter(|&i| i != j) {
             assert!(m[(i, j)].norm() < 1e-12);
         }
     }
     let reported = format!("worst_path_loss_db: {}", worst as f64 * loss_db);
     let ideal_report = std::fs::read_to_string(dir.path().join("out/eye.report.yaml")).unwrap();
-    assert!(ideal_report.contains(&format!("optical_depth: {worst}")), "{report}");
+    assert!(
+        ideal_report.contains(&format!("optical_depth: {worst}")),
+        "{report}"
+    );
     // The identity source targets the ideal device, so the report's loss is 0;
     // the figure the device would give is depth × loss.
-    assert!(ideal_report.contains("worst_path_loss_db: 0.0"), "{reported}");
+    assert!(
+        ideal_report.contains("worst_path_loss_db: 0.0"),
+        "{reported}"
+    );
 }
 
 #[test]
@@ -179,7 +214,11 @@ fn failed_compile_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.optc");
     // 2×2 but far from unitary, realized as a unitary mesh: a factor error.
-    std::fs::write(&path, "linear bad {\n  matrix = [[1, 1], [1, 1]]\n  realize = unitary\n}\n").unwrap();
+    std::fs::write(
+        &path,
+        "linear bad {\n  matrix = [[1, 1], [1, 1]]\n  realize = unitary\n}\n",
+    )
+    .unwrap();
     let options = CompileOptions {
         out_dir: dir.path().join("out"),
         ..CompileOptions::default()

@@ -6,7 +6,7 @@ use crate::emit::{write_outputs, OutputPaths};
 use crate::factor::unitarity_error;
 use crate::frontend;
 use crate::ir::{self, IrGraph, NetworkKind};
-use crate::passes::{linear_pipeline, PassError, PassManager};
+use crate::passes::{linear_pipeline, reducer_pipeline, PassError, PassManager};
 use crate::syntax::Span;
 use crate::unit::CompileUnit;
 use optc_runtime::matrix_file::{read_matrix, MatrixFileError};
@@ -103,10 +103,7 @@ fn matrix_file_graph(path: &Path) -> Result<IrGraph, CompileError> {
 fn pipeline_for(graph: &IrGraph) -> Result<PassManager, CompileError> {
     match graph.kind {
         NetworkKind::Linear => Ok(linear_pipeline()),
-        NetworkKind::Reducer { .. } => Err(CompileError::Unsupported {
-            network: graph.name.clone(),
-            what: "reducer",
-        }),
+        NetworkKind::Reducer { .. } => Ok(reducer_pipeline()),
     }
 }
 

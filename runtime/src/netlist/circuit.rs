@@ -286,6 +286,9 @@ impl Circuit {
             .map(|g| graph[g])
             .collect();
 
+        if let Some(r) = &netlist.reducer {
+            r.validate(netlist, file, text)?;
+        }
         Ok(Circuit {
             file: file.to_string(),
             name: netlist.name.clone(),
