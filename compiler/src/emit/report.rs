@@ -45,6 +45,10 @@ pub struct ReducerReport {
     pub realization: String,
     /// Fraction of inputs whose delivered code equals the contract, ideal device.
     pub exact_match_rate: f64,
+    /// The ideal device realizes phases through this DAC (the target's;
+    /// absent: continuous phases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ideal_phase_bits: Option<u32>,
     /// How the ideal figure was obtained: `exhaustive` (every input vector
     /// through the netlist), `sums` (every distinct sum through the netlist,
     /// weighted by multiplicity: exact for a sum-only circuit) or `sampled N`.

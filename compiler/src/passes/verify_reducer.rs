@@ -2,7 +2,10 @@
 //! (netlist → plan → reducer section's electronics) and measure it against
 //! the contract; fail if the ideal netlist and the circuit model disagree.
 //!
-//! - ideal: every input vector through the netlist when there are ≤ 10^6
+//! - the ideal netlist (continuous phases) must agree with the circuit
+//!   model on every sum (decisions, and comparator inputs to 1e-9·FS);
+//! - ideal figure (no static errors, no noise, phases quantized by the
+//!   target's DAC as the phase file's codes are): every input vector through the netlist when there are ≤ 10^6
 //!   (`exhaustive`), else every distinct sum once, weighted by its
 //!   multiplicity (`sums`: exact, the ideal circuit depends on S only);
 //! - device: `DEVICE_INSTANCES` instances of the target device
@@ -107,7 +110,14 @@ impl Pass for VerifyReducer {
             }
         }
 
-        // Ideal exact-match through the netlist.
+        // Ideal exact-match through the netlist: no static errors, no noise,
+        // phases as the target's DAC realizes them (the phase file's codes).
+        let dac_only = DeviceParams {
+            phase_bits: unit.ir.device.params.phase_bits,
+            ..DeviceParams::IDEAL
+        };
+        let ideal = plan(&circuit, &settings, &dac_only, 0);
+        let table = runner.sum_table(&ideal).map_err(|e| fail(e.to_string()))?;
         let (rate, worst, coverage) = if contract.dataset_size_raw() <= EXHAUSTIVE_LIMIT {
             let codes = all_vectors(contract);
             let resp = runner
@@ -181,6 +191,7 @@ impl Pass for VerifyReducer {
         report.exact_match_rate = rate;
         report.max_error_lsb = worst;
         report.coverage = coverage;
+        report.ideal_phase_bits = dac_only.phase_bits;
         report.exact_match_rate_device = device;
         Ok(())
     }
