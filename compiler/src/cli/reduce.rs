@@ -32,7 +32,8 @@ pub struct ReduceArgs {
     #[arg(long, value_name = "FILE|-")]
     pub codes: PathBuf,
     /// A device file: run on one sampled instance of this device (static
-    /// errors from --seed) with its detector noise [default: ideal device].
+    /// errors from --seed) with its detector noise [default: the ideal
+    /// device driven through the phase file's DAC (`phase_bits`)].
     #[arg(long, value_name = "FILE")]
     pub device: Option<PathBuf>,
     /// Seed of the device instance and of the detector noise.
@@ -70,7 +71,11 @@ pub fn run(args: ReduceArgs) -> Result<(), CliError> {
         .map_err(input_err)?;
     let params = match &args.device {
         Some(p) => DeviceParams::load(p).map_err(input_err)?,
-        None => DeviceParams::IDEAL,
+        // The chip is driven by the phase file's DAC codes.
+        None => DeviceParams {
+            phase_bits: phases.phase_bits,
+            ..DeviceParams::IDEAL
+        },
     };
     // Detector noise is applied by the comparators (σ·full_scale), not the plan.
     let quiet = DeviceParams {
@@ -128,12 +133,7 @@ fn read_codes_text(path: &Path) -> Result<(String, String), CliError> {
 
 /// Rows of `servers` integer codes in [−max, max]; blank lines and lines
 /// starting with `#` are skipped. Errors name the file, line and column.
-pub fn parse_codes(
-    file: &str,
-    text: &str,
-    servers: usize,
-    max: i32,
-) -> Result<Vec<i32>, CliError> {
+pub fn parse_codes(file: &str, text: &str, servers: usize, max: i32) -> Result<Vec<i32>, CliError> {
     let mut codes = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;

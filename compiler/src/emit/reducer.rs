@@ -2,7 +2,10 @@
 //! stage by stage, each stage onto its own components:
 //!
 //! - `Mesh` → `add_mesh` on the rails of its modes, brought side by side
-//!   with `permute_rails` (waveguide crossings) when they are not;
+//!   with `permute_rails` (waveguide crossings) when they are not; except
+//!   the fixed averaging mesh (`average`, not trainable), whose only used
+//!   output is Σx/√N: it becomes one passive N→1 `combiner` (no heaters,
+//!   so the DAC cannot make the response depend on more than the sum);
 //! - `Source` → a `source`; a dark mode that a mesh or attenuator column
 //!   needs as an input gets a zero-amplitude `source` named `dark_m{mode}`
 //!   (a netlist needs a driver on every port);
@@ -19,6 +22,9 @@ use optc_runtime::netlist::{BuildError, Netlist, NetlistBuilder, Rail};
 use optc_runtime::phases::Phases;
 use optc_runtime::reducer::circuit::{Circuit, Readout, Stage};
 use optc_runtime::reducer::interface::{BitPorts, InterfaceReadout, ReducerInterface};
+
+/// The name `design::linear` / `design::onn` give the averaging mesh.
+const AVERAGE: &str = "average";
 
 /// The model-mode → builder-rail map during emission.
 struct Rails {
@@ -111,6 +117,23 @@ pub fn emit_reducer(
     };
     for (i, stage) in circuit.stages.iter().enumerate() {
         match stage {
+            Stage::Mesh {
+                name,
+                offset,
+                mesh,
+                trainable: false,
+            } if name == AVERAGE && mesh.modes > 1 => {
+                // Output 0 of the averaging mesh is Σx/√N and the others are
+                // discarded: that is a passive N→1 combiner, which has no
+                // heaters, so a DAC cannot break the sum-only property.
+                check_range(circuit, *offset, mesh.modes)?;
+                let first = rails.block(&mut b, *offset, mesh.modes)?;
+                let inputs: Vec<usize> = (first..first + mesh.modes).collect();
+                b.add_combiner(&inputs, &format!("{name}_combiner"));
+                for m in offset + 1..offset + mesh.modes {
+                    rails.of_mode[m] = None;
+                }
+            }
             Stage::Mesh {
                 name, offset, mesh, ..
             } => {
