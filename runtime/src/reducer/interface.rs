@@ -70,6 +70,8 @@ impl ReducerInterface {
     /// one input per server and one comparator per bit, every port an
     /// external port of the right direction, finite thresholds, positive
     /// full scales. `text` locates the error (the `reducer:` line).
+    // FormatError is the shared, located error type of every file format.
+    #[allow(clippy::result_large_err)]
     pub fn validate(&self, netlist: &Netlist, file: &str, text: &str) -> Result<(), FormatError> {
         let fail = |msg: String, key: &str| {
             let line = locate::key_line(text, "reducer", key)
