@@ -121,3 +121,30 @@ fn outside_paths_flag() {
         .code(0)
         .stdout("ok: 0 devices, 0 reducers, 1 linear network\n");
 }
+
+#[test]
+fn matrix_file_compiles_as_a_linear_network() {
+    optc()
+        .args(["compile", "examples/data/haar8.npy", "--emit", "ir"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::starts_with("linear haar8\n").and(predicate::str::contains(
+                "matrix 8x8 load(\"examples/data/haar8.npy\") realize unitary mesh clements",
+            )),
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("2-by-3.csv");
+    std::fs::write(&csv, "1,0,0\n0,1,0.5i\n").unwrap();
+    optc()
+        .arg("compile")
+        .arg(&csv)
+        .args(["--emit", "ir"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::starts_with("linear 2-by-3\n")
+                .and(predicate::str::contains("matrix 2x3"))
+                .and(predicate::str::contains("realize svd")),
+        );
+}

@@ -51,6 +51,10 @@ fn the_unedited_files_are_valid() {
 fn netlist_errors() {
     let cases = [
         ("yaml_syntax", edit("modes: 3", "modes: [3")),
+        (
+            "yaml_unterminated_quote",
+            edit("  in0: \"a,in0\"", "  in0: \"a,in0"),
+        ),
         ("wrong_shape", edit("modes: 3", "modes: three")),
         (
             "unknown_top_level_field",
@@ -108,6 +112,18 @@ fn netlist_errors() {
         ),
         ("unconnected", edit("  \"b,out0\": \"c,in1\"\n", "")),
         ("missing_placement", edit("  b: {column: 1, mode: 1}\n", "")),
+        (
+            "detector_into_mzi",
+            edit(
+                "a: {component: mzi}",
+                "a: {component: mzi}\n  d: {component: detector}",
+            )
+            .replacen(
+                "\"a,out0\": \"c,in0\"",
+                "\"a,out0\": \"d,in0\"\n  \"d,out0\": \"c,in0\"",
+                1,
+            ),
+        ),
         (
             "mode_out_of_range",
             edit("b: {column: 1, mode: 1}", "b: {column: 1, mode: 2}"),

@@ -53,6 +53,10 @@ pub struct Diagnostics {
     pub items: Vec<Diagnostic>,
 }
 
+/// Diagnostics rendered in full; the rest are counted (a file of garbage
+/// would otherwise print one error per line, forever).
+pub const MAX_RENDERED: usize = 100;
+
 /// Longest source line shown in full; longer lines are windowed around the span.
 const MAX_SHOWN_LINE: usize = 160;
 
@@ -73,13 +77,14 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// Renders every diagnostic, in source order, followed by a count line.
+    /// Renders the diagnostics in source order (the first `MAX_RENDERED`),
+    /// followed by a count line.
     pub fn render(&self) -> String {
         let index = LineIndex::new(&self.source);
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();
         items.sort_by_key(|d| (d.span.start, d.span.end));
         let mut out = String::new();
-        for d in &items {
+        for d in items.iter().take(MAX_RENDERED) {
             let _ = writeln!(out, "error: {}", d.message);
             let gutter = self.snippet(&mut out, &index, d.span, d.label.as_deref());
             for (span, note) in &d.notes {
@@ -92,6 +97,9 @@ impl Diagnostics {
             out.push('\n');
         }
         let n = items.len();
+        if n > MAX_RENDERED {
+            let _ = writeln!(out, "note: {} more errors not shown\n", n - MAX_RENDERED);
+        }
         let _ = writeln!(
             out,
             "error: could not check `{}` due to {n} error{}",
@@ -116,7 +124,13 @@ impl Diagnostics {
             let _ = writeln!(out, " --> {}", self.file_name);
             return 1;
         }
-        let _ = writeln!(out, " --> {}:{line}:{col}", self.file_name);
+        let gutter = line.to_string().len();
+        let _ = writeln!(
+            out,
+            "{}--> {}:{line}:{col}",
+            " ".repeat(gutter),
+            self.file_name
+        );
         let line_start = index.line_start(line - 1);
         let line_end = text[line_start..]
             .find('\n')
@@ -148,7 +162,6 @@ impl Diagnostics {
         if after.len() > rest_budget || inside.len() > MAX_SHOWN_LINE {
             shown.push_str("...");
         }
-        let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{line} | {shown}");

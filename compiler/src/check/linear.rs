@@ -226,9 +226,14 @@ fn inline(rows: &[Row], v: &Value, diags: &mut Vec<Diagnostic>) -> Option<DMatri
             diags.push(
                 Diagnostic::error(
                     format!(
-                        "row {} has {} entries, but row 1 has {cols}",
+                        "row {} has {} {}, but row 1 has {cols}",
                         k + 1,
-                        r.entries.len()
+                        r.entries.len(),
+                        if r.entries.len() == 1 {
+                            "entry"
+                        } else {
+                            "entries"
+                        }
                     ),
                     r.span,
                 )

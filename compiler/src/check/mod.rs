@@ -34,10 +34,13 @@ pub fn check_file(
 ) -> (Option<Program>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut ns = Namespace::default();
+    let mut error_starts: Vec<usize> = syntax_errors.iter().map(|e| e.start).collect();
+    error_starts.sort_unstable();
+    // Whether a syntax error starts inside `span` (binary search: files of
+    // garbage can have as many errors as declarations).
     let recovered = |span: Span| {
-        syntax_errors
-            .iter()
-            .any(|e| e.start >= span.start && e.start <= span.end)
+        let k = error_starts.partition_point(|&e| e < span.start);
+        error_starts.get(k).is_some_and(|&e| e <= span.end)
     };
     let files = FileAccess {
         source_dir,

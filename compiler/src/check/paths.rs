@@ -42,5 +42,30 @@ pub fn resolve(
         );
         return None;
     }
-    Some(source_dir.join(path))
+    let resolved = source_dir.join(path);
+    // Refuse devices and FIFOs (reading `/dev/zero` would never end) and
+    // files far larger than a 1024×1024 complex matrix.
+    if let Ok(meta) = std::fs::metadata(&resolved) {
+        if !meta.is_file() {
+            diags.push(
+                Diagnostic::error(format!("`{written}` is not a regular file"), span)
+                    .with_label("expected a .npy or .csv file"),
+            );
+            return None;
+        }
+        if meta.len() > MAX_MATRIX_FILE_BYTES {
+            diags.push(
+                Diagnostic::error(format!("`{written}` is {} bytes", meta.len()), span)
+                    .with_label(format!(
+                        "matrix files are limited to {MAX_MATRIX_FILE_BYTES} bytes"
+                    ))
+                    .with_help("a 1024×1024 complex matrix needs 16 MiB as .npy"),
+            );
+            return None;
+        }
+    }
+    Some(resolved)
 }
+
+/// Largest matrix file read (1024×1024 complex128 as .npy or .csv text, with room).
+pub const MAX_MATRIX_FILE_BYTES: u64 = 128 << 20;

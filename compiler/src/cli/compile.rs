@@ -1,6 +1,6 @@
 use super::CliError;
 use crate::driver::{self, CompileError, CompileOptions};
-use crate::{frontend, ir};
+use crate::ir;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -36,13 +36,15 @@ pub fn run(args: CompileArgs) -> Result<(), CliError> {
     match args.emit {
         Emit::Files => compile_files(&args),
         Emit::Ir | Emit::Dot => {
-            let options = frontend::Options {
-                allow_outside_paths: args.allow_outside_paths,
-            };
-            let (_program, graphs) = frontend::load(&args.file, options).map_err(|diags| {
-                eprint!("{}", diags.render());
-                CliError::Reported(diags.len())
-            })?;
+            // Sources and bare .npy/.csv matrices, as `Emit::Files` sees them.
+            let graphs =
+                driver::load_graphs(&args.file, args.allow_outside_paths).map_err(|e| match e {
+                    CompileError::Diagnostics { rendered, count } => {
+                        eprint!("{rendered}");
+                        CliError::Reported(count)
+                    }
+                    other => CliError::Input(other.to_string()),
+                })?;
             if args.emit == Emit::Ir {
                 print!("{}", ir::print::print_all(&graphs));
             } else {
@@ -74,10 +76,10 @@ fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
         other => CliError::Input(other.to_string()),
     })?;
     for c in &compiled {
-        println!("{}", crate::emit::summary_line(&c.unit.report));
         for w in &c.unit.report.warnings {
             eprintln!("warning: {}: {w}", c.unit.name());
         }
+        println!("{}", crate::emit::summary_line(&c.unit.report));
         for p in c.paths.all() {
             println!("  wrote {}", p.display());
         }

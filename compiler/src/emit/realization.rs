@@ -79,9 +79,9 @@ fn emit_segmented(
         *u = true;
     }
     for i in 0..p {
-        for j in 0..q {
-            for r in 0..k {
-                let rail = copies[j * k + r][i];
+        for segment in copies.chunks(k) {
+            for rail_copies in segment {
+                let rail = rail_copies[i];
                 order.push(rail);
                 used[rail] = true;
             }

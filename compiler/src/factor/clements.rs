@@ -14,11 +14,16 @@
 
 use super::assemble::assemble;
 use super::rotation::Rot;
-use super::workspace::{RowMajor, PARALLEL_MIN_MODES};
+use super::workspace::{descending_chain, for_row_groups, RowMajor, PARALLEL_MIN_MODES};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use optc_runtime::mesh::{Mesh, MeshStyle};
 use rayon::prelude::*;
+
+/// Sweeps whose right chains are applied to the upper rows in one pass:
+/// one row (16 KiB at N = 1024) stays in L1 while it receives them all,
+/// instead of streaming the whole matrix from memory once per sweep.
+const SWEEP_BLOCK: usize = 32;
 
 /// Columns per parallel task of a left sweep.
 const COLUMN_CHUNK: usize = 64;
@@ -30,12 +35,29 @@ pub fn clements(u: &DMatrix<Complex64>) -> Mesh {
     let mut w = RowMajor::from_matrix(u);
     let mut right = Vec::with_capacity(n * n.saturating_sub(1) / 4 + 1);
     let mut left = Vec::with_capacity(n * n.saturating_sub(1) / 4 + 1);
-    for i in 0..n.saturating_sub(1) {
-        if i % 2 == 0 {
-            right_sweep(&mut w, i, &mut right);
-        } else {
-            left_sweep(&mut w, i, &mut left);
+    let sweeps = n.saturating_sub(1);
+    let mut start = 0;
+    while start < sweeps {
+        let end = (start + SWEEP_BLOCK).min(sweeps);
+        // Rows above `top` are touched by no left sweep of this block and
+        // decide no angle, so its right chains reach them in one pass per row.
+        let top = n - 1 - end;
+        let mut deferred: Vec<(usize, Vec<Rot>)> = Vec::new();
+        for i in start..end {
+            if i % 2 == 0 {
+                let rots = right_sweep(&mut w, i, top);
+                right.extend_from_slice(&rots);
+                deferred.push((i, rots));
+            } else {
+                left_sweep(&mut w, i, &mut left);
+            }
         }
+        for_row_groups(&mut w.data[..top * n], n, |rows| {
+            for (i, rots) in &deferred {
+                descending_chain(rows, *i, rots);
+            }
+        });
+        start = end;
     }
     let diag = w.diagonal_angles();
     assemble(n, MeshStyle::Clements, &right, &left, diag)
@@ -56,7 +78,9 @@ fn right_chain(row: &mut [Complex64], i: usize, rots: &[Rot]) {
     row[i + 1 - rots.len()] = carry;
 }
 
-fn right_sweep(w: &mut RowMajor, i: usize, out: &mut Vec<Rot>) {
+/// Finds the rotations of right sweep `i` and applies them to every row
+/// from `top` down; rows above `top` are left to the caller.
+fn right_sweep(w: &mut RowMajor, i: usize, top: usize) -> Vec<Rot> {
     let n = w.n;
     let mut rots: Vec<Rot> = Vec::with_capacity(i + 1);
     // The rows that decide the angles: each first receives the rotations
@@ -75,17 +99,10 @@ fn right_sweep(w: &mut RowMajor, i: usize, out: &mut Vec<Rot>) {
         row[c + 1] = b;
         rots.push(r);
     }
-    let rows = n - 1 - i;
-    let rest = &mut w.data[..rows * n];
-    if n >= PARALLEL_MIN_MODES {
-        rest.par_chunks_mut(n)
-            .with_min_len(8)
-            .for_each(|row| right_chain(row, i, &rots));
-    } else {
-        rest.chunks_mut(n)
-            .for_each(|row| right_chain(row, i, &rots));
+    for row in w.data[top * n..(n - 1 - i) * n].chunks_mut(n) {
+        right_chain(row, i, &rots);
     }
-    out.extend(rots);
+    rots
 }
 
 fn left_sweep(w: &mut RowMajor, i: usize, out: &mut Vec<Rot>) {

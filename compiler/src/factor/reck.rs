@@ -9,11 +9,10 @@
 
 use super::assemble::assemble;
 use super::rotation::Rot;
-use super::workspace::{RowMajor, PARALLEL_MIN_MODES};
+use super::workspace::{ascending_chain, for_row_groups, RowMajor};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use optc_runtime::mesh::{Mesh, MeshStyle};
-use rayon::prelude::*;
 
 /// Reck decomposition of a unitary (not checked: see
 /// [`super::factor_unitary`] for the checked entry point).
@@ -21,37 +20,63 @@ pub fn reck(u: &DMatrix<Complex64>) -> Mesh {
     let n = u.nrows();
     let mut w = RowMajor::from_matrix(u);
     let mut all = Vec::with_capacity(n * n.saturating_sub(1) / 2);
-    for r in (1..n).rev() {
-        let row = w.row_mut(r);
-        let mut rots = Vec::with_capacity(r);
-        let mut carry = row[0];
-        for c in 0..r {
-            let rot = Rot::null_first_from_right(c, carry, row[c + 1]);
-            let mut b = row[c + 1];
-            rot.apply(&mut carry, &mut b);
-            row[c] = Complex64::new(0.0, 0.0);
-            carry = b;
-            rots.push(rot);
-        }
-        row[r] = carry;
-        let rest = &mut w.data[..r * n];
-        let chain = |row: &mut [Complex64]| {
-            let mut carry = row[0];
-            for (c, rot) in rots.iter().enumerate() {
-                let mut b = row[c + 1];
-                rot.apply(&mut carry, &mut b);
-                row[c] = carry;
-                carry = b;
+    let mut r = n.saturating_sub(1);
+    while r >= 1 {
+        // A block of sweeps r, r−1, …: each angle row first receives the
+        // chains found before it, then the rows above receive all chains in
+        // one pass per row (which stays in L1 meanwhile).
+        let last = r.saturating_sub(SWEEP_BLOCK - 1).max(1);
+        let mut chains: Vec<Vec<Rot>> = Vec::with_capacity(r - last + 1);
+        for target in (last..=r).rev() {
+            let row = w.row_mut(target);
+            for chain in &chains {
+                apply_chain(row, chain);
             }
-            row[r] = carry;
-        };
-        if n >= PARALLEL_MIN_MODES {
-            rest.par_chunks_mut(n).with_min_len(8).for_each(chain);
-        } else {
-            rest.chunks_mut(n).for_each(chain);
+            chains.push(null_row(row, target));
         }
-        all.extend(rots);
+        for_row_groups(&mut w.data[..last * n], n, |rows| {
+            for chain in &chains {
+                ascending_chain(rows, chain);
+            }
+        });
+        for chain in chains {
+            all.extend(chain);
+        }
+        r = last - 1;
     }
     let diag = w.diagonal_angles();
     assemble(n, MeshStyle::Reck, &all, &[], diag)
+}
+
+/// See `clements::SWEEP_BLOCK`.
+const SWEEP_BLOCK: usize = 32;
+
+/// Clears row `r` left of the diagonal; returns the chain (rotation c on
+/// columns (c, c+1)).
+fn null_row(row: &mut [Complex64], r: usize) -> Vec<Rot> {
+    let mut rots = Vec::with_capacity(r);
+    let mut carry = row[0];
+    for c in 0..r {
+        let rot = Rot::null_first_from_right(c, carry, row[c + 1]);
+        let mut b = row[c + 1];
+        rot.apply(&mut carry, &mut b);
+        row[c] = Complex64::new(0.0, 0.0);
+        carry = b;
+        rots.push(rot);
+    }
+    row[r] = carry;
+    rots
+}
+
+/// Applies a chain (rotation c on columns (c, c+1), c = 0..len) to one row.
+#[inline]
+fn apply_chain(row: &mut [Complex64], rots: &[Rot]) {
+    let mut carry = row[0];
+    for (c, rot) in rots.iter().enumerate() {
+        let mut b = row[c + 1];
+        rot.apply(&mut carry, &mut b);
+        row[c] = carry;
+        carry = b;
+    }
+    row[rots.len()] = carry;
 }

@@ -30,7 +30,13 @@ pub(crate) struct Rot {
 
 impl Rot {
     fn new(mode: usize, theta: f64, phi: f64, q_sign: f64) -> Self {
-        let (s, c) = (0.5 * theta).sin_cos();
+        // cos(π/2) rounds to 6e-17; an exact bar state must not leak light,
+        // or later nulling steps would chase that residue.
+        let (s, c) = if theta == std::f64::consts::PI {
+            (1.0, 0.0)
+        } else {
+            (0.5 * theta).sin_cos()
+        };
         Rot {
             mode,
             theta,

@@ -20,11 +20,12 @@ pub(crate) fn pad_square(w: &DMatrix<Complex64>) -> DMatrix<Complex64> {
     out
 }
 
+/// (U, σ, V†) with W = U·diag(σ)·V†.
+pub(crate) type FullSvd = (DMatrix<Complex64>, DVector<f64>, DMatrix<Complex64>);
+
 /// A full SVD with unitary U and V† (re-projected if rounding left them
 /// measurably non-unitary, which happens for repeated zero singular values).
-pub(crate) fn full_svd(
-    w: &DMatrix<Complex64>,
-) -> Result<(DMatrix<Complex64>, DVector<f64>, DMatrix<Complex64>), FactorError> {
+pub(crate) fn full_svd(w: &DMatrix<Complex64>) -> Result<FullSvd, FactorError> {
     let (rows, cols) = w.shape();
     let failed = FactorError::SvdFailed { rows, cols };
     let svd = nalgebra::linalg::SVD::try_new(w.clone(), true, true, f64::EPSILON, 0)

@@ -46,9 +46,12 @@ impl Pass for RealizeMatrix {
         };
         let (realization, warnings) = match realize {
             LinearRealization::Unitary => {
+                // The front end bounds the max entry of |UU†−I| by `tolerance`;
+                // the Frobenius norm of an n×n matrix is at most n times that.
+                let n = matrix.nrows().max(1) as f64;
                 let tol = UnitaryTolerance {
-                    exact: EXACTLY_UNITARY.min(tolerance),
-                    project: tolerance.max(EXACTLY_UNITARY),
+                    exact: EXACTLY_UNITARY,
+                    project: (tolerance * n).max(EXACTLY_UNITARY),
                 };
                 let (m, w) = factor_unitary(&matrix, mesh, tol).map_err(factor_err)?;
                 (Realization::Unitary(m), w)

@@ -52,7 +52,7 @@ impl Pass for Verify {
             )));
         }
         let reconstruction = max_abs_error(&used, &lowering.realization.matrix());
-        if !(reconstruction <= RECONSTRUCTION_LIMIT) {
+        if reconstruction.is_nan() || reconstruction > RECONSTRUCTION_LIMIT {
             return Err(fail(format!(
                 "the netlist differs from its realization by {reconstruction:e} (limit {RECONSTRUCTION_LIMIT:e})"
             )));

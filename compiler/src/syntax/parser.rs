@@ -105,7 +105,7 @@ fn block_body<'a, T>(
         if let Ok((rest, _)) = sym('}', "`}`")(i) {
             return Ok((rest, items));
         }
-        if i.fragment().is_empty() {
+        if i.fragment().is_empty() || starts_declaration(i) {
             i.extra.borrow_mut().push(
                 Diagnostic::error("unclosed block: this `{` has no matching `}`", open)
                     .with_label("opened here")
@@ -133,6 +133,24 @@ fn block_body<'a, T>(
             Err(nom::Err::Incomplete(_)) => return Ok((i, items)),
         }
     }
+}
+
+/// Whether `i` starts a new top-level declaration (`reducer NAME {`): inside
+/// a block that means its `}` is missing, and parsing resumes at top level.
+fn starts_declaration(i: In) -> bool {
+    let Ok((rest, kw)) = ident(i) else {
+        return false;
+    };
+    if !matches!(kw.name.as_str(), "device" | "reducer" | "linear") {
+        return false;
+    }
+    let Ok((rest, ())) = hws(rest) else {
+        return false;
+    };
+    let Ok((rest, _)) = ident(rest) else {
+        return false;
+    };
+    matches!(ws(rest), Ok((r, ())) if r.fragment().starts_with('{'))
 }
 
 /// `key = value`
@@ -241,4 +259,74 @@ fn unknown_word(word: &Ident, candidates: &[&str], what: &str) -> PError {
         .map(|s| format!("did you mean `{s}`?"))
         .or_else(|| Some(format!("expected one of: {}", candidates.join(", "))));
     PError::message(word.span, format!("`{}` is not {what}", word.name), help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::ValueKind;
+
+    fn parse_ok(src: &str) -> File {
+        let (file, diags) = parse_file(src);
+        assert!(diags.is_empty(), "{diags:?}");
+        file
+    }
+
+    #[test]
+    fn spans_slice_the_source() {
+        let src = "device d {\n  mzi_loss = 0.1 dB; phase_bits = 8\n}\nlinear w { matrix = [[1, 0.5-0.5i], [2i, -3]]; realize = svd }\n";
+        let file = parse_ok(src);
+        let Decl::Device(d) = &file.decls[0] else {
+            panic!()
+        };
+        assert_eq!(&src[d.name.span.start..d.name.span.end], "d");
+        assert_eq!(
+            &src[d.settings[0].span.start..d.settings[0].span.end],
+            "mzi_loss = 0.1 dB"
+        );
+        assert_eq!(
+            &src[d.settings[1].value.span.start..d.settings[1].value.span.end],
+            "8"
+        );
+        let Decl::Linear(l) = &file.decls[1] else {
+            panic!()
+        };
+        let ValueKind::Matrix(rows) = &l.settings[0].value.kind else {
+            panic!()
+        };
+        let e = &rows[0].entries[1];
+        assert_eq!((e.re, e.im), (0.5, -0.5));
+        assert_eq!(&src[e.span.start..e.span.end], "0.5-0.5i");
+        assert_eq!((rows[1].entries[0].re, rows[1].entries[0].im), (0.0, 2.0));
+        assert_eq!(rows[1].entries[1].int, Some(-3));
+    }
+
+    #[test]
+    fn recovery_reports_each_bad_statement() {
+        let src = "device d {\n  a = = 1\n  b = 2\n  c = )\n}\nreducer r { x = 1 }\n";
+        let (file, diags) = parse_file(src);
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert_eq!(file.decls.len(), 2);
+        let Decl::Device(d) = &file.decls[0] else {
+            panic!()
+        };
+        assert_eq!(d.settings.len(), 1);
+        assert_eq!(d.settings[0].key.name, "b");
+    }
+
+    #[test]
+    fn missing_brace_resumes_at_next_declaration() {
+        let src = "device d {\n  mzi_loss = 0.1 dB\n\nreducer r {\n  servers = 4\n}\n";
+        let (file, diags) = parse_file(src);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("unclosed"));
+        assert_eq!(file.decls.len(), 2);
+    }
+
+    #[test]
+    fn unit_word_before_equals_is_the_next_setting() {
+        let (_, diags) = parse_file("reducer r {\n  servers = 4 bits = 4\n}\n");
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].message, "expected `;` or a new line, found `bits`");
+    }
 }

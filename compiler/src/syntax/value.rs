@@ -54,7 +54,23 @@ fn number_with_unit(i: In) -> PResult<Value> {
         ));
     }
     if unit_start.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        let (rest, unit) = ident(after_ws)?;
+        let (after_unit, unit) = ident(after_ws)?;
+        // `servers = 4 bits = 4`: the word starts the next setting, not a unit.
+        let (after, ()) = hws(after_unit)?;
+        if after.fragment().starts_with('=') {
+            let span = num.span;
+            return Ok((
+                rest,
+                Value {
+                    kind: ValueKind::Number {
+                        number: num,
+                        unit: None,
+                    },
+                    span,
+                },
+            ));
+        }
+        let rest = after_unit;
         let span = num.span.to(unit.span);
         return Ok((
             rest,

@@ -132,12 +132,12 @@ impl DeviceInstance {
                 });
                 for j in below.into_iter().chain(above) {
                     let nj = &circuit.nodes[j];
-                    for si in 0..2 {
-                        for sj in 0..2 {
+                    for (si, target) in out[i].iter_mut().enumerate() {
+                        for (sj, &source) in quantized[j].iter().enumerate() {
                             if role(node.kind, si).is_some()
                                 && role(node.kind, si) == role(nj.kind, sj)
                             {
-                                out[i][si] += c * quantized[j][sj];
+                                *target += c * source;
                             }
                         }
                     }
@@ -151,5 +151,101 @@ impl DeviceInstance {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mesh::{Mesh, MeshStyle, MziSetting};
+    use crate::netlist::NetlistBuilder;
+
+    /// Two MZIs in column 0 (modes 0 and 2), one in column 1 (mode 1), then
+    /// the output phase screen in column 2.
+    fn circuit_and_settings() -> (Circuit, NodeSettings) {
+        let mzi = |mode, column, theta, phi| MziSetting {
+            mode,
+            column,
+            theta,
+            phi,
+        };
+        let mesh = Mesh {
+            modes: 4,
+            style: MeshStyle::Clements,
+            mzis: vec![
+                mzi(0, 0, 1.0, 2.0),
+                mzi(2, 0, 0.5, 0.25),
+                mzi(1, 1, 3.0, 1.5),
+            ],
+            output_phases: vec![0.1, 0.2, 0.4, 0.8],
+        };
+        let mut b = NetlistBuilder::new("x", 4);
+        b.add_mesh(&mesh, 0, "");
+        let (netlist, phases) = b.build().unwrap();
+        let text = netlist.to_yaml();
+        let circuit = Circuit::new(&netlist, "x", &text).unwrap();
+        let settings = phases.resolve(&circuit, "p", &phases.to_yaml()).unwrap();
+        (circuit, settings)
+    }
+
+    fn by_name<'a>(c: &Circuit, s: &'a NodeSettings, name: &str) -> &'a [f64; 2] {
+        let i = c.nodes.iter().position(|n| n.name == name).unwrap();
+        &s[i]
+    }
+
+    #[test]
+    fn crosstalk_leaks_to_column_neighbours_of_the_same_role() {
+        let (circuit, programmed) = circuit_and_settings();
+        let params = DeviceParams {
+            crosstalk: 0.1,
+            ..DeviceParams::IDEAL
+        };
+        let eff = DeviceInstance::sample(&params, &circuit, 0).effective(&circuit, &programmed);
+        let close =
+            |a: &[f64; 2], b: [f64; 2]| (a[0] - b[0]).abs() < 1e-15 && (a[1] - b[1]).abs() < 1e-15;
+        assert!(close(
+            by_name(&circuit, &eff, "mzi_c0_m0"),
+            [1.0 + 0.05, 2.0 + 0.025]
+        ));
+        assert!(close(
+            by_name(&circuit, &eff, "mzi_c0_m2"),
+            [0.5 + 0.1, 0.25 + 0.2]
+        ));
+        // Alone in its column.
+        assert!(close(by_name(&circuit, &eff, "mzi_c1_m1"), [3.0, 1.5]));
+        // Phase screen: neighbours on adjacent modes.
+        let ps1 = by_name(&circuit, &eff, "out_ps_m1")[0];
+        assert!((ps1 - (0.2 + 0.1 * (0.1 + 0.4))).abs() < 1e-15);
+    }
+
+    #[test]
+    fn dac_quantizes_and_phase_error_is_static() {
+        let (circuit, programmed) = circuit_and_settings();
+        let params = DeviceParams {
+            phase_bits: Some(4),
+            ..DeviceParams::IDEAL
+        };
+        let eff = DeviceInstance::sample(&params, &circuit, 0).effective(&circuit, &programmed);
+        let step = std::f64::consts::TAU / 16.0;
+        for v in eff.iter().flatten() {
+            assert!(((v / step) - (v / step).round()).abs() < 1e-12, "{v}");
+        }
+        let params = DeviceParams {
+            phase_error_rad: 0.05,
+            ..DeviceParams::IDEAL
+        };
+        let a = DeviceInstance::sample(&params, &circuit, 3);
+        let b = DeviceInstance::sample(&params, &circuit, 3);
+        assert_eq!(a.phase_error, b.phase_error);
+        let e: Vec<f64> = a
+            .phase_error
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|x| *x != 0.0)
+            .collect();
+        // 3 MZIs × 2 heaters + 4 phase shifters.
+        assert_eq!(e.len(), 10);
+        assert!(e.iter().all(|x| x.abs() < 0.3));
     }
 }

@@ -4,7 +4,7 @@
 
 use super::error::{FormatError, Problem};
 use super::kind::{Kind, PortName};
-use super::locate::key_line;
+use super::locate::KeyLines;
 use super::{structure_hash, Netlist, Placement};
 use petgraph::graph::DiGraph;
 use std::collections::{BTreeMap, HashMap};
@@ -78,10 +78,12 @@ impl Circuit {
     /// Validates `netlist`; `text` is its source, used to locate errors.
     pub fn new(netlist: &Netlist, file: &str, text: &str) -> Result<Circuit, FormatError> {
         let err = |p: Problem| FormatError::new(file, p);
+        let lines = KeyLines::new(text);
+        let key_line = |section: &str, key: &str| lines.key(section, key);
         let inst_err = |name: &str, p: Problem| {
             err(p)
                 .at_instance(name)
-                .at_line(key_line(text, "instances", name))
+                .at_line(key_line("instances", name))
         };
         let mut index = HashMap::new();
         let mut nodes = Vec::with_capacity(netlist.instances.len());
@@ -111,12 +113,12 @@ impl Circuit {
                 placement: None,
                 inputs,
                 outputs,
-                line: key_line(text, "instances", name),
+                line: key_line("instances", name),
             });
         }
 
         for (name, p) in &netlist.placements {
-            let line = key_line(text, "placements", name);
+            let line = key_line("placements", name);
             let &i = index.get(name.as_str()).ok_or_else(|| {
                 err(Problem::UnknownInstance { name: name.clone() }).at_line(line)
             })?;
@@ -196,7 +198,7 @@ impl Circuit {
         let mut input_names = Vec::new();
         let mut outputs = Vec::new();
         for name in port_names {
-            let line = key_line(text, "ports", name);
+            let line = key_line("ports", name);
             let (i, p) = endpoint(&netlist.ports[name], line)?;
             let multiply = || {
                 err(Problem::MultiplyConnected {
@@ -223,7 +225,7 @@ impl Circuit {
         }
 
         for (a, b) in &netlist.connections {
-            let line = key_line(text, "connections", a);
+            let line = key_line("connections", a);
             let (ia, pa) = endpoint(a, line)?;
             let (ib, pb) = endpoint(b, line)?;
             let ((from, out), (to, inp)) = match (pa, pb) {
@@ -246,6 +248,12 @@ impl Circuit {
             if drivers[to][inp].is_some() {
                 return Err(err(Problem::MultiplyConnected {
                     port: format!("{},{}", nodes[to].name, PortName::In(inp)),
+                })
+                .at_line(line));
+            }
+            if nodes[from].kind == Kind::Detector && nodes[to].kind != Kind::Terminator {
+                return Err(err(Problem::ElectricalIntoOptical {
+                    port: format!("{},{}", nodes[from].name, PortName::Out(out)),
                 })
                 .at_line(line));
             }

@@ -81,6 +81,8 @@ pub enum Problem {
         "port `{port}` is not connected (connect it, or end an unused output in a `terminator`)"
     )]
     Unconnected { port: String },
+    #[error("`{port}` is a detector's electrical output; it can only be an external output or end in a terminator")]
+    ElectricalIntoOptical { port: String },
     #[error("the connections form a cycle through this instance; a netlist must be feed-forward")]
     Cycle,
     #[error(
@@ -132,7 +134,8 @@ pub enum Problem {
 #[error("{location}: {problem}")]
 pub struct FormatError {
     pub location: Location,
-    pub problem: Problem,
+    /// Boxed to keep `Result`s small.
+    pub problem: Box<Problem>,
 }
 
 impl FormatError {
@@ -142,7 +145,7 @@ impl FormatError {
                 file: file.to_string(),
                 ..Location::default()
             },
-            problem,
+            problem: Box::new(problem),
         }
     }
 

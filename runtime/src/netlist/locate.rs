@@ -1,45 +1,87 @@
 //! Finds the line of a key in block-style YAML, so semantic errors (found
 //! after deserialization, when serde's positions are gone) still point at
-//! the right line.
+//! the right line. One pass indexes every first-level key of every
+//! top-level section.
 
-/// The 1-based line of `key:` inside the top-level mapping `section:`.
-pub fn key_line(text: &str, section: &str, key: &str) -> Option<usize> {
-    let mut in_section = false;
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let indented = line.len() != trimmed.len();
-        if !indented {
-            in_section = key_matches(trimmed, section);
-            continue;
-        }
-        if in_section && key_matches(trimmed, key) {
-            return Some(i + 1);
+use std::collections::HashMap;
+
+/// Lines of the keys `section: {key: …}` of one YAML text.
+#[derive(Debug, Clone, Default)]
+pub struct KeyLines {
+    sections: HashMap<String, usize>,
+    keys: HashMap<(String, String), usize>,
+}
+
+/// The key of a `key: value` line (quotes removed), if it is one.
+fn key_of(line: &str) -> Option<&str> {
+    for q in ['"', '\''] {
+        if let Some(rest) = line.strip_prefix(q) {
+            let end = rest.find(q)?;
+            return rest[end + 1..]
+                .trim_start()
+                .starts_with(':')
+                .then(|| &rest[..end]);
         }
     }
-    None
+    let colon = line.find(':')?;
+    let after = &line[colon + 1..];
+    (after.is_empty() || after.starts_with([' ', '\t'])).then(|| line[..colon].trim_end())
 }
 
-/// The 1-based line of the top-level key `section:`.
+impl KeyLines {
+    pub fn new(text: &str) -> KeyLines {
+        let mut index = KeyLines::default();
+        let mut section: Option<String> = None;
+        let mut level: Option<usize> = None;
+        for (i, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            if indent == 0 {
+                section = key_of(trimmed).map(str::to_string);
+                level = None;
+                if let Some(s) = &section {
+                    index.sections.entry(s.clone()).or_insert(i + 1);
+                }
+                continue;
+            }
+            let (Some(s), Some(key)) = (&section, key_of(trimmed)) else {
+                continue;
+            };
+            let first_level = *level.get_or_insert(indent);
+            if indent == first_level {
+                index
+                    .keys
+                    .entry((s.clone(), key.to_string()))
+                    .or_insert(i + 1);
+            }
+        }
+        index
+    }
+
+    /// The 1-based line of `key:` directly inside the top-level `section:`.
+    pub fn key(&self, section: &str, key: &str) -> Option<usize> {
+        self.keys
+            .get(&(section.to_string(), key.to_string()))
+            .copied()
+    }
+
+    /// The 1-based line of the top-level key `section:`.
+    pub fn section(&self, section: &str) -> Option<usize> {
+        self.sections.get(section).copied()
+    }
+}
+
+/// One-off lookup of `key:` inside `section:` (indexes the whole text).
+pub fn key_line(text: &str, section: &str, key: &str) -> Option<usize> {
+    KeyLines::new(text).key(section, key)
+}
+
+/// One-off lookup of the top-level key `section:`.
 pub fn section_line(text: &str, section: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| key_matches(l, section))
-        .map(|i| i + 1)
-}
-
-fn key_matches(line: &str, key: &str) -> bool {
-    let unquoted = |s: &str, q: char| {
-        s.strip_prefix(q)
-            .and_then(|r| r.strip_prefix(key))
-            .and_then(|r| r.strip_prefix(q))
-            .map(str::to_string)
-    };
-    let rest = unquoted(line, '"')
-        .or_else(|| unquoted(line, '\''))
-        .or_else(|| line.strip_prefix(key).map(str::to_string));
-    matches!(rest, Some(r) if r.trim_start().starts_with(':'))
+    KeyLines::new(text).section(section)
 }
 
 #[cfg(test)]
@@ -48,11 +90,16 @@ mod tests {
 
     #[test]
     fn finds_keys_in_sections() {
-        let text = "version: 1\ninstances:\n  a:\n    component: mzi\n  \"b\":\n    component: x\nports:\n  a: \"a,in0\"\n";
-        assert_eq!(key_line(text, "instances", "a"), Some(3));
-        assert_eq!(key_line(text, "instances", "b"), Some(5));
-        assert_eq!(key_line(text, "ports", "a"), Some(8));
-        assert_eq!(key_line(text, "instances", "ab"), None);
-        assert_eq!(section_line(text, "ports"), Some(7));
+        let text = "version: 1\ninstances:\n  a:\n    component: mzi\n  \"b\":\n    component: x\n  settings: {component: mzi}\nports:\n  a: \"a,in0\"\nconnections:\n  'a,out0': \"b,in0\"\n";
+        let k = KeyLines::new(text);
+        assert_eq!(k.key("instances", "a"), Some(3));
+        assert_eq!(k.key("instances", "b"), Some(5));
+        assert_eq!(k.key("instances", "component"), None);
+        assert_eq!(k.key("instances", "settings"), Some(7));
+        assert_eq!(k.key("ports", "a"), Some(9));
+        assert_eq!(k.key("connections", "a,out0"), Some(11));
+        assert_eq!(k.key("instances", "ab"), None);
+        assert_eq!(k.section("ports"), Some(8));
+        assert_eq!(key_line(text, "ports", "a"), Some(9));
     }
 }

@@ -100,6 +100,15 @@ pub(crate) fn check_version(
     what: &'static str,
     expected: u32,
 ) -> Result<(), FormatError> {
+    // Fast path: a block-style `version: N` line that matches needs no
+    // second YAML parse of a large file.
+    let quick = text
+        .lines()
+        .find_map(|l| l.strip_prefix("version:"))
+        .map(|v| v.split('#').next().unwrap_or("").trim());
+    if quick == Some(expected.to_string().as_str()) {
+        return Ok(());
+    }
     let header: Header =
         serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?;
     match header.version {

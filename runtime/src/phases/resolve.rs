@@ -2,7 +2,7 @@
 //! programmable values.
 
 use super::{Dac, Phases, Setting};
-use crate::netlist::locate::{key_line, section_line};
+use crate::netlist::locate::KeyLines;
 use crate::netlist::{Circuit, FormatError, Kind, Problem};
 use std::f64::consts::TAU;
 
@@ -19,6 +19,8 @@ impl Phases {
         text: &str,
     ) -> Result<NodeSettings, FormatError> {
         let err = |p: Problem| FormatError::new(file, p);
+        let lines = KeyLines::new(text);
+        let key_line = |section: &str, key: &str| lines.key(section, key);
         if self.netlist.name != circuit.name || self.netlist.hash != circuit.hash {
             return Err(err(Problem::WrongNetlist {
                 name: circuit.name.clone(),
@@ -26,16 +28,18 @@ impl Phases {
                 found_name: self.netlist.name.clone(),
                 found_hash: self.netlist.hash.clone(),
             })
-            .at_line(key_line(text, "netlist", "hash")));
+            .at_line(key_line("netlist", "hash")));
         }
+        let programmable: std::collections::HashSet<&str> = circuit
+            .nodes
+            .iter()
+            .filter(|n| !n.kind.programmable().is_empty())
+            .map(|n| n.name.as_str())
+            .collect();
         for name in self.settings.keys() {
-            let programmable = circuit
-                .nodes
-                .iter()
-                .any(|n| &n.name == name && !n.kind.programmable().is_empty());
-            if !programmable {
+            if !programmable.contains(name.as_str()) {
                 return Err(err(Problem::UnknownSettingsInstance { name: name.clone() })
-                    .at_line(key_line(text, "settings", name)));
+                    .at_line(key_line("settings", name)));
             }
         }
         let mut out = vec![[0.0; 2]; circuit.nodes.len()];
@@ -45,8 +49,7 @@ impl Phases {
                 continue;
             }
             // An instance missing from the file points at `settings:`.
-            let line =
-                key_line(text, "settings", &node.name).or_else(|| section_line(text, "settings"));
+            let line = key_line("settings", &node.name).or_else(|| lines.section("settings"));
             let located = |p: Problem| err(p).at_instance(&node.name).at_line(line);
             let Some(s) = self.settings.get(&node.name) else {
                 return Err(located(Problem::MissingSetting {

@@ -6,3 +6,6 @@ mod plan;
 
 pub use batch::{eo_activation, BatchError, CHUNK};
 pub use plan::{mzi_matrix, Op, Plan};
+
+#[cfg(test)]
+mod kinds_tests;

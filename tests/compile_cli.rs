@@ -1,0 +1,134 @@
+//! `optc compile` end to end: outputs, warnings, dumps and failures.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn optc() -> Command {
+    Command::cargo_bin("optc").expect("the optc binary is built")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn near_unitary_is_projected_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = write(
+        dir.path(),
+        "near.optc",
+        "linear near {\n  matrix = [[0.7071068, 0.7071068], [0.7071068, -0.7071068]]\n  realize = unitary\n  tolerance = 1e-6\n}\n",
+    );
+    let out = dir.path().join("out");
+    optc()
+        .args([
+            "compile",
+            src.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("near (linear): 1 MZIs"))
+        .stderr(predicate::str::contains(
+            "warning: near: matrix is not exactly unitary",
+        ));
+    let report = std::fs::read_to_string(out.join("near.report.yaml")).unwrap();
+    assert!(
+        report.contains("projected to the nearest unitary"),
+        "{report}"
+    );
+}
+
+#[test]
+fn bare_matrix_outputs_are_named_after_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "w.csv", "1, 0.5i\n-0.25, 2\n0, 1\n");
+    let out = dir.path().join("o");
+    optc()
+        .args(["compile", m.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("via svd"));
+    for ext in ["netlist", "phases", "report"] {
+        assert!(out.join(format!("w.{ext}.yaml")).is_file(), "{ext}");
+    }
+    // The 3×2 matrix needs gain σ_max > 1: an explicit amplifier per output.
+    let report = std::fs::read_to_string(out.join("w.report.yaml")).unwrap();
+    assert!(report.contains("amplifier: 3"), "{report}");
+    assert!(report.contains("unused_inputs:\n  - in2"), "{report}");
+}
+
+#[test]
+fn dump_after_prints_the_lowered_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/linear_inline.optc");
+    optc()
+        .args([
+            "compile",
+            examples.to_str().unwrap(),
+            "--dump-after",
+            "place",
+            "-o",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("=== dft4 after pass `place` ===")
+                .and(predicate::str::contains(
+                    "lowered: unitary realization on 4 modes",
+                ))
+                .and(predicate::str::contains("netlist: ")),
+        );
+    optc()
+        .args([
+            "compile",
+            examples.to_str().unwrap(),
+            "--dump-after",
+            "nosuch",
+            "-o",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no such pass"));
+}
+
+#[test]
+fn bad_inputs_exit_1_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let cases = [
+        write(dir.path(), "bad.npy", "not a numpy file"),
+        write(dir.path(), "ragged.csv", "1,2\n3\n"),
+        write(dir.path(), "empty.csv", "# nothing\n"),
+        write(dir.path(), "inf.csv", "1,inf\n"),
+        dir.path().join("missing.optc"),
+    ];
+    for case in &cases {
+        optc()
+            .args([
+                "compile",
+                case.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::starts_with("error"));
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn passes_are_listed() {
+    optc()
+        .arg("passes")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("realize").and(predicate::str::contains("verify")));
+}
