@@ -136,11 +136,13 @@ pub fn compile(
                 what: "emission",
             });
         };
-        let texts = [
-            netlist.to_yaml(),
-            phases.to_yaml(),
-            serde_yaml::to_string(&unit.report).unwrap_or_default(),
-        ];
+        let report = serde_yaml::to_string(&unit.report).map_err(|e| {
+            CompileError::Write(format!(
+                "cannot render the report of `{}`: {e}",
+                unit.name()
+            ))
+        })?;
+        let texts = [netlist.to_yaml(), phases.to_yaml(), report];
         write_outputs(&paths, [&texts[0], &texts[1], &texts[2]], &[path])
             .map_err(CompileError::Write)?;
         compiled.push(Compiled { unit, paths });
