@@ -86,3 +86,45 @@ fn refuses_a_netlist_without_reducer_section() {
         .code(1)
         .stderr(predicate::str::contains("has no `reducer:` section"));
 }
+
+fn compile_source(source: &str) -> assert_cmd::assert::Assert {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.optc");
+    std::fs::write(&file, source).unwrap();
+    Command::cargo_bin("optc")
+        .unwrap()
+        .arg("compile")
+        .arg(&file)
+        .arg("-o")
+        .arg(dir.path())
+        .assert()
+}
+
+const ONN: &str = "reducer r {\n  servers = 4; bits = 4; reduce = mean; round = half_even\n  preprocess = PRE\n  onn {\n    LAYERS\n    detect threshold\n  }\n  train { epochs = 1; lr = 0.001; seed = 1 }\n}\n";
+
+fn onn(pre: &str, layers: &str) -> String {
+    ONN.replace("PRE", pre).replace("LAYERS", layers)
+}
+
+#[test]
+fn onn_structure_errors_say_what_to_write() {
+    let good =
+        "layer 8 activation eo(alpha = 0.1) weights unitary_diag\n    layer 4 weights unitary_diag";
+    compile_source(&onn("sum", good)).success();
+    compile_source(&onn(
+        "sum",
+        "layer 8 activation eo(gain = 0.5, bias = 0.2 rad) weights unitary_diag\n    layer 4 weights unitary_diag",
+    ))
+    .code(1)
+    .stderr(predicate::str::contains("remove `gain` and `bias`"));
+    compile_source(&onn(
+        "sum",
+        "layer 8 activation eo(alpha = 0.1) weights unitary_diag\n    layer 8 weights unitary_diag\n    layer 4 weights unitary_diag",
+    ))
+    .code(1)
+    .stderr(predicate::str::contains("the onn has 3 layers"))
+    .stderr(predicate::str::contains("layer 8 activation eo(alpha = 0.1)"));
+    compile_source(&onn("partial(2)", good))
+        .code(1)
+        .stderr(predicate::str::contains("write `preprocess = sum`"));
+}

@@ -166,7 +166,15 @@ fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<f64, String> {
         }
     }
     match l1.activation {
-        Some(Activation::Eo { alpha, .. }) => Ok(alpha),
+        Some(Activation::Eo {
+            gain: None,
+            bias_rad: None,
+            alpha,
+        }) => Ok(alpha),
+        Some(Activation::Eo { .. }) => Err(format!(
+            "layer 1: the design sets each bit's activation gain (its phase slope) and bias itself; \
+             remove `gain` and `bias` from `eo(...)` and keep only `alpha`; {expected}"
+        )),
         _ => Err(format!("layer 1 needs an `eo` activation; {expected}")),
     }
 }
