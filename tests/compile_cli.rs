@@ -24,13 +24,23 @@ fn near_unitary_is_projected_with_a_warning() {
     );
     let out = dir.path().join("out");
     optc()
-        .args(["compile", src.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .args([
+            "compile",
+            src.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("near (linear): 1 MZIs"))
-        .stderr(predicate::str::contains("warning: near: matrix is not exactly unitary"));
+        .stderr(predicate::str::contains(
+            "warning: near: matrix is not exactly unitary",
+        ));
     let report = std::fs::read_to_string(out.join("near.report.yaml")).unwrap();
-    assert!(report.contains("projected to the nearest unitary"), "{report}");
+    assert!(
+        report.contains("projected to the nearest unitary"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -57,17 +67,31 @@ fn dump_after_prints_the_lowered_unit() {
     let dir = tempfile::tempdir().unwrap();
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/linear_inline.optc");
     optc()
-        .args(["compile", examples.to_str().unwrap(), "--dump-after", "place", "-o"])
+        .args([
+            "compile",
+            examples.to_str().unwrap(),
+            "--dump-after",
+            "place",
+            "-o",
+        ])
         .arg(dir.path())
         .assert()
         .success()
         .stderr(
             predicate::str::contains("=== dft4 after pass `place` ===")
-                .and(predicate::str::contains("lowered: unitary realization on 4 modes"))
+                .and(predicate::str::contains(
+                    "lowered: unitary realization on 4 modes",
+                ))
                 .and(predicate::str::contains("netlist: ")),
         );
     optc()
-        .args(["compile", examples.to_str().unwrap(), "--dump-after", "nosuch", "-o"])
+        .args([
+            "compile",
+            examples.to_str().unwrap(),
+            "--dump-after",
+            "nosuch",
+            "-o",
+        ])
         .arg(dir.path())
         .assert()
         .code(1)
@@ -87,7 +111,12 @@ fn bad_inputs_exit_1_and_write_nothing() {
     ];
     for case in &cases {
         optc()
-            .args(["compile", case.to_str().unwrap(), "-o", out.to_str().unwrap()])
+            .args([
+                "compile",
+                case.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
             .assert()
             .code(1)
             .stderr(predicate::str::starts_with("error"));

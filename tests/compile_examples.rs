@@ -31,6 +31,7 @@ fn snapshot_example(file: &str) {
             let mut text = text.replace(&source.display().to_string(), &format!("examples/{file}"));
             if what == "report" {
                 text = redact_errors(&text);
+                text = redact_times(&text);
             }
             insta::assert_snapshot!(format!("{name}.{what}"), text);
         }
@@ -45,6 +46,39 @@ fn linear_inline() {
 #[test]
 fn linear_npy() {
     snapshot_example("linear_npy.optc");
+}
+
+#[test]
+fn reducer_linear_4x4b() {
+    snapshot_example("optinc_4x4b_linear.optc");
+}
+
+#[test]
+fn reducer_onn_4x4b() {
+    snapshot_example("optinc_4x4b.optc");
+}
+
+#[test]
+fn reducer_onn_8x4b() {
+    snapshot_example("optinc_8x4b.optc");
+}
+
+/// Wall-clock figures differ between runs.
+fn redact_times(report: &str) -> String {
+    report
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            match trimmed.split_once(": ") {
+                Some((key, _)) if key.ends_with("_time_s") => {
+                    format!("{}{key}: [time]", &line[..line.len() - trimmed.len()])
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 /// Error figures at the 1e-16 level depend on floating-point summation

@@ -23,6 +23,7 @@ const EXAMPLES: &[&str] = &[
     "optinc_8x4b.optc",
     "optinc_16x4b.optc",
     "optinc_4x4b_linear.optc",
+    "optinc_8x4b_linear.optc",
     "linear_inline.optc",
     "linear_npy.optc",
 ];

@@ -6,7 +6,7 @@ use crate::emit::{write_outputs, OutputPaths};
 use crate::factor::unitarity_error;
 use crate::frontend;
 use crate::ir::{self, IrGraph, NetworkKind};
-use crate::passes::{linear_pipeline, PassError, PassManager};
+use crate::passes::{linear_pipeline, reducer_pipeline, PassError, PassManager};
 use crate::syntax::Span;
 use crate::unit::CompileUnit;
 use optc_runtime::matrix_file::{read_matrix, MatrixFileError};
@@ -103,10 +103,7 @@ fn matrix_file_graph(path: &Path) -> Result<IrGraph, CompileError> {
 fn pipeline_for(graph: &IrGraph) -> Result<PassManager, CompileError> {
     match graph.kind {
         NetworkKind::Linear => Ok(linear_pipeline()),
-        NetworkKind::Reducer { .. } => Err(CompileError::Unsupported {
-            network: graph.name.clone(),
-            what: "reducer",
-        }),
+        NetworkKind::Reducer { .. } => Ok(reducer_pipeline()),
     }
 }
 
@@ -139,11 +136,13 @@ pub fn compile(
                 what: "emission",
             });
         };
-        let texts = [
-            netlist.to_yaml(),
-            phases.to_yaml(),
-            serde_yaml::to_string(&unit.report).unwrap_or_default(),
-        ];
+        let report = serde_yaml::to_string(&unit.report).map_err(|e| {
+            CompileError::Write(format!(
+                "cannot render the report of `{}`: {e}",
+                unit.name()
+            ))
+        })?;
+        let texts = [netlist.to_yaml(), phases.to_yaml(), report];
         write_outputs(&paths, [&texts[0], &texts[1], &texts[2]], &[path])
             .map_err(CompileError::Write)?;
         compiled.push(Compiled { unit, paths });

@@ -9,6 +9,8 @@ use nalgebra::DMatrix;
 use optc_runtime::mesh::MeshStyle;
 use optc_runtime::netlist::Netlist;
 use optc_runtime::phases::Phases;
+use optc_runtime::reducer::circuit::Circuit as ReducerCircuit;
+use optc_runtime::reducer::contract::Contract;
 use optc_runtime::Complex64;
 use std::fmt::Write;
 
@@ -18,8 +20,23 @@ pub struct CompileUnit {
     /// The source file as given on the command line.
     pub source: String,
     pub linear: Option<LinearLowering>,
+    pub reducer: Option<ReducerLowering>,
     pub netlist: Option<(Netlist, Phases)>,
     pub report: Report,
+}
+
+/// A reducer's contract and the circuit model designed (and trained) for it.
+#[derive(Debug, Clone)]
+pub struct ReducerLowering {
+    pub contract: Contract,
+    /// `linear` or `onn`.
+    pub realization: &'static str,
+    pub circuit: ReducerCircuit,
+    /// Widths of the ONN's weight meshes (empty for the linear realization).
+    pub layer_widths: Vec<usize>,
+    pub training_steps: usize,
+    pub training_final_loss: Option<f64>,
+    pub training_time_s: f64,
 }
 
 /// A linear network's matrix and the realization chosen for it.
@@ -37,6 +54,7 @@ impl CompileUnit {
             ir,
             source: source.to_string(),
             linear: None,
+            reducer: None,
             netlist: None,
             report: Report::default(),
         }
@@ -60,6 +78,20 @@ impl CompileUnit {
                 p.cols,
                 l.realization.mzi_count(),
                 l.realization.gain()
+            );
+        }
+        if let Some(r) = &self.reducer {
+            let c = r.circuit.component_counts();
+            let _ = writeln!(
+                out,
+                "  designed: {} reducer on {} modes, {} stages, {} MZIs, {} sources, {} activations, {} photodiodes",
+                r.realization,
+                r.circuit.modes,
+                r.circuit.stages.len(),
+                r.circuit.mzi_count(),
+                c.sources,
+                c.activations,
+                c.photodiodes
             );
         }
         if let Some((netlist, phases)) = &self.netlist {

@@ -113,6 +113,19 @@ pub fn read_npy_bytes(path: &Path, bytes: &[u8]) -> Result<DMatrix<Complex64>, M
             })
         }
     };
+    // A header can claim any shape; the data must actually be in the file.
+    let fits = rows
+        .checked_mul(cols)
+        .is_some_and(|n| n <= bytes.len() as u64);
+    if !fits {
+        return Err(MatrixFileError::NpyData {
+            path: path.to_owned(),
+            reason: format!(
+                "the header's shape {rows}×{cols} does not fit in {} bytes",
+                bytes.len()
+            ),
+        });
+    }
     let fortran = npy.order() == npyz::Order::Fortran;
     let dtype = npy.dtype();
     let type_str = match &dtype {
@@ -385,5 +398,19 @@ mod tests {
         ));
         assert!(read_npy_bytes(Path::new("m.npy"), b"\x93NUMPY garbage").is_err());
         assert!(read_npy_bytes(Path::new("m.npy"), b"").is_err());
+        // A header that claims 2^32 × 2^32 entries over 32 bytes of data.
+        let mut huge = Vec::new();
+        write_npy(
+            &mut huge,
+            &DMatrix::from_element(2, 1, Complex64::new(1.0, 0.0)),
+        )
+        .expect("writes");
+        let text = String::from_utf8_lossy(&huge).replace("(2, 1)", "(4294967296, 4294967296)");
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.truncate(huge.len());
+        assert!(matches!(
+            read_npy_bytes(Path::new("m.npy"), &bytes),
+            Err(MatrixFileError::NpyData { .. }) | Err(MatrixFileError::NpyHeader { .. })
+        ));
     }
 }

@@ -55,7 +55,8 @@ pub fn wrap_phase(x: f64) -> f64 {
     }
 }
 
-/// The documented ranges of the physical settings: θ ∈ [0, π], φ ∈ [0, 2π).
+/// The ranges the decompositions produce: θ ∈ [0, π], φ ∈ [0, 2π).
+/// (Phase files accept θ ∈ [0, 2π); see spec/phases.md.)
 pub fn settings_in_range(theta: f64, phi: f64) -> bool {
     (0.0..=PI).contains(&theta) && (0.0..TAU).contains(&phi)
 }

@@ -180,7 +180,7 @@ fn check_layer(l: &Layer, in_width: usize, diags: &mut Vec<Diagnostic>) -> Optio
     })
 }
 
-/// `none` or `eo(gain = G, bias = B rad[, alpha = A])`.
+/// `none` or `eo([gain = G,] [bias = B rad,] [alpha = A])`.
 fn check_activation(v: &Value, diags: &mut Vec<Diagnostic>) -> Option<Activation> {
     let Some((name, args)) = head(v) else {
         diags.push(
@@ -258,23 +258,14 @@ fn check_activation(v: &Value, diags: &mut Vec<Diagnostic>) -> Option<Activation
             }
         }
     }
-    for (key, present) in [
-        ("gain", seen.contains(&"gain")),
-        ("bias", seen.contains(&"bias")),
-    ] {
-        if !present {
-            diags.push(
-                Diagnostic::error(format!("`eo` needs `{key}`"), v.span)
-                    .with_help("write `eo(gain = 0.5, bias = 0.2 rad)`"),
-            );
-        }
-    }
     if diags.len() != before {
         return None;
     }
+    // gain and bias are optional: a design that sets them itself (the
+    // reducer's photonic ADC) rejects them when given.
     Some(Activation::Eo {
-        gain: gain?,
-        bias_rad: bias?,
+        gain,
+        bias_rad: bias,
         alpha: alpha?,
     })
 }

@@ -153,10 +153,11 @@ pub struct OnnLayer {
 pub enum Activation {
     None,
     /// Electro-optic activation (Williamson et al. 2020): gain g, bias φ_b
-    /// (radians), tapped power fraction α.
+    /// (radians), tapped power fraction α. Gain and bias are optional: the
+    /// reducer design chooses them (and rejects given values).
     Eo {
-        gain: f64,
-        bias_rad: f64,
+        gain: Option<f64>,
+        bias_rad: Option<f64>,
         alpha: f64,
     },
 }

@@ -5,5 +5,9 @@ pub fn run() -> Result<(), CliError> {
     for p in crate::passes::linear_pipeline().passes() {
         println!("  {:<12} {}", p.name(), p.description());
     }
+    println!("reducers:");
+    for p in crate::passes::reducer_pipeline().passes() {
+        println!("  {:<12} {}", p.name(), p.description());
+    }
     Ok(())
 }

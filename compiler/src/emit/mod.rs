@@ -2,9 +2,13 @@
 //! atomic writing of a compiled network's three files.
 
 mod realization;
+mod reducer;
 mod report;
 mod write;
 
 pub use realization::{emit_realization, EmitError};
-pub use report::{summary_line, LinearReport, Report, REPORT_VERSION};
+pub use reducer::emit_reducer;
+pub use report::{
+    summary_line, DeviceFigures, LinearReport, ReducerReport, Report, REPORT_VERSION,
+};
 pub use write::{write_outputs, OutputPaths};

@@ -30,8 +30,58 @@ pub struct Report {
     pub worst_path_loss_db: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linear: Option<LinearReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reducer: Option<ReducerReport>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+/// A reducer's figures, all measured by executing the emitted netlist.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReducerReport {
+    pub servers: usize,
+    pub bits: u32,
+    /// `linear` or `onn`.
+    pub realization: String,
+    /// Fraction of inputs whose delivered code equals the contract, ideal device.
+    pub exact_match_rate: f64,
+    /// The ideal device realizes phases through this DAC (the target's;
+    /// absent: continuous phases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ideal_phase_bits: Option<u32>,
+    /// How the ideal figure was obtained: `exhaustive` (every input vector
+    /// through the netlist), `sums` (every distinct sum through the netlist,
+    /// weighted by multiplicity: exact for a sum-only circuit) or `sampled N`.
+    pub coverage: String,
+    pub max_error_lsb: i64,
+    pub exact_match_rate_device: DeviceFigures,
+    /// (2^b − 1)^N input combinations (as a decimal string: may exceed u64).
+    pub dataset_size_raw: String,
+    /// 2·N·Q + 1 distinct full sums.
+    pub dataset_size_preprocessed: usize,
+    /// MZIs of the circuit model, counting a 1→K splitter tree as K − 1.
+    pub mzi_count_model: usize,
+    /// `design::mzi_count_full_svd` of the ONN layer widths (full SVD meshes).
+    pub mzi_count_full_svd: usize,
+    /// 1 − mzi_count_model / mzi_count_full_svd.
+    pub saving: f64,
+    /// Training steps run (0 for the linear realization), final loss.
+    pub training_steps: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_final_loss: Option<f64>,
+    pub training_time_s: f64,
+}
+
+/// Exact-match over seeded device instances of the target device.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeviceFigures {
+    pub mean: f64,
+    pub worst: f64,
+    pub instances: usize,
+    pub samples_per_instance: u64,
+    /// `exhaustive` or `sampled` (seeded uniform code vectors).
+    pub coverage: String,
+    pub max_error_lsb: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -74,6 +124,19 @@ pub fn summary_line(r: &Report) -> String {
         s.push_str(&format!(
             ", {} {}x{} via {} ({}), error vs source {:.1e}",
             "matrix", l.shape[0], l.shape[1], l.realize, l.mesh, l.error_vs_source
+        ));
+    }
+    if let Some(x) = &r.reducer {
+        s.push_str(&format!(
+            ", {} reducer {}x{}b: exact match {:.4} ({}), device mean {:.4} worst {:.4} over {} instances",
+            x.realization,
+            x.servers,
+            x.bits,
+            x.exact_match_rate,
+            x.coverage,
+            x.exact_match_rate_device.mean,
+            x.exact_match_rate_device.worst,
+            x.exact_match_rate_device.instances
         ));
     }
     s

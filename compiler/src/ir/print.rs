@@ -120,8 +120,14 @@ fn linear_realization(r: LinearRealization) -> String {
 /// One line describing a stage (without matrix entries).
 pub fn describe(stage: &Stage) -> String {
     match stage {
-        Stage::ServerInputs { servers, bits } => format!("inputs {servers} servers x {bits}-bit codes"),
-        Stage::Preprocess { kind, in_width, out_width } => {
+        Stage::ServerInputs { servers, bits } => {
+            format!("inputs {servers} servers x {bits}-bit codes")
+        }
+        Stage::Preprocess {
+            kind,
+            in_width,
+            out_width,
+        } => {
             let k = match kind {
                 Preprocess::None => "none".to_string(),
                 Preprocess::Sum => "sum".to_string(),
@@ -129,23 +135,49 @@ pub fn describe(stage: &Stage) -> String {
             };
             format!("preprocess {k} {in_width} -> {out_width}")
         }
-        Stage::Combine { reduce, in_width } => format!("combine {} {in_width} -> 1", reduction(reduce)),
+        Stage::Combine { reduce, in_width } => {
+            format!("combine {} {in_width} -> 1", reduction(reduce))
+        }
         Stage::Quantize { bits, .. } => format!("quantize round half_even -> {bits} bits"),
-        Stage::Layer { index, in_width, out_width, weights: w, mesh } => format!(
+        Stage::Layer {
+            index,
+            in_width,
+            out_width,
+            weights: w,
+            mesh,
+        } => format!(
             "layer {index} {in_width} -> {out_width} weights {} mesh {}",
             weights(*w),
             mesh.name()
         ),
-        Stage::Activation { index, width, activation } => match activation {
+        Stage::Activation {
+            index,
+            width,
+            activation,
+        } => match activation {
             Activation::None => format!("activation {index} none x{width}"),
-            Activation::Eo { gain, bias_rad, alpha } => format!(
-                "activation {index} eo(gain = {gain}, bias = {bias_rad} rad, alpha = {alpha}) x{width}"
-            ),
+            Activation::Eo {
+                gain,
+                bias_rad,
+                alpha,
+            } => {
+                let gain = gain.map(|g| format!("gain = {g}, ")).unwrap_or_default();
+                let bias = bias_rad
+                    .map(|b| format!("bias = {b} rad, "))
+                    .unwrap_or_default();
+                format!("activation {index} eo({gain}{bias}alpha = {alpha}) x{width}")
+            }
         },
         Stage::Detect { width, .. } => format!("detect threshold {width} modes -> {width} bits"),
         Stage::Broadcast { servers, bits } => format!("broadcast {bits} bits to {servers} servers"),
         Stage::ModeInputs { modes } => format!("inputs {modes} modes"),
-        Stage::Matrix { matrix, realize, mesh, tolerance, source } => {
+        Stage::Matrix {
+            matrix,
+            realize,
+            mesh,
+            tolerance,
+            source,
+        } => {
             let src = match source {
                 MatrixSource::Inline => "inline".to_string(),
                 MatrixSource::File { written, .. } => format!("load(\"{written}\")"),

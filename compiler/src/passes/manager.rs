@@ -32,6 +32,8 @@ pub enum PassError {
         pass: &'static str,
         needs: &'static str,
     },
+    #[error("network `{network}`: {message}")]
+    Design { network: String, message: String },
     #[error("network `{network}`: verification failed: {message}")]
     Verify { network: String, message: String },
 }

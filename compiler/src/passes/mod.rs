@@ -2,11 +2,15 @@
 //! Every pass has a name (for `--dump-after`) and a one-line description
 //! (`optc passes`).
 
+mod design_reducer;
 mod manager;
 mod place;
+mod place_reducer;
 mod realize_matrix;
 mod summarize;
+mod summarize_reducer;
 mod verify;
+mod verify_reducer;
 
 pub use manager::{Pass, PassError, PassManager};
 
@@ -17,5 +21,15 @@ pub fn linear_pipeline() -> PassManager {
         Box::new(place::Place),
         Box::new(verify::Verify),
         Box::new(summarize::Summarize),
+    ])
+}
+
+/// The pipeline for reducers.
+pub fn reducer_pipeline() -> PassManager {
+    PassManager::new(vec![
+        Box::new(design_reducer::DesignReducer),
+        Box::new(place_reducer::PlaceReducer),
+        Box::new(verify_reducer::VerifyReducer),
+        Box::new(summarize_reducer::SummarizeReducer),
     ])
 }

@@ -7,6 +7,7 @@ use super::{structure_hash, Instance, Netlist, Placement, NETLIST_VERSION};
 use crate::mesh::Mesh;
 use crate::mzi::wrap_phase;
 use crate::phases::{NetlistRef, Phases, Setting, PHASES_VERSION};
+use crate::reducer::interface::ReducerInterface;
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -46,6 +47,7 @@ pub struct NetlistBuilder {
     /// The next free placement column.
     column: usize,
     phase_bits: Option<u32>,
+    reducer: Option<ReducerInterface>,
     error: Option<BuildError>,
 }
 
@@ -66,6 +68,7 @@ impl NetlistBuilder {
             settings: BTreeMap::new(),
             column: 0,
             phase_bits: None,
+            reducer: None,
             error: None,
         }
     }
@@ -74,6 +77,25 @@ impl NetlistBuilder {
     pub fn phase_bits(mut self, bits: u32) -> Self {
         self.phase_bits = Some(bits);
         self
+    }
+
+    /// Attaches the reducer interface (`reducer:` section) to the netlist.
+    pub fn reducer(&mut self, interface: ReducerInterface) -> &mut Self {
+        self.reducer = Some(interface);
+        self
+    }
+
+    /// The external output name `build` will give `rail` (open rails become
+    /// `out0..` in rail order), or None if the rail is closed or unused.
+    pub fn output_port(&self, rail: usize) -> Option<String> {
+        if !matches!(self.rails.get(rail), Some(Rail::Port { .. })) {
+            return None;
+        }
+        let k = self.rails[..rail]
+            .iter()
+            .filter(|r| matches!(r, Rail::Port { .. }))
+            .count();
+        Some(format!("out{k}"))
     }
 
     pub fn rails(&self) -> &[Rail] {
@@ -404,6 +426,7 @@ impl NetlistBuilder {
             instances: self.instances,
             connections: self.connections,
             placements: self.placements,
+            reducer: self.reducer,
         };
         let phases = Phases {
             version: PHASES_VERSION,

@@ -123,14 +123,17 @@ impl Circuit {
                 err(Problem::UnknownInstance { name: name.clone() }).at_line(line)
             })?;
             let span = if nodes[i].kind == Kind::Mzi { 2 } else { 1 };
-            if p.mode + span > netlist.modes {
+            if p.mode
+                .checked_add(span)
+                .is_none_or(|end| end > netlist.modes)
+            {
                 let hint = if span == 2 {
                     " (an MZI at mode m uses modes m and m+1)"
                 } else {
                     ""
                 };
                 return Err(err(Problem::ModeOutOfRange {
-                    mode: p.mode + span - 1,
+                    mode: p.mode.saturating_add(span - 1),
                     modes: netlist.modes,
                     hint,
                 })
@@ -294,6 +297,9 @@ impl Circuit {
             .map(|g| graph[g])
             .collect();
 
+        if let Some(r) = &netlist.reducer {
+            r.validate(netlist, file, text)?;
+        }
         Ok(Circuit {
             file: file.to_string(),
             name: netlist.name.clone(),

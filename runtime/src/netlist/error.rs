@@ -123,6 +123,8 @@ pub enum Problem {
         expected: i64,
         bits: u32,
     },
+    #[error("reducer section: {0}")]
+    Reducer(String),
     #[error("the netlist is not linear: kind `{kind}` has no transfer matrix (use --input)")]
     NotLinear { kind: String },
 }

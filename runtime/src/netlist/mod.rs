@@ -41,6 +41,10 @@ pub struct Netlist {
     /// Where each placed instance sits; required for every MZI.
     #[serde(default)]
     pub placements: BTreeMap<String, Placement>,
+    /// For a compiled reducer: how codes enter and how the result is read
+    /// (spec/netlist.md, "The reducer section"). Part of the structure hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reducer: Option<crate::reducer::interface::ReducerInterface>,
 }
 
 /// One instance: its kind and fixed attributes.

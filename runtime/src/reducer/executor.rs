@@ -12,7 +12,7 @@
 use super::circuit::{Circuit, Readout};
 use super::contract::Contract;
 use super::device::DeviceInstance;
-use super::encoding::decode_bits;
+use super::encoding::{decode_bits, BitCode};
 use super::physical::PreparedCircuit;
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
@@ -32,6 +32,8 @@ pub enum ExecutorError {
     Shape { codes: usize, servers: usize },
     #[error("out has room for {out} results, need {need}")]
     Output { out: usize, need: usize },
+    #[error("the per-sum table has {found} entries, need {need}")]
+    Table { found: usize, need: usize },
     #[error("element {element}, server {server}: code {code} outside [-{max}, {max}]")]
     Code {
         element: usize,
@@ -39,6 +41,21 @@ pub enum ExecutorError {
         code: i32,
         max: i32,
     },
+}
+
+/// The response of the circuit to one sum: comparator inputs P₊ − P₋ per
+/// bit, or (coherent readout) the delivered code itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SumResponse {
+    Signals(Vec<f64>),
+    Code(i32),
+}
+
+/// The comparators of a bit readout: (threshold, full_scale) per bit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparators {
+    pub code: BitCode,
+    pub detectors: Vec<(f64, f64)>,
 }
 
 /// A bit that may flip under detector noise: flips when n·σ·FS crosses it.
@@ -58,7 +75,7 @@ pub struct ReducerExecutor {
     lut: Vec<i32>,
     patterns: Vec<u32>,
     risky: Vec<Vec<Risky>>,
-    code: super::encoding::BitCode,
+    code: BitCode,
     noise_seed: u64,
 }
 
@@ -73,50 +90,119 @@ impl ReducerExecutor {
     ) -> Self {
         let prep = PreparedCircuit::new(circuit, dev);
         let a = contract.max_sum();
-        let mut lut = Vec::new();
-        let mut patterns = Vec::new();
-        let mut risky = Vec::new();
         let mut field = Vec::new();
-        let code = match &circuit.readout {
-            Readout::Bits { code, .. } => *code,
-            Readout::Coherent { .. } => super::encoding::BitCode::TwosComplement,
-        };
+        let mut table = Vec::new();
         for s in -a..=a {
             prep.forward(&contract.representative(s), &mut field);
-            let mut r = Vec::new();
-            let mut signals = Vec::new();
-            let mut pattern = 0u32;
-            if let Readout::Bits { detectors, .. } = &circuit.readout {
-                for (k, d) in detectors.iter().enumerate() {
-                    let sig = d.signal(&field);
-                    signals.push(sig);
-                    if sig > d.threshold {
-                        pattern |= 1 << k;
-                    }
-                    let sd = dev.detector_noise * d.full_scale;
-                    if sd > 0.0 {
-                        let z = (d.threshold - sig) / sd;
-                        if z.abs() < SAFE_SIGMAS {
-                            r.push(Risky { bit: k as u32, z });
-                        }
-                    }
+            table.push(match &circuit.readout {
+                Readout::Bits { detectors, .. } => {
+                    SumResponse::Signals(detectors.iter().map(|d| d.signal(&field)).collect())
                 }
-            }
-            lut.push(circuit.decode(&field, &signals) as i32);
-            patterns.push(pattern);
-            risky.push(r);
+                Readout::Coherent { .. } => SumResponse::Code(circuit.decode(&field, &[]) as i32),
+            });
         }
+        let comparators = match &circuit.readout {
+            Readout::Bits { detectors, code } => Comparators {
+                code: *code,
+                detectors: detectors
+                    .iter()
+                    .map(|d| (d.threshold, d.full_scale))
+                    .collect(),
+            },
+            Readout::Coherent { .. } => Comparators {
+                code: BitCode::TwosComplement,
+                detectors: Vec::new(),
+            },
+        };
+        // The table has one entry per sum by construction.
+        Self::from_sum_table(
+            contract,
+            &comparators,
+            &table,
+            dev.detector_noise,
+            noise_seed,
+        )
+        .unwrap_or_else(|_| Self::empty(contract, noise_seed))
+    }
+
+    fn empty(contract: &Contract, noise_seed: u64) -> Self {
         Self {
             servers: contract.servers,
             bits: contract.bits,
             max_code: contract.max_code(),
-            max_sum: a,
+            max_sum: contract.max_sum(),
+            lut: Vec::new(),
+            patterns: Vec::new(),
+            risky: Vec::new(),
+            code: BitCode::TwosComplement,
+            noise_seed,
+        }
+    }
+
+    /// Builds the executor from a measured per-sum table: entry i is the
+    /// response to sum S = i − N·Q (e.g. from simulating a netlist on one
+    /// representative vector per sum). `detector_noise` is σ relative to
+    /// each comparator's full scale, drawn per element as in [`Self::new`].
+    pub fn from_sum_table(
+        contract: &Contract,
+        comparators: &Comparators,
+        table: &[SumResponse],
+        detector_noise: f64,
+        noise_seed: u64,
+    ) -> Result<Self, ExecutorError> {
+        let need = contract.dataset_size_preprocessed();
+        if table.len() != need {
+            return Err(ExecutorError::Table {
+                found: table.len(),
+                need,
+            });
+        }
+        let mut lut = Vec::with_capacity(need);
+        let mut patterns = Vec::with_capacity(need);
+        let mut risky = Vec::with_capacity(need);
+        for entry in table {
+            let mut r = Vec::new();
+            let mut pattern = 0u32;
+            match entry {
+                SumResponse::Code(c) => lut.push(*c),
+                SumResponse::Signals(signals) => {
+                    if signals.len() != comparators.detectors.len() {
+                        return Err(ExecutorError::Table {
+                            found: signals.len(),
+                            need: comparators.detectors.len(),
+                        });
+                    }
+                    for (k, (&sig, &(threshold, full_scale))) in
+                        signals.iter().zip(&comparators.detectors).enumerate()
+                    {
+                        if sig > threshold {
+                            pattern |= 1 << k;
+                        }
+                        let sd = detector_noise * full_scale;
+                        if sd > 0.0 {
+                            let z = (threshold - sig) / sd;
+                            if z.abs() < SAFE_SIGMAS {
+                                r.push(Risky { bit: k as u32, z });
+                            }
+                        }
+                    }
+                    lut.push(decode_bits(pattern, contract.bits, comparators.code) as i32);
+                }
+            }
+            patterns.push(pattern);
+            risky.push(r);
+        }
+        Ok(Self {
+            servers: contract.servers,
+            bits: contract.bits,
+            max_code: contract.max_code(),
+            max_sum: contract.max_sum(),
             lut,
             patterns,
             risky,
-            code,
+            code: comparators.code,
             noise_seed,
-        }
+        })
     }
 
     /// The noiseless table entry for sum S (for tests and reports).

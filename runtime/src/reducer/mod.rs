@@ -9,6 +9,8 @@ pub mod device;
 pub mod encoding;
 pub mod eval;
 pub mod executor;
+pub mod interface;
+pub mod netlist_run;
 pub mod physical;
 pub mod train;
 

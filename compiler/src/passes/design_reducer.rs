@@ -1,0 +1,219 @@
+//! `design`: a reducer's contract (servers, bits, reduce) and its circuit
+//! model: the linear realization (`design::linear`), or the ONN photonic
+//! ADC (`design::onn`) followed by hardware-aware training with the
+//! source's `train` settings against the target device.
+//!
+//! DSL ↔ design (spec/reducer.md, "From the language"): both realizations
+//! need `reduce = mean` and `preprocess = sum`; an `onn` must be exactly
+//! `layer 2·bits activation eo(alpha = …)` then `layer bits`, then
+//! `detect threshold`.
+
+use super::{Pass, PassError};
+use crate::check::program::{
+    Activation, Preprocess, Reduction as DslReduction, TrainSettings, WeightRealization,
+};
+use crate::ir::{NetworkKind, Stage};
+use crate::unit::{CompileUnit, ReducerLowering};
+use indicatif::{ProgressBar, ProgressStyle};
+use optc_runtime::reducer::contract::Contract;
+use optc_runtime::reducer::design::{self, OnnOptions};
+use optc_runtime::reducer::train::{train, TrainOptions};
+use std::io::IsTerminal;
+use std::time::Instant;
+
+pub struct DesignReducer;
+
+/// The ONN as written: per layer (out width, weights, activation).
+struct WrittenLayer {
+    width: usize,
+    weights: WeightRealization,
+    activation: Option<Activation>,
+}
+
+impl Pass for DesignReducer {
+    fn name(&self) -> &'static str {
+        "design"
+    }
+
+    fn description(&self) -> &'static str {
+        "design the reducer circuit (linear, or the ONN photonic ADC) and train it hardware-aware"
+    }
+
+    fn run(&self, unit: &mut CompileUnit) -> Result<(), PassError> {
+        let network = unit.name().to_string();
+        let fail = |message: String| PassError::Design {
+            network: network.clone(),
+            message,
+        };
+        let NetworkKind::Reducer {
+            servers,
+            bits,
+            reduce,
+            train: train_settings,
+            ..
+        } = &unit.ir.kind
+        else {
+            return Ok(());
+        };
+        if *reduce != DslReduction::Mean {
+            return Err(fail(
+                "the optical reducer realizes `reduce = mean` only (sum and weighted are contract-only); write `reduce = mean`".into(),
+            ));
+        }
+        let mut preprocess = None;
+        let mut layers: Vec<WrittenLayer> = Vec::new();
+        let mut is_linear = false;
+        for (_, stage) in unit.ir.stages() {
+            match stage {
+                Stage::Preprocess { kind, .. } => preprocess = Some(*kind),
+                Stage::Combine { .. } => is_linear = true,
+                Stage::Layer {
+                    out_width, weights, ..
+                } => layers.push(WrittenLayer {
+                    width: *out_width,
+                    weights: *weights,
+                    activation: None,
+                }),
+                Stage::Activation { activation, .. } => {
+                    if let Some(l) = layers.last_mut() {
+                        l.activation = Some(*activation);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if preprocess != Some(Preprocess::Sum) {
+            return Err(fail(
+                "both reducer designs coherently combine all servers into one full sum first; write `preprocess = sum`".into(),
+            ));
+        }
+        let contract = Contract::mean(*servers, *bits).map_err(|e| fail(e.to_string()))?;
+        let started = Instant::now();
+        let lowering = if is_linear {
+            let circuit = design::linear(&contract).map_err(|e| fail(e.to_string()))?;
+            ReducerLowering {
+                contract,
+                realization: "linear",
+                circuit,
+                layer_widths: Vec::new(),
+                training_steps: 0,
+                training_final_loss: None,
+                training_time_s: 0.0,
+            }
+        } else {
+            let alpha = check_onn(&layers, *bits).map_err(&fail)?;
+            let opts = OnnOptions {
+                alpha,
+                ..OnnOptions::default()
+            };
+            let mut circuit = design::onn(&contract, &opts).map_err(|e| fail(e.to_string()))?;
+            let settings = train_settings.unwrap_or_default();
+            let report = run_training(
+                &mut circuit,
+                &contract,
+                &settings,
+                unit.ir.device.params,
+                &network,
+            );
+            let width = 6 * *bits as usize;
+            ReducerLowering {
+                contract,
+                realization: "onn",
+                circuit,
+                layer_widths: vec![width, width],
+                training_steps: report.steps,
+                training_final_loss: report.final_loss.is_finite().then_some(report.final_loss),
+                training_time_s: started.elapsed().as_secs_f64(),
+            }
+        };
+        unit.reducer = Some(lowering);
+        Ok(())
+    }
+}
+
+/// Checks the written layers against the photonic-ADC structure; returns α.
+fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<f64, String> {
+    let b = bits as usize;
+    let expected = format!(
+        "the onn realization is the photonic ADC of spec/reducer.md: write exactly\n  \
+         layer {} activation eo(alpha = 0.1) weights unitary_diag\n  \
+         layer {b} weights unitary_diag\n  detect threshold\n\
+         (layer 1: two phase-modulated rails per result bit; layer 2: one balanced comparator per bit)",
+        2 * b
+    );
+    let [l1, l2] = layers else {
+        return Err(format!("the onn has {} layers; {expected}", layers.len()));
+    };
+    if l1.width != 2 * b || l2.width != b {
+        return Err(format!(
+            "the onn's layer widths are [{}, {}], expected [{}, {b}]; {expected}",
+            l1.width,
+            l2.width,
+            2 * b
+        ));
+    }
+    for (i, l) in [l1, l2].iter().enumerate() {
+        if l.weights == WeightRealization::Svd {
+            return Err(format!(
+                "layer {}: the design's weight layers are unitary meshes (Σ = 1), not a full SVD; {expected}",
+                i + 1
+            ));
+        }
+    }
+    if let Some(a) = l2.activation {
+        if a != Activation::None {
+            return Err(format!("layer 2 must have no activation; {expected}"));
+        }
+    }
+    match l1.activation {
+        Some(Activation::Eo {
+            gain: None,
+            bias_rad: None,
+            alpha,
+        }) => Ok(alpha),
+        Some(Activation::Eo { .. }) => Err(format!(
+            "layer 1: the design sets each bit's activation gain (its phase slope) and bias itself; \
+             remove `gain` and `bias` from `eo(...)` and keep only `alpha`; {expected}"
+        )),
+        _ => Err(format!("layer 1 needs an `eo` activation; {expected}")),
+    }
+}
+
+/// Trains with the DSL's settings: one step = one epoch over every distinct
+/// sum (full batch), so `epochs` is the number of Adam steps.
+fn run_training(
+    circuit: &mut optc_runtime::reducer::circuit::Circuit,
+    contract: &Contract,
+    settings: &TrainSettings,
+    device: optc_runtime::device::DeviceParams,
+    network: &str,
+) -> optc_runtime::reducer::train::TrainReport {
+    let opts = TrainOptions {
+        steps: settings.epochs as usize,
+        lr: settings.lr,
+        seed: settings.seed,
+        noise_aware: settings.noise_aware,
+        device,
+        ..TrainOptions::default()
+    };
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(opts.steps as u64);
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} epochs, loss {prefix}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(format!("training {network}"));
+        bar
+    });
+    let report = train(circuit, contract, &opts, &mut |step, loss| {
+        if let Some(b) = &bar {
+            b.set_position(step as u64 + 1);
+            b.set_prefix(format!("{loss:.4e}"));
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    report
+}

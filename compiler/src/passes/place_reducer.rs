@@ -1,0 +1,41 @@
+//! `place` (reducers): emit the designed circuit model as a netlist, stage
+//! by stage (`emit::emit_reducer`), with its `reducer:` section and a phase
+//! file carrying DAC codes when the device has a DAC.
+
+use super::{Pass, PassError};
+use crate::emit::emit_reducer;
+use crate::unit::CompileUnit;
+
+pub struct PlaceReducer;
+
+impl Pass for PlaceReducer {
+    fn name(&self) -> &'static str {
+        "place"
+    }
+
+    fn description(&self) -> &'static str {
+        "emit the reducer circuit stage by stage as netlist components with its reducer section"
+    }
+
+    fn run(&self, unit: &mut CompileUnit) -> Result<(), PassError> {
+        let network = unit.name().to_string();
+        let Some(lowering) = &unit.reducer else {
+            return Err(PassError::Order {
+                network,
+                pass: "place",
+                needs: "a reducer circuit (pass `design`)",
+            });
+        };
+        let emitted = emit_reducer(
+            &lowering.circuit,
+            &network,
+            unit.ir.device.params.phase_bits,
+        )
+        .map_err(|source| PassError::Emit {
+            network: network.clone(),
+            source,
+        })?;
+        unit.netlist = Some(emitted);
+        Ok(())
+    }
+}

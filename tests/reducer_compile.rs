@@ -1,0 +1,103 @@
+//! Every reducer example compiles, its verified ideal exact-match rate is
+//! ≥ 0.999, and `optc reduce` on seeded random codes delivers exactly the
+//! contract's result (`Contract::reference`) for every element.
+
+use assert_cmd::Command;
+use optc::driver::{compile, CompileOptions};
+use optc_runtime::reducer::contract::Contract;
+use rand::Rng;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::path::{Path, PathBuf};
+
+fn example(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(file)
+}
+
+/// Compiles the example, checks the report, runs `optc reduce` on 2000
+/// seeded random code vectors and compares with the contract.
+fn compile_and_reduce(file: &str, servers: usize, bits: u32, realization: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = CompileOptions {
+        out_dir: dir.path().to_path_buf(),
+        ..CompileOptions::default()
+    };
+    let compiled =
+        compile(&example(file), &options, |_, _| {}).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let c = &compiled[0];
+    let r = c.unit.report.reducer.as_ref().expect("reducer report");
+    assert_eq!((r.servers, r.bits), (servers, bits));
+    assert_eq!(r.realization, realization);
+    assert!(
+        r.exact_match_rate >= 0.999,
+        "{file}: ideal exact match {}",
+        r.exact_match_rate
+    );
+    assert_eq!(r.exact_match_rate_device.instances, 20);
+    assert!(r.exact_match_rate_device.worst <= r.exact_match_rate_device.mean);
+
+    let contract = Contract::mean(servers, bits).unwrap();
+    let q = contract.max_code();
+    let mut rng = ChaCha8Rng::seed_from_u64(2026);
+    let rows: Vec<Vec<i32>> = (0..2000)
+        .map(|_| (0..servers).map(|_| rng.gen_range(-q..=q)).collect())
+        .collect();
+    let csv: String = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+                + "\n"
+        })
+        .collect();
+    let codes = dir.path().join("codes.csv");
+    std::fs::write(&codes, csv).unwrap();
+    for exact in [false, true] {
+        let mut cmd = Command::cargo_bin("optc").unwrap();
+        cmd.arg("reduce")
+            .arg(&c.paths.netlist)
+            .arg("--codes")
+            .arg(&codes);
+        if exact {
+            cmd.arg("--exact");
+        }
+        let out = cmd.assert().success().get_output().stdout.clone();
+        let got: Vec<i64> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| l.parse().unwrap())
+            .collect();
+        assert_eq!(got.len(), rows.len());
+        for (row, g) in rows.iter().zip(&got) {
+            assert_eq!(
+                *g,
+                contract.reference(row),
+                "{file} (exact = {exact}): codes {row:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn linear_4x4b() {
+    compile_and_reduce("optinc_4x4b_linear.optc", 4, 4, "linear");
+}
+
+#[test]
+fn linear_8x4b() {
+    compile_and_reduce("optinc_8x4b_linear.optc", 8, 4, "linear");
+}
+
+#[test]
+fn onn_4x4b() {
+    compile_and_reduce("optinc_4x4b.optc", 4, 4, "onn");
+}
+
+#[test]
+fn onn_8x4b() {
+    compile_and_reduce("optinc_8x4b.optc", 8, 4, "onn");
+}
