@@ -10,6 +10,7 @@ mod error;
 mod passes;
 mod reduce;
 mod simulate;
+mod train;
 
 pub use error::CliError;
 
@@ -40,6 +41,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Run integer gradient codes through a compiled reducer netlist.
     Reduce(reduce::ReduceArgs),
+    /// Emulated data-parallel training: optical reducer vs ring all-reduce.
+    Train(train::TrainArgs),
     /// List the compiler's passes in pipeline order, with what each does.
     Passes,
 }
@@ -52,6 +55,7 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => compile::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Reduce(args) => reduce::run(args),
+        Command::Train(args) => train::run(args),
         Command::Passes => passes::run(),
     };
     match result {

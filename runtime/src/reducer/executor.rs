@@ -212,6 +212,12 @@ impl ReducerExecutor {
             .and_then(|i| self.lut.get(i).copied())
     }
 
+    /// Re-seeds the detector noise so successive calls (for example training
+    /// steps) draw fresh, still reproducible, noise.
+    pub fn set_noise_seed(&mut self, seed: u64) {
+        self.noise_seed = seed;
+    }
+
     /// Whether any (S, bit) can flip under detector noise.
     pub fn has_noise(&self) -> bool {
         self.risky.iter().any(|r| !r.is_empty())

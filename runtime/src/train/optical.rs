@@ -11,7 +11,7 @@ use super::replicas::WorkerGrads;
 
 /// Runs codes (elements × N, row-major) through the circuit, one delivered
 /// code per element into `out`.
-pub type CodeExecutor = Box<dyn Fn(&[i32], &mut [i32]) -> Result<(), String> + Send>;
+pub type CodeExecutor = Box<dyn FnMut(&[i32], &mut [i32]) -> Result<(), String> + Send>;
 
 pub struct OpticalReducer {
     quantizer: Quantizer,
@@ -64,7 +64,7 @@ impl GradReducer for OpticalReducer {
             });
         }
         let n = self.servers;
-        let exec = &self.exec;
+        let exec = &mut self.exec;
         let reference = &mut self.reference;
         let (mut elements, mut mismatches, mut worst) = (0u64, 0u64, 0i64);
         self.quantizer.reduce_with(grads, &mut |codes, out| {

@@ -1,0 +1,310 @@
+//! `optc train`: emulated data-parallel training with the optical reducer
+//! next to ring all-reduce and the quantized integer contract. The work is
+//! in `optc_runtime::train`; this file parses arguments, builds the
+//! reducers (the optical one from a compiled netlist), shows progress and
+//! writes the outputs.
+
+use super::simulate::default_phases_path;
+use super::CliError;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use optc_runtime::device::{DeviceInstance, DeviceParams};
+use optc_runtime::netlist::Netlist;
+use optc_runtime::phases::Phases;
+use optc_runtime::reducer::netlist_run::{NetlistReducer, NetlistRunError};
+use optc_runtime::simulate::Plan;
+use optc_runtime::train::comm_model::CommParams;
+use optc_runtime::train::data;
+use optc_runtime::train::optical::OpticalReducer;
+use optc_runtime::train::quantized::{QuantOptions, QuantizedReducer};
+use optc_runtime::train::reduce::GradReducer;
+use optc_runtime::train::ring::RingReducer;
+use optc_runtime::train::run::{train_with, write_outputs, TrainConfig};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Workload {
+    /// A small CNN on the 8×8 digits (1,437 train / 360 test).
+    DigitsCnn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReducerKind {
+    /// Quantized codes through the compiled reducer netlist (--reducer).
+    Optical,
+    /// Ring all-reduce of fp32 gradients (the baseline).
+    Ring,
+    /// Quantized codes, exact integer mean (the reducer contract).
+    Quantized,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Only the digits-cnn workload exists in this build; a \
+                        language-model workload (wiki-llama) is planned.")]
+pub struct TrainArgs {
+    /// The training workload.
+    #[arg(long, value_enum, default_value_t = Workload::DigitsCnn)]
+    pub workload: Workload,
+    /// Number of data-parallel workers (replicas).
+    #[arg(long)]
+    pub workers: usize,
+    /// The compiled reducer netlist (NAME.netlist.yaml); needed by `optical`,
+    /// and its bit width is used by `quantized` too.
+    #[arg(long, value_name = "FILE")]
+    pub reducer: Option<PathBuf>,
+    /// The phase file [default: NAME.phases.yaml next to the netlist].
+    #[arg(long, value_name = "FILE")]
+    pub phases: Option<PathBuf>,
+    /// A device file: the optical reducer runs on one sampled instance
+    /// (static errors and detector noise from --seed).
+    #[arg(long, value_name = "FILE")]
+    pub device: Option<PathBuf>,
+    /// Reducers to compare, in order.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "ring,quantized,optical"
+    )]
+    pub reducers: Vec<ReducerKind>,
+    #[arg(long, default_value_t = 20)]
+    pub epochs: usize,
+    /// Seed of the initial weights, the batch order, stochastic rounding
+    /// and the device instance.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Global batch size (a multiple of --workers).
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
+    /// AdamW learning rate.
+    #[arg(long, default_value_t = 3e-3)]
+    pub lr: f64,
+    /// Code bits when no --reducer netlist gives them.
+    #[arg(long)]
+    pub bits: Option<u32>,
+    /// Stochastic rounding of g/s (default: round half to even).
+    #[arg(long)]
+    pub stochastic_rounding: bool,
+    /// Carry each worker's quantization error into its next gradient.
+    #[arg(long)]
+    pub error_feedback: bool,
+    /// Use only the first N training samples (quick runs).
+    #[arg(long, value_name = "N")]
+    pub train_samples: Option<usize>,
+    /// Link bandwidth B of the communication model, Gb/s.
+    #[arg(long, default_value_t = 100.0)]
+    pub link_gbps: f64,
+    /// Per-hop latency α of a ring step, µs.
+    #[arg(long, default_value_t = 5.0)]
+    pub hop_latency_us: f64,
+    /// Latency of one pass through the optical reducer, µs.
+    #[arg(long, default_value_t = 1.0)]
+    pub optical_latency_us: f64,
+    /// Output folder for metrics.csv, summary.yaml and curves.svg.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+fn input_err(e: impl std::fmt::Display) -> CliError {
+    CliError::Input(e.to_string())
+}
+
+/// A netlist-backed reducer: its servers, bits and executor.
+struct OpticalSetup {
+    servers: usize,
+    bits: u32,
+    exec: optc_runtime::train::optical::CodeExecutor,
+}
+
+/// Loads the netlist, phases and device like `optc reduce` and wraps its
+/// per-sum executor; each call re-seeds the detector noise from
+/// (seed, call index) so every step draws fresh, reproducible noise.
+fn load_optical(args: &TrainArgs) -> Result<Option<OpticalSetup>, CliError> {
+    let Some(path) = &args.reducer else {
+        return Ok(None);
+    };
+    let (netlist, circuit) = Netlist::load(path).map_err(input_err)?;
+    let iface = netlist.reducer.as_ref().ok_or_else(|| {
+        input_err(format!(
+            "{}: {}",
+            path.display(),
+            NetlistRunError::NotAReducer
+        ))
+    })?;
+    let phases_path = args
+        .phases
+        .clone()
+        .unwrap_or_else(|| default_phases_path(path));
+    let (phases, text) = Phases::load(&phases_path).map_err(input_err)?;
+    let settings = phases
+        .resolve(&circuit, &phases_path.display().to_string(), &text)
+        .map_err(input_err)?;
+    let params = match &args.device {
+        Some(p) => DeviceParams::load(p).map_err(input_err)?,
+        None => DeviceParams {
+            phase_bits: phases.phase_bits,
+            ..DeviceParams::IDEAL
+        },
+    };
+    // Detector noise is applied by the comparators, not the plan.
+    let quiet = DeviceParams {
+        detector_noise: 0.0,
+        ..params
+    };
+    let device = DeviceInstance::sample(&quiet, &circuit, args.seed);
+    let plan = Plan::new(&circuit, &settings, &device);
+    let runner = NetlistReducer::new(iface, &plan).map_err(input_err)?;
+    let mut exec = runner
+        .executor(&plan, params.detector_noise, args.seed)
+        .map_err(input_err)?;
+    let seed = args.seed;
+    let mut calls = 0u64;
+    Ok(Some(OpticalSetup {
+        servers: iface.servers,
+        bits: iface.bits,
+        exec: Box::new(move |codes, out| {
+            calls += 1;
+            exec.set_noise_seed(seed ^ calls.wrapping_mul(0xD6E8_FEB8_6659_FD93));
+            exec.reduce(codes, out).map_err(|e| e.to_string())
+        }),
+    }))
+}
+
+pub fn run(args: TrainArgs) -> Result<(), CliError> {
+    if args.reducers.is_empty() {
+        return Err(input_err("--reducers is empty"));
+    }
+    for (name, v) in [
+        ("--link-gbps", args.link_gbps),
+        ("--hop-latency-us", args.hop_latency_us),
+        ("--optical-latency-us", args.optical_latency_us),
+        ("--lr", args.lr),
+    ] {
+        if !(v.is_finite() && v >= 0.0) || (name == "--link-gbps" && v == 0.0) {
+            return Err(input_err(format!(
+                "{name} must be a positive number (got {v})"
+            )));
+        }
+    }
+    let wants_optical = args.reducers.contains(&ReducerKind::Optical);
+    if wants_optical && args.reducer.is_none() {
+        return Err(input_err(
+            "the optical reducer needs a compiled reducer netlist: pass --reducer \
+             NAME.netlist.yaml, or --reducers ring,quantized to run without it",
+        ));
+    }
+    let optical = load_optical(&args)?;
+    let bits = match (&optical, args.bits) {
+        (Some(o), Some(b)) if o.bits != b => {
+            return Err(input_err(format!(
+                "--bits {b} disagrees with the reducer netlist's {} bits",
+                o.bits
+            )))
+        }
+        (Some(o), _) => o.bits,
+        (None, b) => b.unwrap_or(4),
+    };
+    if let Some(o) = &optical {
+        if o.servers != args.workers {
+            return Err(input_err(format!(
+                "the reducer netlist serves {} servers but --workers is {}: compile a \
+                 reducer with servers = {} or pass --workers {}",
+                o.servers, args.workers, args.workers, o.servers
+            )));
+        }
+    }
+    let data = data::load(args.train_samples).map_err(input_err)?;
+    let cfg = TrainConfig {
+        workload: "digits-cnn".into(),
+        workers: args.workers,
+        epochs: args.epochs,
+        batch: args.batch,
+        lr: args.lr,
+        seed: args.seed,
+        bits,
+        train_samples: data.train.len(),
+        test_samples: data.test.len(),
+        comm: CommParams {
+            link_gbps: args.link_gbps,
+            hop_latency_us: args.hop_latency_us,
+            optical_latency_us: args.optical_latency_us,
+        },
+    };
+    cfg.validate().map_err(input_err)?;
+    let quant = QuantOptions {
+        bits,
+        stochastic: args.stochastic_rounding,
+        error_feedback: args.error_feedback,
+        seed: args.seed,
+    };
+
+    let total = (cfg.steps_per_epoch() * cfg.epochs * args.reducers.len()) as u64;
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(total)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} steps ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut optical = optical;
+    let mut runs = Vec::new();
+    let mut done = 0u64;
+    for kind in &args.reducers {
+        let mut reducer: Box<dyn GradReducer> = match kind {
+            ReducerKind::Ring => Box::new(RingReducer),
+            ReducerKind::Quantized => Box::new(QuantizedReducer::new(quant).map_err(input_err)?),
+            ReducerKind::Optical => {
+                let setup = optical
+                    .take()
+                    .ok_or_else(|| input_err("the optical reducer can run once per command"))?;
+                Box::new(
+                    OpticalReducer::new(setup.servers, args.workers, quant, setup.exec)
+                        .map_err(input_err)?,
+                )
+            }
+        };
+        bar.set_message(reducer.name());
+        let base = done;
+        let run = train_with(&cfg, &data, reducer.as_mut(), &mut |s| {
+            bar.set_position(base + s as u64)
+        })
+        .map_err(input_err)?;
+        done += run.summary.steps as u64;
+        runs.push(run);
+    }
+    bar.finish_and_clear();
+    let summary = write_outputs(&args.out, &cfg, &runs)
+        .map_err(|e| input_err(format!("cannot write to `{}`: {e}", args.out.display())))?;
+    if !args.quiet {
+        for s in &summary.reducers {
+            let vs = s
+                .vs_ring
+                .as_ref()
+                .map(|v| {
+                    format!(
+                        "  Δacc {:+.2} pp, comm saving {:.1}%",
+                        100.0 * v.test_accuracy_delta,
+                        100.0 * v.comm_saving
+                    )
+                })
+                .unwrap_or_default();
+            println!(
+                "{:>10}: test accuracy {:.2}%, train loss {:.4}, modeled comm {:.2} µs/step{vs}",
+                s.reducer,
+                100.0 * s.final_test_accuracy,
+                s.final_train_loss,
+                1e6 * s.modeled_comm_s_per_step
+            );
+        }
+        println!(
+            "wrote {}/{{metrics.csv,summary.yaml,curves.svg}}",
+            args.out.display()
+        );
+    }
+    Ok(())
+}

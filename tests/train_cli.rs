@@ -1,0 +1,214 @@
+//! `optc train` end to end: a tiny configuration writes the three outputs,
+//! is reproducible (apart from the measured compute column), and bad
+//! arguments are clear errors.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn optc() -> Command {
+    match Command::cargo_bin("optc") {
+        Ok(c) => c,
+        Err(e) => panic!("optc binary: {e}"),
+    }
+}
+
+fn tiny(out: &Path, extra: &[&str]) -> Command {
+    let mut c = optc();
+    c.args([
+        "train",
+        "--workload",
+        "digits-cnn",
+        "--workers",
+        "2",
+        "--epochs",
+        "1",
+        "--batch",
+        "32",
+        "--train-samples",
+        "320",
+        "--reducers",
+        "ring,quantized",
+        "--seed",
+        "3",
+        "--quiet",
+        "--out",
+    ])
+    .arg(out)
+    .args(extra);
+    c
+}
+
+/// metrics.csv without the measured compute_s column.
+fn reproducible_part(csv: &str) -> Vec<String> {
+    csv.lines()
+        .map(|l| {
+            let mut f: Vec<&str> = l.split(',').collect();
+            f.pop();
+            f.join(",")
+        })
+        .collect()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn tiny_run_writes_outputs_and_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let t = std::time::Instant::now();
+    tiny(&a, &[]).assert().success();
+    assert!(
+        t.elapsed().as_secs() < 60,
+        "tiny run took {:?}",
+        t.elapsed()
+    );
+    tiny(&b, &[]).assert().success();
+
+    let csv = read(&a.join("metrics.csv"));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "reducer,step,epoch,train_loss,test_accuracy,modeled_comm_s,compute_s"
+    );
+    // Per reducer: the step-0 row and one row per epoch (10 steps of 32).
+    assert_eq!(lines.len(), 1 + 2 * 2);
+    assert!(lines[1].starts_with("ring,0,0,") && lines[2].starts_with("ring,10,1,"));
+    assert!(lines[3].starts_with("quantized,0,0,") && lines[4].starts_with("quantized,10,1,"));
+    assert_eq!(
+        reproducible_part(&csv),
+        reproducible_part(&read(&b.join("metrics.csv")))
+    );
+
+    let summary = read(&a.join("summary.yaml"));
+    for key in [
+        "reducer: ring",
+        "reducer: quantized",
+        "vs_ring:",
+        "comm_saving:",
+        "final_test_accuracy:",
+    ] {
+        assert!(
+            summary.contains(key),
+            "summary.yaml lacks `{key}`:\n{summary}"
+        );
+    }
+    let svg = read(&a.join("curves.svg"));
+    assert!(svg.starts_with("<svg") && svg.contains("\nquantized\n"));
+}
+
+#[test]
+fn a_different_seed_changes_the_run() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    tiny(&a, &["--reducers", "ring"]).assert().success();
+    let mut c = tiny(&b, &["--reducers", "ring"]);
+    c.args(["--seed", "4"]).assert().success();
+    assert_ne!(
+        reproducible_part(&read(&a.join("metrics.csv"))),
+        reproducible_part(&read(&b.join("metrics.csv")))
+    );
+}
+
+#[test]
+fn argument_errors_are_clear() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("o");
+    // The default reducers include optical, which needs a netlist.
+    optc()
+        .args(["train", "--workers", "2", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("--reducer NAME.netlist.yaml"));
+    tiny(&out, &["--batch", "33"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("multiple of --workers"));
+    optc()
+        .args([
+            "train",
+            "--workload",
+            "wiki-llama",
+            "--workers",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .failure()
+        .code(2);
+}
+
+fn example(file: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(file)
+}
+
+/// Compiles a 4-server reducer example into `dir`; returns the netlist path.
+fn compiled_reducer(dir: &Path, name: &str) -> std::path::PathBuf {
+    optc()
+        .arg("compile")
+        .arg(example(&format!("{name}.optc")))
+        .arg("-o")
+        .arg(dir)
+        .assert()
+        .success();
+    dir.join(format!("{name}.netlist.yaml"))
+}
+
+/// The value of `key:` inside the `reducer: NAME` block of summary.yaml.
+fn summary_value(summary: &str, reducer: &str, key: &str) -> Option<f64> {
+    let start = summary.find(&format!("reducer: {reducer}\n"))?;
+    let block = &summary[start..];
+    let end = block[1..].find("- reducer:").map_or(block.len(), |e| e + 1);
+    block[..end].lines().find_map(|l| {
+        l.trim()
+            .strip_prefix(&format!("{key}:"))
+            .and_then(|v| v.trim().parse().ok())
+    })
+}
+
+#[test]
+fn optical_runs_the_compiled_netlist() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let netlist = compiled_reducer(dir.path(), "optinc_4x4b_linear");
+    let out = dir.path().join("run");
+    let mut c = tiny(&out, &["--reducers", "quantized,optical", "--workers", "4"]);
+    c.arg("--reducer").arg(&netlist).assert().success();
+    let summary = read(&out.join("summary.yaml"));
+    let rate = summary_value(&summary, "optical", "code_mismatch_rate")
+        .unwrap_or_else(|| panic!("no code_mismatch_rate:\n{summary}"));
+    assert!((0.0..=1.0).contains(&rate));
+    let elements = summary_value(&summary, "optical", "elements").unwrap_or(0.0);
+    // 10 steps × 3,834 parameters went through the circuit.
+    assert_eq!(elements, 38_340.0);
+    let csv = read(&out.join("metrics.csv"));
+    let rows = |name: &str| -> Vec<String> {
+        reproducible_part(&csv)
+            .into_iter()
+            .filter_map(|l| l.strip_prefix(&format!("{name},")).map(str::to_string))
+            .collect()
+    };
+    assert_eq!(rows("optical").len(), 2);
+    // A circuit that met the contract on every element trains exactly like
+    // the integer contract.
+    if rate == 0.0 {
+        assert_eq!(rows("optical"), rows("quantized"));
+    }
+
+    // The netlist serves 4 servers.
+    let mut c = tiny(&out, &["--reducers", "optical"]);
+    c.arg("--reducer")
+        .arg(&netlist)
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "serves 4 servers but --workers is 2",
+        ));
+}
