@@ -12,6 +12,9 @@ const COLORS: [RGBColor; 4] = [
     RGBColor(214, 39, 40),
 ];
 
+/// (label, y maximum, value of a row) of one panel.
+type Panel = (&'static str, f64, fn(&Row) -> f64);
+
 fn perr(e: impl std::fmt::Display) -> TrainError {
     TrainError::Plot(e.to_string())
 }
@@ -38,7 +41,7 @@ pub fn curves_svg(rows: &[Row], title: &str) -> Result<String, TrainError> {
         root.fill(&WHITE).map_err(perr)?;
         let root = root.titled(title, ("sans-serif", 18)).map_err(perr)?;
         let panels = root.split_evenly((1, 2));
-        let specs: [(&str, f64, fn(&Row) -> f64); 2] = [
+        let specs: [Panel; 2] = [
             ("training loss", max_loss, |r| r.train_loss),
             ("test accuracy", 1.0, |r| r.test_accuracy),
         ];

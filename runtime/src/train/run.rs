@@ -44,7 +44,7 @@ impl TrainConfig {
         if self.workers == 0 {
             return Err(TrainError::Workers(0));
         }
-        if self.batch == 0 || self.batch % self.workers != 0 {
+        if self.batch == 0 || !self.batch.is_multiple_of(self.workers) {
             return Err(TrainError::Batch {
                 batch: self.batch,
                 workers: self.workers,
