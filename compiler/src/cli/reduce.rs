@@ -7,12 +7,10 @@
 //! its sum up, with detector noise per element (`ReducerExecutor`). `--exact`
 //! instead simulates every element through the netlist (slow path).
 
-use super::simulate::default_phases_path;
+use super::programmed::{self, Programmed};
 use super::CliError;
 use clap::Args;
 use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::netlist::Netlist;
-use optc_runtime::phases::Phases;
 use optc_runtime::reducer::netlist_run::{NetlistReducer, NetlistRunError};
 use optc_runtime::simulate::Plan;
 use rand_chacha::rand_core::SeedableRng;
@@ -53,7 +51,12 @@ fn input_err(e: impl std::fmt::Display) -> CliError {
 }
 
 pub fn run(args: ReduceArgs) -> Result<(), CliError> {
-    let (netlist, circuit) = Netlist::load(&args.netlist).map_err(input_err)?;
+    let Programmed {
+        netlist,
+        circuit,
+        phases,
+        settings,
+    } = programmed::load(&args.netlist, args.phases.as_deref())?;
     let iface = netlist.reducer.as_ref().ok_or_else(|| {
         input_err(format!(
             "{}: {}",
@@ -61,14 +64,6 @@ pub fn run(args: ReduceArgs) -> Result<(), CliError> {
             NetlistRunError::NotAReducer
         ))
     })?;
-    let phases_path = args
-        .phases
-        .clone()
-        .unwrap_or_else(|| default_phases_path(&args.netlist));
-    let (phases, text) = Phases::load(&phases_path).map_err(input_err)?;
-    let settings = phases
-        .resolve(&circuit, &phases_path.display().to_string(), &text)
-        .map_err(input_err)?;
     let params = match &args.device {
         Some(p) => DeviceParams::load(p).map_err(input_err)?,
         // The chip is driven by the phase file's DAC codes.

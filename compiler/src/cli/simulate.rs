@@ -2,14 +2,14 @@
 //! device (ideal or sampled from a device file), and print the transfer
 //! matrix or propagate a batch of input fields.
 
+use super::programmed::{self, Programmed};
 use super::CliError;
 use clap::{Args, ValueEnum};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use optc_runtime::device::{DeviceInstance, DeviceParams};
 use optc_runtime::matrix_file;
-use optc_runtime::netlist::{FormatError, Netlist, Problem};
-use optc_runtime::phases::Phases;
+use optc_runtime::netlist::{FormatError, Problem};
 use optc_runtime::simulate::Plan;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -61,29 +61,10 @@ fn input_err(e: impl std::fmt::Display) -> CliError {
     CliError::Input(e.to_string())
 }
 
-/// `dir/NAME.netlist.yaml` → `dir/NAME.phases.yaml`.
-pub fn default_phases_path(netlist: &Path) -> PathBuf {
-    let name = netlist
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name
-        .strip_suffix(".netlist.yaml")
-        .or_else(|| name.strip_suffix(".yaml"))
-        .unwrap_or(&name);
-    netlist.with_file_name(format!("{stem}.phases.yaml"))
-}
-
 pub fn run(args: SimulateArgs) -> Result<(), CliError> {
-    let (_, circuit) = Netlist::load(&args.netlist).map_err(input_err)?;
-    let phases_path = args
-        .phases
-        .clone()
-        .unwrap_or_else(|| default_phases_path(&args.netlist));
-    let (phases, text) = Phases::load(&phases_path).map_err(input_err)?;
-    let settings = phases
-        .resolve(&circuit, &phases_path.display().to_string(), &text)
-        .map_err(input_err)?;
+    let Programmed {
+        circuit, settings, ..
+    } = programmed::load(&args.netlist, args.phases.as_deref())?;
     let params = match &args.device {
         Some(p) => DeviceParams::load(p).map_err(input_err)?,
         None => DeviceParams::IDEAL,

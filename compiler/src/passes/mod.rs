@@ -3,6 +3,7 @@
 //! (`optc passes`).
 
 mod design_reducer;
+mod emitted;
 mod manager;
 mod place;
 mod place_reducer;

@@ -26,14 +26,10 @@ impl Pass for Summarize {
                 needs: "a netlist (pass `place`)",
             });
         };
-        let text = netlist.to_yaml();
-        let circuit =
-            Circuit::new(netlist, &format!("{network}.netlist.yaml"), &text).map_err(|e| {
-                PassError::Verify {
-                    network: network.clone(),
-                    message: e.to_string(),
-                }
-            })?;
+        let circuit = super::emitted::circuit(netlist).map_err(|message| PassError::Verify {
+            network: network.clone(),
+            message,
+        })?;
         let r = &mut unit.report;
         r.version = crate::emit::REPORT_VERSION;
         r.name = network.clone();

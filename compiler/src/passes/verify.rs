@@ -7,7 +7,7 @@ use crate::factor::max_abs_error;
 use crate::unit::CompileUnit;
 use nalgebra::DMatrix;
 use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::netlist::{Circuit, Netlist};
+use optc_runtime::netlist::Netlist;
 use optc_runtime::phases::Phases;
 use optc_runtime::simulate::Plan;
 use optc_runtime::Complex64;
@@ -79,17 +79,7 @@ pub fn simulate_matrix(
     phases: &Phases,
     params: &DeviceParams,
 ) -> Result<DMatrix<Complex64>, String> {
-    let text = netlist.to_yaml();
-    let file = format!("{}.netlist.yaml", netlist.name);
-    let circuit = Circuit::new(netlist, &file, &text).map_err(|e| e.to_string())?;
-    let phases_text = phases.to_yaml();
-    let settings = phases
-        .resolve(
-            &circuit,
-            &format!("{}.phases.yaml", netlist.name),
-            &phases_text,
-        )
-        .map_err(|e| e.to_string())?;
+    let (circuit, settings) = super::emitted::resolve(netlist, phases)?;
     let device = DeviceInstance::sample(params, &circuit, 0);
     Ok(Plan::new(&circuit, &settings, &device).transfer_matrix())
 }

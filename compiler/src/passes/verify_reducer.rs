@@ -20,8 +20,7 @@ use super::{Pass, PassError};
 use crate::emit::{DeviceFigures, ReducerReport};
 use crate::unit::CompileUnit;
 use optc_runtime::device::{DeviceInstance, DeviceParams, NodeSettings};
-use optc_runtime::netlist::{Circuit, Netlist};
-use optc_runtime::phases::Phases;
+use optc_runtime::netlist::Circuit;
 use optc_runtime::reducer::contract::{Contract, EXHAUSTIVE_LIMIT};
 use optc_runtime::reducer::device::DeviceInstance as ModelInstance;
 use optc_runtime::reducer::executor::{ReducerExecutor, SumResponse};
@@ -68,7 +67,7 @@ impl Pass for VerifyReducer {
             network: network.clone(),
             message,
         };
-        let (circuit, settings) = resolve(netlist, phases).map_err(&fail)?;
+        let (circuit, settings) = super::emitted::resolve(netlist, phases).map_err(&fail)?;
         let iface = netlist
             .reducer
             .as_ref()
@@ -221,22 +220,6 @@ impl Pass for VerifyReducer {
         report.exact_match_rate_device = device;
         Ok(())
     }
-}
-
-/// Validates the netlist and resolves its phase file.
-pub fn resolve(netlist: &Netlist, phases: &Phases) -> Result<(Circuit, NodeSettings), String> {
-    let text = netlist.to_yaml();
-    let file = format!("{}.netlist.yaml", netlist.name);
-    let circuit = Circuit::new(netlist, &file, &text).map_err(|e| e.to_string())?;
-    let phases_text = phases.to_yaml();
-    let settings = phases
-        .resolve(
-            &circuit,
-            &format!("{}.phases.yaml", netlist.name),
-            &phases_text,
-        )
-        .map_err(|e| e.to_string())?;
-    Ok((circuit, settings))
 }
 
 /// The plan of one device instance (detector noise is the comparators').

@@ -1,0 +1,23 @@
+//! Reading back what `place` emitted, exactly as the runtime reads files:
+//! the netlist validated into a `Circuit`, the phase file resolved against it.
+
+use optc_runtime::device::NodeSettings;
+use optc_runtime::netlist::{Circuit, Netlist};
+use optc_runtime::phases::Phases;
+
+/// The validated circuit of an emitted netlist.
+pub fn circuit(netlist: &Netlist) -> Result<Circuit, String> {
+    let text = netlist.to_yaml();
+    Circuit::new(netlist, &format!("{}.netlist.yaml", netlist.name), &text)
+        .map_err(|e| e.to_string())
+}
+
+/// The circuit and its programmed settings.
+pub fn resolve(netlist: &Netlist, phases: &Phases) -> Result<(Circuit, NodeSettings), String> {
+    let circuit = circuit(netlist)?;
+    let text = phases.to_yaml();
+    let settings = phases
+        .resolve(&circuit, &format!("{}.phases.yaml", netlist.name), &text)
+        .map_err(|e| e.to_string())?;
+    Ok((circuit, settings))
+}
