@@ -151,7 +151,8 @@ fn example(file: &str) -> std::path::PathBuf {
         .join(file)
 }
 
-/// Compiles a 4-server reducer example into `dir`; returns the netlist path.
+/// Compiles a 4-server reducer example (the linear one has a coherent
+/// readout; `optinc_4x4b` is the photonic-ADC ONN with detector bits) into `dir`; returns the netlist path.
 fn compiled_reducer(dir: &Path, name: &str) -> std::path::PathBuf {
     optc()
         .arg("compile")
@@ -221,4 +222,39 @@ fn optical_runs_the_compiled_netlist() {
         .stderr(predicate::str::contains(
             "serves 4 servers but --workers is 2",
         ));
+}
+
+#[test]
+fn optical_on_a_noisy_device_is_counted_and_reproducible() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let netlist = compiled_reducer(dir.path(), "optinc_4x4b");
+    let device = dir.path().join("noisy.device.yaml");
+    std::fs::write(&device, "detector_noise: 0.05\n").unwrap_or_else(|e| panic!("{e}"));
+    let (nl, dev) = (
+        netlist.to_string_lossy().to_string(),
+        device.to_string_lossy().to_string(),
+    );
+    let run = |out: &Path| {
+        tiny(
+            out,
+            &[
+                ("--reducers", "optical"),
+                ("--workers", "4"),
+                ("--reducer", &nl),
+                ("--device", &dev),
+            ],
+        )
+        .assert()
+        .success();
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run(&a);
+    run(&b);
+    let summary = read(&a.join("summary.yaml"));
+    let rate = summary_value(&summary, "optical", "code_mismatch_rate").unwrap_or(0.0);
+    assert!(rate > 0.0 && rate < 0.5, "mismatch rate {rate}:\n{summary}");
+    assert_eq!(
+        reproducible_part(&read(&a.join("metrics.csv"))),
+        reproducible_part(&read(&b.join("metrics.csv")))
+    );
 }

@@ -4,13 +4,11 @@
 //! reducers (the optical one from a compiled netlist), shows progress and
 //! writes the outputs.
 
-use super::simulate::default_phases_path;
+use super::programmed::{self, Programmed};
 use super::CliError;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::netlist::Netlist;
-use optc_runtime::phases::Phases;
 use optc_runtime::reducer::netlist_run::{NetlistReducer, NetlistRunError};
 use optc_runtime::simulate::Plan;
 use optc_runtime::train::comm_model::CommParams;
@@ -119,14 +117,19 @@ struct OpticalSetup {
     exec: optc_runtime::train::optical::CodeExecutor,
 }
 
-/// Loads the netlist, phases and device like `optc reduce` and wraps its
+/// Loads the netlist, phases and device exactly as `optc reduce` does and wraps its
 /// per-sum executor; each call re-seeds the detector noise from
 /// (seed, call index) so every step draws fresh, reproducible noise.
 fn load_optical(args: &TrainArgs) -> Result<Option<OpticalSetup>, CliError> {
     let Some(path) = &args.reducer else {
         return Ok(None);
     };
-    let (netlist, circuit) = Netlist::load(path).map_err(input_err)?;
+    let Programmed {
+        netlist,
+        circuit,
+        phases,
+        settings,
+    } = programmed::load(path, args.phases.as_deref())?;
     let iface = netlist.reducer.as_ref().ok_or_else(|| {
         input_err(format!(
             "{}: {}",
@@ -134,14 +137,6 @@ fn load_optical(args: &TrainArgs) -> Result<Option<OpticalSetup>, CliError> {
             NetlistRunError::NotAReducer
         ))
     })?;
-    let phases_path = args
-        .phases
-        .clone()
-        .unwrap_or_else(|| default_phases_path(path));
-    let (phases, text) = Phases::load(&phases_path).map_err(input_err)?;
-    let settings = phases
-        .resolve(&circuit, &phases_path.display().to_string(), &text)
-        .map_err(input_err)?;
     let params = match &args.device {
         Some(p) => DeviceParams::load(p).map_err(input_err)?,
         None => DeviceParams {
