@@ -3,9 +3,12 @@
 //! the netlist and must belong to it.
 
 use super::CliError;
-use optc_runtime::device::NodeSettings;
+use optc_runtime::device::{DeviceInstance, DeviceParams, NodeSettings};
 use optc_runtime::netlist::{Circuit, Netlist};
 use optc_runtime::phases::Phases;
+use optc_runtime::reducer::interface::ReducerInterface;
+use optc_runtime::reducer::netlist_run::{NetlistReducer, NetlistRunError};
+use optc_runtime::simulate::Plan;
 use std::path::{Path, PathBuf};
 
 /// A validated netlist with its resolved programmable settings.
@@ -43,5 +46,60 @@ pub fn load(netlist_path: &Path, phases_path: Option<&Path>) -> Result<Programme
         circuit,
         phases,
         settings,
+    })
+}
+
+/// A compiled reducer netlist programmed onto one chip instance, as
+/// `optc reduce` and `optc train` run it.
+pub struct ReducerChip {
+    pub interface: ReducerInterface,
+    pub plan: Plan,
+    pub runner: NetlistReducer,
+    /// The device's detector noise: applied by the comparators
+    /// (σ·full_scale), not by the plan.
+    pub detector_noise: f64,
+}
+
+/// Without a device file the chip is ideal but driven by the phase file's
+/// DAC codes; static errors are sampled from `seed`.
+pub fn load_reducer(
+    netlist_path: &Path,
+    phases_path: Option<&Path>,
+    device_path: Option<&Path>,
+    seed: u64,
+) -> Result<ReducerChip, CliError> {
+    let input_err = |e: &dyn std::fmt::Display| CliError::Input(e.to_string());
+    let Programmed {
+        netlist,
+        circuit,
+        phases,
+        settings,
+    } = load(netlist_path, phases_path)?;
+    let interface = netlist.reducer.clone().ok_or_else(|| {
+        CliError::Input(format!(
+            "{}: {}",
+            netlist_path.display(),
+            NetlistRunError::NotAReducer
+        ))
+    })?;
+    let params = match device_path {
+        Some(p) => DeviceParams::load(p).map_err(|e| input_err(&e))?,
+        None => DeviceParams {
+            phase_bits: phases.phase_bits,
+            ..DeviceParams::IDEAL
+        },
+    };
+    let quiet = DeviceParams {
+        detector_noise: 0.0,
+        ..params
+    };
+    let device = DeviceInstance::sample(&quiet, &circuit, seed);
+    let plan = Plan::new(&circuit, &settings, &device);
+    let runner = NetlistReducer::new(&interface, &plan).map_err(|e| input_err(&e))?;
+    Ok(ReducerChip {
+        interface,
+        plan,
+        runner,
+        detector_noise: params.detector_noise,
     })
 }

@@ -7,12 +7,9 @@
 //! its sum up, with detector noise per element (`ReducerExecutor`). `--exact`
 //! instead simulates every element through the netlist (slow path).
 
-use super::programmed::{self, Programmed};
+use super::programmed::{self, ReducerChip};
 use super::CliError;
 use clap::Args;
-use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::reducer::netlist_run::{NetlistReducer, NetlistRunError};
-use optc_runtime::simulate::Plan;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::io::Read;
@@ -51,35 +48,18 @@ fn input_err(e: impl std::fmt::Display) -> CliError {
 }
 
 pub fn run(args: ReduceArgs) -> Result<(), CliError> {
-    let Programmed {
-        netlist,
-        circuit,
-        phases,
-        settings,
-    } = programmed::load(&args.netlist, args.phases.as_deref())?;
-    let iface = netlist.reducer.as_ref().ok_or_else(|| {
-        input_err(format!(
-            "{}: {}",
-            args.netlist.display(),
-            NetlistRunError::NotAReducer
-        ))
-    })?;
-    let params = match &args.device {
-        Some(p) => DeviceParams::load(p).map_err(input_err)?,
-        // The chip is driven by the phase file's DAC codes.
-        None => DeviceParams {
-            phase_bits: phases.phase_bits,
-            ..DeviceParams::IDEAL
-        },
-    };
-    // Detector noise is applied by the comparators (σ·full_scale), not the plan.
-    let quiet = DeviceParams {
-        detector_noise: 0.0,
-        ..params
-    };
-    let device = DeviceInstance::sample(&quiet, &circuit, args.seed);
-    let plan = Plan::new(&circuit, &settings, &device);
-    let runner = NetlistReducer::new(iface, &plan).map_err(input_err)?;
+    let ReducerChip {
+        interface,
+        plan,
+        runner,
+        detector_noise,
+    } = programmed::load_reducer(
+        &args.netlist,
+        args.phases.as_deref(),
+        args.device.as_deref(),
+        args.seed,
+    )?;
+    let iface = &interface;
 
     let (name, text) = read_codes_text(&args.codes)?;
     let codes = parse_codes(&name, &text, iface.servers, iface.max_code())?;
@@ -88,11 +68,11 @@ pub fn run(args: ReduceArgs) -> Result<(), CliError> {
         let resp = runner.respond(&plan, &codes, 0).map_err(input_err)?;
         let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
         resp.iter()
-            .map(|r| runner.deliver(r, Some((params.detector_noise, &mut rng))))
+            .map(|r| runner.deliver(r, Some((detector_noise, &mut rng))))
             .collect()
     } else {
         let exec = runner
-            .executor(&plan, params.detector_noise, args.seed)
+            .executor(&plan, detector_noise, args.seed)
             .map_err(input_err)?;
         let mut out = vec![0i32; elements];
         exec.reduce(&codes, &mut out).map_err(input_err)?;

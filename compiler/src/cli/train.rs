@@ -4,13 +4,10 @@
 //! reducers (the optical one from a compiled netlist), shows progress and
 //! writes the outputs.
 
-use super::programmed::{self, Programmed};
+use super::programmed::{self, ReducerChip};
 use super::CliError;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::reducer::netlist_run::{NetlistReducer, NetlistRunError};
-use optc_runtime::simulate::Plan;
 use optc_runtime::train::comm_model::CommParams;
 use optc_runtime::train::data;
 use optc_runtime::train::optical::OpticalReducer;
@@ -124,36 +121,19 @@ fn load_optical(args: &TrainArgs) -> Result<Option<OpticalSetup>, CliError> {
     let Some(path) = &args.reducer else {
         return Ok(None);
     };
-    let Programmed {
-        netlist,
-        circuit,
-        phases,
-        settings,
-    } = programmed::load(path, args.phases.as_deref())?;
-    let iface = netlist.reducer.as_ref().ok_or_else(|| {
-        input_err(format!(
-            "{}: {}",
-            path.display(),
-            NetlistRunError::NotAReducer
-        ))
-    })?;
-    let params = match &args.device {
-        Some(p) => DeviceParams::load(p).map_err(input_err)?,
-        None => DeviceParams {
-            phase_bits: phases.phase_bits,
-            ..DeviceParams::IDEAL
-        },
-    };
-    // Detector noise is applied by the comparators, not the plan.
-    let quiet = DeviceParams {
-        detector_noise: 0.0,
-        ..params
-    };
-    let device = DeviceInstance::sample(&quiet, &circuit, args.seed);
-    let plan = Plan::new(&circuit, &settings, &device);
-    let runner = NetlistReducer::new(iface, &plan).map_err(input_err)?;
+    let ReducerChip {
+        interface: iface,
+        plan,
+        runner,
+        detector_noise,
+    } = programmed::load_reducer(
+        path,
+        args.phases.as_deref(),
+        args.device.as_deref(),
+        args.seed,
+    )?;
     let mut exec = runner
-        .executor(&plan, params.detector_noise, args.seed)
+        .executor(&plan, detector_noise, args.seed)
         .map_err(input_err)?;
     let seed = args.seed;
     let mut calls = 0u64;
