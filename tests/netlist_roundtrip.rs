@@ -12,34 +12,16 @@ use optc_runtime::phases::Phases;
 use optc_runtime::simulate::Plan;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::f64::consts::{PI, TAU};
+use std::f64::consts::PI;
 use std::path::Path;
 
 fn netlists_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/netlists")
 }
 
-/// A Clements mesh with random settings: column c holds MZIs at modes ≡ c (mod 2).
+/// A Clements mesh with random settings from `seed`.
 fn random_clements(n: usize, seed: u64) -> Mesh {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut mzis = Vec::new();
-    for column in 0..n {
-        for mode in (column % 2..n.saturating_sub(1)).step_by(2) {
-            mzis.push(MziSetting {
-                mode,
-                column,
-                theta: rng.gen_range(0.0..PI),
-                phi: rng.gen_range(0.0..TAU),
-            });
-        }
-    }
-    let output_phases = (0..n).map(|_| rng.gen_range(0.0..TAU)).collect();
-    Mesh {
-        modes: n,
-        style: MeshStyle::Clements,
-        mzis,
-        output_phases,
-    }
+    optc_runtime::mesh::random_clements(n, &mut ChaCha8Rng::seed_from_u64(seed))
 }
 
 /// Loads `NAME.netlist.yaml` + `NAME.phases.yaml` and plans them.

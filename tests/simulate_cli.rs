@@ -168,30 +168,11 @@ fn usage_errors() {
 /// CARGO_TARGET_TMPDIR/clements64 for timing the command by hand.
 #[test]
 fn clements64_cli_round_trip() {
-    use optc_runtime::mesh::{Mesh, MeshStyle, MziSetting};
     use optc_runtime::netlist::NetlistBuilder;
-    use rand::{Rng, SeedableRng};
-    use std::f64::consts::{PI, TAU};
+    use rand::SeedableRng;
     let n = 64;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(64);
-    let mut mzis = Vec::new();
-    for column in 0..n {
-        for mode in (column % 2..n - 1).step_by(2) {
-            mzis.push(MziSetting {
-                mode,
-                column,
-                theta: rng.gen_range(0.0..PI),
-                phi: rng.gen_range(0.0..TAU),
-            });
-        }
-    }
-    let output_phases = (0..n).map(|_| rng.gen_range(0.0..TAU)).collect();
-    let mesh = Mesh {
-        modes: n,
-        style: MeshStyle::Clements,
-        mzis,
-        output_phases,
-    };
+    let mesh = optc_runtime::mesh::random_clements(n, &mut rng);
     let mut b = NetlistBuilder::new("clements64", n);
     b.add_mesh(&mesh, 0, "u_");
     let (netlist, phases) = b.build().unwrap();

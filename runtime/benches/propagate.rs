@@ -7,37 +7,16 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::mesh::{Mesh, MeshStyle, MziSetting};
+use optc_runtime::mesh::Mesh;
 use optc_runtime::netlist::{Circuit, NetlistBuilder};
 use optc_runtime::simulate::Plan;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::f64::consts::{PI, TAU};
 use std::hint::black_box;
 use std::time::Duration;
 
 const MODES: usize = 64;
 const BATCH: usize = 100_000;
-
-fn random_clements(n: usize, rng: &mut ChaCha8Rng) -> Mesh {
-    let mut mzis = Vec::new();
-    for column in 0..n {
-        for mode in (column % 2..n - 1).step_by(2) {
-            mzis.push(MziSetting {
-                mode,
-                column,
-                theta: rng.gen_range(0.0..PI),
-                phi: rng.gen_range(0.0..TAU),
-            });
-        }
-    }
-    Mesh {
-        modes: n,
-        style: MeshStyle::Clements,
-        mzis,
-        output_phases: (0..n).map(|_| rng.gen_range(0.0..TAU)).collect(),
-    }
-}
 
 fn plan(mesh: &Mesh, detect: bool, params: &DeviceParams) -> Plan {
     let mut b = NetlistBuilder::new("bench", mesh.modes);
@@ -62,7 +41,7 @@ fn plan(mesh: &Mesh, detect: bool, params: &DeviceParams) -> Plan {
 
 fn bench(c: &mut Criterion) {
     let mut rng = ChaCha8Rng::seed_from_u64(42);
-    let mesh = random_clements(MODES, &mut rng);
+    let mesh = optc_runtime::mesh::random_clements(MODES, &mut rng);
     assert_eq!(mesh.mzis.len(), MODES * (MODES - 1) / 2);
     let x = DMatrix::from_fn(BATCH, MODES, |_, _| {
         Complex64::new(rng.gen_range(-1.0..1.0), rng.gen_range(-1.0..1.0))

@@ -98,6 +98,30 @@ impl Mesh {
     }
 }
 
+/// A Clements-placed mesh with uniformly random settings (column c holds the
+/// MZIs at modes ≡ c mod 2; θ ∈ [0, π), φ and output phases ∈ [0, 2π), drawn
+/// in that order): the test and benchmark circuit of the simulator.
+pub fn random_clements<R: rand::Rng + ?Sized>(n: usize, rng: &mut R) -> Mesh {
+    use std::f64::consts::{PI, TAU};
+    let mut mzis = Vec::new();
+    for column in 0..n {
+        for mode in (column % 2..n.saturating_sub(1)).step_by(2) {
+            mzis.push(MziSetting {
+                mode,
+                column,
+                theta: rng.gen_range(0.0..PI),
+                phi: rng.gen_range(0.0..TAU),
+            });
+        }
+    }
+    Mesh {
+        modes: n,
+        style: MeshStyle::Clements,
+        mzis,
+        output_phases: (0..n).map(|_| rng.gen_range(0.0..TAU)).collect(),
+    }
+}
+
 /// Applies a 2×2 transfer matrix to modes (`top`, `top + 1`) of a field.
 #[inline]
 pub fn apply_pair(t: &Mat2, field: &mut [Complex64], top: usize) {
