@@ -9,7 +9,8 @@ use super::CliError;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use optc_runtime::train::comm_model::CommParams;
-use optc_runtime::train::data;
+use optc_runtime::train::digits::DigitsCnn;
+use optc_runtime::train::llama::{LlamaOptions, WikiLlama};
 use optc_runtime::train::optical::OpticalReducer;
 use optc_runtime::train::quantized::{QuantOptions, QuantizedReducer};
 use optc_runtime::train::reduce::GradReducer;
@@ -19,9 +20,41 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Workload {
-    /// A small CNN on the 8×8 digits (1,437 train / 360 test).
+    /// A small CNN on the 8×8 digits (1,437 train / 360 test); test accuracy.
     DigitsCnn,
+    /// A small LLaMA-style decoder on WikiText-2 (train on valid, test on
+    /// test); test perplexity.
+    WikiLlama,
 }
+
+/// Per-workload defaults of the shared training flags.
+struct Defaults {
+    epochs: usize,
+    batch: usize,
+    lr: f64,
+    eval_every: Option<usize>,
+}
+
+impl Workload {
+    fn defaults(self) -> Defaults {
+        match self {
+            Workload::DigitsCnn => Defaults {
+                epochs: 20,
+                batch: 64,
+                lr: 3e-3,
+                eval_every: None,
+            },
+            Workload::WikiLlama => Defaults {
+                epochs: LLAMA_EPOCHS,
+                batch: 32,
+                lr: 3e-3,
+                eval_every: Some(40),
+            },
+        }
+    }
+}
+
+const LLAMA_EPOCHS: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReducerKind {
@@ -34,8 +67,11 @@ pub enum ReducerKind {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Only the digits-cnn workload exists in this build; a \
-                        language-model workload (wiki-llama) is planned.")]
+#[command(
+    after_help = "Defaults per workload: digits-cnn --epochs 20 --batch 64 \
+                        --lr 0.003 (evaluated every epoch); wiki-llama --epochs 3 \
+                        --batch 32 --lr 0.003 --eval-every 40."
+)]
 pub struct TrainArgs {
     /// The training workload.
     #[arg(long, value_enum, default_value_t = Workload::DigitsCnn)]
@@ -62,18 +98,24 @@ pub struct TrainArgs {
         default_value = "ring,quantized,optical"
     )]
     pub reducers: Vec<ReducerKind>,
-    #[arg(long, default_value_t = 20)]
-    pub epochs: usize,
+    /// Passes over the training data [default: per workload].
+    #[arg(long)]
+    pub epochs: Option<usize>,
     /// Seed of the initial weights, the batch order, stochastic rounding
     /// and the device instance.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Global batch size (a multiple of --workers).
-    #[arg(long, default_value_t = 64)]
-    pub batch: usize,
-    /// AdamW learning rate.
-    #[arg(long, default_value_t = 3e-3)]
-    pub lr: f64,
+    /// Global batch size, images or sequences (a multiple of --workers)
+    /// [default: per workload].
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// AdamW learning rate [default: per workload].
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// Evaluate every N steps (and after the last) instead of every epoch
+    /// [default: per workload].
+    #[arg(long, value_name = "N")]
+    pub eval_every: Option<usize>,
     /// Code bits when no --reducer netlist gives them.
     #[arg(long)]
     pub bits: Option<u32>,
@@ -83,9 +125,30 @@ pub struct TrainArgs {
     /// Carry each worker's quantization error into its next gradient.
     #[arg(long)]
     pub error_feedback: bool,
-    /// Use only the first N training samples (quick runs).
+    /// digits-cnn: use only the first N training samples (quick runs).
     #[arg(long, value_name = "N")]
     pub train_samples: Option<usize>,
+    /// wiki-llama: use only the first N training tokens (quick runs).
+    #[arg(long, value_name = "N")]
+    pub train_tokens: Option<usize>,
+    /// wiki-llama: evaluate on the first N test tokens [default: all ≈ 245k].
+    #[arg(long, value_name = "N")]
+    pub eval_tokens: Option<usize>,
+    /// wiki-llama: tokens per sequence.
+    #[arg(long, default_value_t = 64)]
+    pub context: usize,
+    /// wiki-llama: model width.
+    #[arg(long, default_value_t = 64)]
+    pub d_model: usize,
+    /// wiki-llama: decoder blocks.
+    #[arg(long, default_value_t = 2)]
+    pub layers: usize,
+    /// wiki-llama: attention heads (d_model / heads must be even).
+    #[arg(long, default_value_t = 4)]
+    pub heads: usize,
+    /// wiki-llama: words seen fewer times in the training text become <unk>.
+    #[arg(long, default_value_t = 8)]
+    pub min_count: usize,
     /// Link bandwidth B of the communication model, Gb/s.
     #[arg(long, default_value_t = 100.0)]
     pub link_gbps: f64,
@@ -156,7 +219,7 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
         ("--link-gbps", args.link_gbps),
         ("--hop-latency-us", args.hop_latency_us),
         ("--optical-latency-us", args.optical_latency_us),
-        ("--lr", args.lr),
+        ("--lr", args.lr.unwrap_or(0.0)),
     ] {
         if !(v.is_finite() && v >= 0.0) || (name == "--link-gbps" && v == 0.0) {
             return Err(input_err(format!(
@@ -191,17 +254,37 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
             )));
         }
     }
-    let data = data::load(args.train_samples).map_err(input_err)?;
+    let defaults = args.workload.defaults();
+    let workload: Box<dyn optc_runtime::train::Workload> = match args.workload {
+        Workload::DigitsCnn => Box::new(DigitsCnn::load(args.train_samples).map_err(input_err)?),
+        Workload::WikiLlama => Box::new(
+            WikiLlama::load(LlamaOptions {
+                d_model: args.d_model,
+                layers: args.layers,
+                heads: args.heads,
+                context: args.context,
+                min_count: args.min_count,
+                train_tokens: args.train_tokens,
+                eval_tokens: args.eval_tokens,
+            })
+            .map_err(input_err)?,
+        ),
+    };
+    let test_samples = match args.workload {
+        Workload::DigitsCnn => optc_runtime::train::digits::data::TEST_SIZE,
+        Workload::WikiLlama => args.eval_tokens.unwrap_or(0),
+    };
     let cfg = TrainConfig {
-        workload: "digits-cnn".into(),
+        workload: workload.name().into(),
         workers: args.workers,
-        epochs: args.epochs,
-        batch: args.batch,
-        lr: args.lr,
+        epochs: args.epochs.unwrap_or(defaults.epochs),
+        batch: args.batch.unwrap_or(defaults.batch),
+        lr: args.lr.unwrap_or(defaults.lr),
         seed: args.seed,
         bits,
-        train_samples: data.train.len(),
-        test_samples: data.test.len(),
+        train_samples: workload.train_len(),
+        test_samples,
+        eval_every: args.eval_every.or(defaults.eval_every),
         comm: CommParams {
             link_gbps: args.link_gbps,
             hop_latency_us: args.hop_latency_us,
@@ -245,7 +328,7 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
         };
         bar.set_message(reducer.name());
         let base = done;
-        let run = train_with(&cfg, &data, reducer.as_mut(), &mut |s| {
+        let run = train_with(&cfg, workload.as_ref(), reducer.as_mut(), &mut |s| {
             bar.set_position(base + s as u64)
         })
         .map_err(input_err)?;
@@ -253,7 +336,7 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
         runs.push(run);
     }
     bar.finish_and_clear();
-    let summary = write_outputs(&args.out, &cfg, &runs)
+    let summary = write_outputs(&args.out, &cfg, workload.as_ref(), &runs)
         .map_err(|e| input_err(format!("cannot write to `{}`: {e}", args.out.display())))?;
     if !args.quiet {
         for s in &summary.reducers {
@@ -261,19 +344,26 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
                 .vs_ring
                 .as_ref()
                 .map(|v| {
-                    format!(
-                        "  Δacc {:+.2} pp, comm saving {:.1}%",
-                        100.0 * v.test_accuracy_delta,
-                        100.0 * v.comm_saving
-                    )
+                    let metric = match (v.test_accuracy_delta, v.test_perplexity_gap) {
+                        (Some(d), _) => format!("Δacc {:+.2} pp", 100.0 * d),
+                        (_, Some(g)) => format!("perplexity {:+.2}% vs ring", 100.0 * g),
+                        _ => String::new(),
+                    };
+                    format!("  {metric}, comm saving {:.1}%", 100.0 * v.comm_saving)
                 })
                 .unwrap_or_default();
+            let metric = match (s.final_test_accuracy, s.final_test_perplexity) {
+                (Some(a), _) => format!("test accuracy {:.2}%", 100.0 * a),
+                (_, Some(p)) => format!("test perplexity {p:.2}"),
+                _ => String::new(),
+            };
             println!(
-                "{:>10}: test accuracy {:.2}%, train loss {:.4}, modeled comm {:.2} µs/step{vs}",
+                "{:>10}: {metric}, train loss {:.4}, modeled comm {:.2} µs/step, \
+                 step wall {:.1} ms{vs}",
                 s.reducer,
-                100.0 * s.final_test_accuracy,
                 s.final_train_loss,
-                1e6 * s.modeled_comm_s_per_step
+                1e6 * s.modeled_comm_s_per_step,
+                1e3 * s.measured_step_wall_s
             );
         }
         println!(

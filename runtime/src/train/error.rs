@@ -4,7 +4,7 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum TrainError {
-    #[error("the embedded digits data is malformed: {0}")]
+    #[error("the embedded data set is malformed: {0}")]
     Data(String),
     #[error("tensor backend (candle): {0}")]
     Candle(#[from] candle_core::Error),
@@ -41,4 +41,6 @@ pub enum TrainError {
     GradShape { worker: usize },
     #[error("cannot draw the curves: {0}")]
     Plot(String),
+    #[error("invalid model configuration: {0}")]
+    Model(String),
 }

@@ -1,19 +1,15 @@
-//! The emulated data-parallel run: N replicas, one shard of every global
-//! batch each, one reducer, evaluation after every epoch, and the output
-//! files. Batch order depends only on (seed, epoch), so every reducer sees
-//! the same data in the same order.
+//! The emulated data-parallel run: N replicas of any workload, one shard of
+//! every step each, one reducer, evaluation after every epoch (or every
+//! `eval_every` steps), and the output files. Batch order depends only on
+//! (seed, epoch), so every reducer sees the same data in the same order.
 
 use super::comm_model::{CommParams, Payload};
-use super::data::{Digits, PIXELS};
 use super::error::TrainError;
 use super::metrics::{compare_to_ring, to_csv, ReducerSummary, Row};
-use super::model::{initial_params, parameter_count, Cnn, LAYOUT};
 use super::plot::curves_svg;
 use super::reduce::GradReducer;
 use super::replicas::{check_identical, Replica};
-use rand::seq::SliceRandom;
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use super::workload::{parameter_count, Workload};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
@@ -31,6 +27,9 @@ pub struct TrainConfig {
     pub bits: u32,
     pub train_samples: usize,
     pub test_samples: usize,
+    /// Evaluate every this many steps (and at the end); None: every epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_every: Option<usize>,
     pub comm: CommParams,
 }
 
@@ -60,11 +59,11 @@ impl TrainConfig {
         Ok(())
     }
 
-    pub fn payload(&self) -> Payload {
+    pub fn payload(&self, workload: &dyn Workload) -> Payload {
         Payload {
             workers: self.workers,
-            elements: parameter_count(),
-            tensors: LAYOUT.len(),
+            elements: parameter_count(workload.layout()),
+            tensors: workload.layout().len(),
             bits: self.bits,
         }
     }
@@ -80,92 +79,109 @@ pub struct ReducerRun {
     pub summary: ReducerSummary,
 }
 
-fn mean_loss(model: &Cnn, images: &[f32], labels: &[u32]) -> Result<f64, TrainError> {
-    Ok(f64::from(model.loss(images, labels)?.to_scalar::<f32>()?))
-}
-
-/// Trains N replicas with `reducer`, evaluating after every epoch.
+/// Trains N replicas of `workload` with `reducer`, evaluating after every
+/// epoch (or every `cfg.eval_every` steps, and after the last step).
 pub fn train_with(
     cfg: &TrainConfig,
-    data: &Digits,
+    workload: &dyn Workload,
     reducer: &mut dyn GradReducer,
     progress: &mut Progress<'_>,
 ) -> Result<ReducerRun, TrainError> {
     cfg.validate()?;
     let started = Instant::now();
     let name = reducer.name().to_string();
-    let params = initial_params(cfg.seed);
+    let layout = workload.layout();
+    let params = workload.initial_params(cfg.seed);
     let mut replicas = (0..cfg.workers)
-        .map(|_| Replica::new(&params, cfg.lr))
+        .map(|_| Replica::new(layout, &params, cfg.lr))
         .collect::<Result<Vec<_>, _>>()?;
-    let comm_step = cfg.comm.for_reducer(&name, &cfg.payload());
+    let comm_step = cfg.comm.for_reducer(&name, &cfg.payload(workload));
     let shard = cfg.batch / cfg.workers;
-    let test = &data.test;
-    let train = &data.train;
     let mut rows = vec![Row {
         reducer: name.clone(),
         step: 0,
         epoch: 0,
-        train_loss: mean_loss(&replicas[0].model, &train.images, &train.labels)?,
-        test_accuracy: replicas[0].model.accuracy(&test.images, &test.labels)?,
+        train_loss: workload.initial_train_loss(&replicas[0].vars)?,
+        test_metric: workload.evaluate(&replicas[0].vars)?,
         modeled_comm_s: 0.0,
         compute_s: 0.0,
     }];
     let (mut step, mut comm_s, mut compute_s) = (0usize, 0.0f64, 0.0f64);
+    let (mut reduce_s, mut step_wall_s) = (0.0f64, 0.0f64);
+    let (mut loss_sum, mut loss_n) = (0.0f64, 0usize);
     for epoch in 1..=cfg.epochs {
-        let mut order: Vec<usize> = (0..train.len()).collect();
-        order.shuffle(&mut ChaCha8Rng::seed_from_u64(
-            cfg.seed ^ (epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-        ));
-        let mut loss_sum = 0.0f64;
-        let mut loss_n = 0usize;
-        for batch in order.chunks_exact(cfg.batch) {
+        let batches = workload.epoch_batches(epoch, cfg.seed, cfg.workers, shard);
+        let last_of_epoch = batches.len();
+        for (k, shards) in batches.iter().enumerate() {
+            let step_start = Instant::now();
             let mut grads = Vec::with_capacity(cfg.workers);
             let mut slowest = 0.0f64;
-            for (w, rep) in replicas.iter().enumerate() {
-                let (x, y) = train.gather(&batch[w * shard..(w + 1) * shard]);
-                debug_assert_eq!(x.len(), shard * PIXELS);
+            for (rep, idx) in replicas.iter().zip(shards) {
                 let t = Instant::now();
-                let (loss, g) = rep.local_gradient(&x, &y)?;
+                let loss = workload.loss(&rep.vars, idx)?;
+                let (loss, g) = rep.local_gradient(&loss)?;
                 slowest = slowest.max(t.elapsed().as_secs_f64());
                 loss_sum += f64::from(loss);
                 loss_n += 1;
                 grads.push(g);
             }
+            let t = Instant::now();
             reducer.reduce(&mut grads)?;
+            let reduced = t.elapsed().as_secs_f64();
+            let t = Instant::now();
             for (rep, g) in replicas.iter_mut().zip(&grads) {
                 rep.apply(g)?;
             }
+            let apply_one = t.elapsed().as_secs_f64() / cfg.workers as f64;
             step += 1;
             comm_s += comm_step;
-            compute_s += slowest;
+            // One worker's view of the step: its (slowest) forward/backward,
+            // the reducer's emulation (an emulated circuit that is slow to run
+            // must show up here), and its own optimizer update.
+            compute_s += slowest + reduced + apply_one;
+            reduce_s += reduced;
+            step_wall_s += step_start.elapsed().as_secs_f64();
             progress(step);
+            let due = match cfg.eval_every {
+                Some(e) => step % e.max(1) == 0 || (epoch == cfg.epochs && k + 1 == last_of_epoch),
+                None => k + 1 == last_of_epoch,
+            };
+            if due {
+                check_identical(&replicas, epoch)?;
+                rows.push(Row {
+                    reducer: name.clone(),
+                    step,
+                    epoch,
+                    train_loss: loss_sum / loss_n.max(1) as f64,
+                    test_metric: workload.evaluate(&replicas[0].vars)?,
+                    modeled_comm_s: comm_s,
+                    compute_s,
+                });
+                (loss_sum, loss_n) = (0.0, 0);
+            }
         }
-        check_identical(&replicas, epoch)?;
-        rows.push(Row {
-            reducer: name.clone(),
-            step,
-            epoch,
-            train_loss: loss_sum / loss_n.max(1) as f64,
-            test_accuracy: replicas[0].model.accuracy(&test.images, &test.labels)?,
-            modeled_comm_s: comm_s,
-            compute_s,
-        });
     }
+    check_identical(&replicas, cfg.epochs)?;
     let last = rows.last().cloned().unwrap_or_else(|| rows[0].clone());
     let per = |x: f64| if step > 0 { x / step as f64 } else { 0.0 };
-    let summary = ReducerSummary {
+    let mut summary = ReducerSummary {
         reducer: name,
-        final_test_accuracy: last.test_accuracy,
+        metric: workload.metric(),
+        final_test: last.test_metric,
+        final_test_accuracy: None,
+        final_test_perplexity: None,
         final_train_loss: last.train_loss,
         steps: step,
         modeled_comm_s_per_step: per(comm_s),
         measured_compute_s_per_step: per(compute_s),
+        measured_reduce_s_per_step: per(reduce_s),
+        measured_step_wall_s: per(step_wall_s),
         modeled_step_s: per(comm_s + compute_s),
         wall_s: started.elapsed().as_secs_f64(),
         vs_ring: None,
         optical_fidelity: reducer.fidelity(),
     };
+    summary.set_final(workload.metric(), last.test_metric);
     Ok(ReducerRun { rows, summary })
 }
 
@@ -173,6 +189,8 @@ pub fn train_with(
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub config: TrainConfig,
+    /// The workload's model and data figures (vocabulary, sizes, …).
+    pub workload: serde_yaml::Value,
     pub parameters: usize,
     pub gradient_bytes_fp32: usize,
     pub reducers: Vec<ReducerSummary>,
@@ -183,16 +201,19 @@ pub struct Summary {
 pub fn write_outputs(
     out: &Path,
     cfg: &TrainConfig,
+    workload: &dyn Workload,
     runs: &[ReducerRun],
 ) -> Result<Summary, std::io::Error> {
     std::fs::create_dir_all(out)?;
     let rows: Vec<Row> = runs.iter().flat_map(|r| r.rows.clone()).collect();
     let mut reducers: Vec<ReducerSummary> = runs.iter().map(|r| r.summary.clone()).collect();
     compare_to_ring(&mut reducers);
+    let parameters = parameter_count(workload.layout());
     let summary = Summary {
         config: cfg.clone(),
-        parameters: parameter_count(),
-        gradient_bytes_fp32: 4 * parameter_count(),
+        workload: workload.details(),
+        parameters,
+        gradient_bytes_fp32: 4 * parameters,
         reducers,
     };
     let io = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
@@ -201,8 +222,9 @@ pub fn write_outputs(
         "{}: {} workers, {}-bit codes, seed {}",
         cfg.workload, cfg.workers, cfg.bits, cfg.seed
     );
-    let svg = curves_svg(&rows, &title).map_err(|e| io(&e))?;
-    crate::fsio::write_atomic(&out.join("metrics.csv"), to_csv(&rows).as_bytes())?;
+    let metric = workload.metric();
+    let svg = curves_svg(&rows, &title, metric).map_err(|e| io(&e))?;
+    crate::fsio::write_atomic(&out.join("metrics.csv"), to_csv(metric, &rows).as_bytes())?;
     crate::fsio::write_atomic(&out.join("summary.yaml"), yaml.as_bytes())?;
     crate::fsio::write_atomic(&out.join("curves.svg"), svg.as_bytes())?;
     Ok(summary)
@@ -211,12 +233,13 @@ pub fn write_outputs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::train::data::load;
+    use crate::train::digits::DigitsCnn;
     use crate::train::ring::RingReducer;
 
     #[test]
     fn tiny_run_learns_and_is_reproducible() -> Result<(), TrainError> {
-        let data = load(Some(256))?;
+        let w = DigitsCnn::load(Some(256))?;
+        let data = &w.data;
         let cfg = TrainConfig {
             workload: "digits-cnn".into(),
             workers: 2,
@@ -227,16 +250,16 @@ mod tests {
             bits: 4,
             train_samples: data.train.len(),
             test_samples: data.test.len(),
+            eval_every: None,
             comm: CommParams::default(),
         };
         let mut steps = 0;
-        let run =
-            |steps: &mut usize| train_with(&cfg, &data, &mut RingReducer, &mut |s| *steps = s);
+        let run = |steps: &mut usize| train_with(&cfg, &w, &mut RingReducer, &mut |s| *steps = s);
         let a = run(&mut steps)?;
         assert_eq!(steps, 3 * 8);
         assert_eq!(a.rows.len(), 4);
         assert!(a.rows[3].train_loss < a.rows[0].train_loss);
-        assert!(a.rows[3].test_accuracy > a.rows[0].test_accuracy);
+        assert!(a.rows[3].test_metric > a.rows[0].test_metric);
         let b = run(&mut steps)?;
         let strip = |rows: &[Row]| {
             rows.iter()

@@ -2,14 +2,14 @@
 //! scikit-learn copy, CC BY 4.0; see data/digits/README.md), embedded in the
 //! binary so `optc train` works from any folder, and its fixed seeded split.
 
-use super::error::TrainError;
+use crate::train::error::TrainError;
 use flate2::read::GzDecoder;
 use rand::seq::SliceRandom;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::io::Read;
 
-static DIGITS_GZ: &[u8] = include_bytes!("../../../data/digits/digits.csv.gz");
+static DIGITS_GZ: &[u8] = include_bytes!("../../../../data/digits/digits.csv.gz");
 
 /// Pixels per image (8×8) and classes.
 pub const PIXELS: usize = 64;
