@@ -134,7 +134,7 @@ fn argument_errors_are_clear() {
         .args([
             "train",
             "--workload",
-            "wiki-llama",
+            "wiki-lama",
             "--workers",
             "2",
             "--out",
@@ -143,6 +143,27 @@ fn argument_errors_are_clear() {
         .assert()
         .failure()
         .code(2);
+    optc()
+        .args([
+            "train",
+            "--workload",
+            "wiki-llama",
+            "--workers",
+            "2",
+            "--reducers",
+            "ring",
+            "--d-model",
+            "24",
+            "--heads",
+            "8",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("must be even for rotary"));
 }
 
 fn example(file: &str) -> std::path::PathBuf {
@@ -257,4 +278,107 @@ fn optical_on_a_noisy_device_is_counted_and_reproducible() {
         reproducible_part(&read(&a.join("metrics.csv"))),
         reproducible_part(&read(&b.join("metrics.csv")))
     );
+}
+
+/// A tiny wiki-llama run: 4 workers, one epoch of 8,192 training tokens
+/// (63 steps), a 16-wide one-block model, evaluated every 21 steps on the
+/// first 2,048 test tokens.
+fn tiny_llama(out: &Path, reducers: &str, extra: &[&str]) -> Command {
+    let mut c = optc();
+    c.args([
+        "train",
+        "--workload",
+        "wiki-llama",
+        "--workers",
+        "4",
+        "--epochs",
+        "1",
+        "--batch",
+        "8",
+        "--train-tokens",
+        "8192",
+        "--eval-tokens",
+        "2048",
+        "--context",
+        "16",
+        "--d-model",
+        "16",
+        "--layers",
+        "1",
+        "--heads",
+        "2",
+        "--min-count",
+        "50",
+        "--eval-every",
+        "21",
+        "--seed",
+        "5",
+        "--reducers",
+        reducers,
+        "--quiet",
+    ])
+    .args(extra)
+    .arg("--out")
+    .arg(out);
+    c
+}
+
+#[test]
+fn tiny_wiki_llama_learns_and_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let netlist = compiled_reducer(dir.path(), "optinc_4x4b_linear");
+    let nl = netlist.to_string_lossy().to_string();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let t = std::time::Instant::now();
+    tiny_llama(&a, "ring,optical", &["--reducer", &nl])
+        .assert()
+        .success();
+    assert!(
+        t.elapsed().as_secs() < 60,
+        "tiny run took {:?}",
+        t.elapsed()
+    );
+    tiny_llama(&b, "ring,optical", &["--reducer", &nl])
+        .assert()
+        .success();
+    let csv = read(&a.join("metrics.csv"));
+    assert_eq!(
+        reproducible_part(&csv),
+        reproducible_part(&read(&b.join("metrics.csv")))
+    );
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "reducer,step,epoch,train_loss,test_perplexity,modeled_comm_s,compute_s"
+    );
+    for reducer in ["ring", "optical"] {
+        let ppl: Vec<f64> = lines[1..]
+            .iter()
+            .filter_map(|l| l.strip_prefix(&format!("{reducer},")))
+            .filter_map(|l| l.split(',').nth(3)?.parse().ok())
+            .collect();
+        // Rows at steps 0, 21, 42, 63.
+        assert_eq!(ppl.len(), 4, "{csv}");
+        assert!(ppl.iter().all(|p| p.is_finite() && *p > 1.0), "{ppl:?}");
+        assert!(
+            ppl.windows(2).all(|w| w[1] < w[0]),
+            "{reducer} perplexity does not fall: {ppl:?}"
+        );
+    }
+    let summary = read(&a.join("summary.yaml"));
+    for key in [
+        "workload: wiki-llama",
+        "final_test_perplexity:",
+        "test_perplexity_gap:",
+        "code_mismatch_rate: 0.0",
+        "vocab:",
+    ] {
+        assert!(
+            summary.contains(key),
+            "summary.yaml lacks `{key}`:\n{summary}"
+        );
+    }
+    assert!(!summary.contains("final_test_accuracy"));
+    let svg = read(&a.join("curves.svg"));
+    assert!(svg.contains("test perplexity") && svg.contains("\noptical\n"));
 }

@@ -48,13 +48,13 @@ impl Workload {
                 epochs: LLAMA_EPOCHS,
                 batch: 32,
                 lr: 3e-3,
-                eval_every: Some(40),
+                eval_every: Some(30),
             },
         }
     }
 }
 
-const LLAMA_EPOCHS: usize = 3;
+const LLAMA_EPOCHS: usize = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReducerKind {
@@ -125,15 +125,18 @@ pub struct TrainArgs {
     /// Carry each worker's quantization error into its next gradient.
     #[arg(long)]
     pub error_feedback: bool,
+    /// Elements per shared quantization scale (0: one scale per tensor).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub bucket: usize,
     /// digits-cnn: use only the first N training samples (quick runs).
     #[arg(long, value_name = "N")]
     pub train_samples: Option<usize>,
     /// wiki-llama: use only the first N training tokens (quick runs).
     #[arg(long, value_name = "N")]
     pub train_tokens: Option<usize>,
-    /// wiki-llama: evaluate on the first N test tokens [default: all ≈ 245k].
-    #[arg(long, value_name = "N")]
-    pub eval_tokens: Option<usize>,
+    /// wiki-llama: evaluate on the first N test tokens (of 244,102).
+    #[arg(long, value_name = "N", default_value_t = 32_768)]
+    pub eval_tokens: usize,
     /// wiki-llama: tokens per sequence.
     #[arg(long, default_value_t = 64)]
     pub context: usize,
@@ -265,14 +268,14 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
                 context: args.context,
                 min_count: args.min_count,
                 train_tokens: args.train_tokens,
-                eval_tokens: args.eval_tokens,
+                eval_tokens: Some(args.eval_tokens),
             })
             .map_err(input_err)?,
         ),
     };
     let test_samples = match args.workload {
         Workload::DigitsCnn => optc_runtime::train::digits::data::TEST_SIZE,
-        Workload::WikiLlama => args.eval_tokens.unwrap_or(0),
+        Workload::WikiLlama => args.eval_tokens,
     };
     let cfg = TrainConfig {
         workload: workload.name().into(),
@@ -282,6 +285,7 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
         lr: args.lr.unwrap_or(defaults.lr),
         seed: args.seed,
         bits,
+        bucket: args.bucket,
         train_samples: workload.train_len(),
         test_samples,
         eval_every: args.eval_every.or(defaults.eval_every),
@@ -297,6 +301,7 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
         stochastic: args.stochastic_rounding,
         error_feedback: args.error_feedback,
         seed: args.seed,
+        bucket: args.bucket,
     };
 
     let total = (cfg.steps_per_epoch() * cfg.epochs * args.reducers.len()) as u64;

@@ -1,5 +1,6 @@
 //! The α–β communication model (spec/train.md). Times are per training
-//! step, for P gradient elements in T tensors and N workers:
+//! step, for P gradient elements with T shared scales (one per tensor, or
+//! one per bucket) and N workers:
 //!
 //! - ring (fp32): 2(N−1) steps, each α + (32·P/N)/B.
 //! - quantized (electronic): a ring all-reduce of the T per-tensor maxima
@@ -41,6 +42,7 @@ impl Default for CommParams {
 pub struct Payload {
     pub workers: usize,
     pub elements: usize,
+    /// Shared fp32 scales sent per step (tensors, or buckets).
     pub tensors: usize,
     /// Code bits b of the quantized and optical reducers.
     pub bits: u32,

@@ -110,6 +110,7 @@ mod tests {
             stochastic: false,
             error_feedback: false,
             seed: 0,
+            bucket: 0,
         }
     }
 

@@ -1,4 +1,5 @@
-//! Quantized reduction (BRIEF §4): per tensor a scale shared by all workers,
+//! Quantized reduction (BRIEF §4): per tensor, or per bucket of K
+//! consecutive elements of a tensor, a scale shared by all workers,
 //! s = max_w max_i |g_w,i| / Q with Q = 2^(b−1) − 1, codes q = round(g/s)
 //! (ties to even, or stochastic), the exact integer mean
 //! r = round_half_even(Σ_w q_w / N), and every worker receives s·r.
@@ -26,6 +27,21 @@ pub struct QuantOptions {
     pub error_feedback: bool,
     /// Seed of the stochastic-rounding stream.
     pub seed: u64,
+    /// Elements per scale within a tensor; 0: one scale per tensor.
+    pub bucket: usize,
+}
+
+impl QuantOptions {
+    /// Number of shared scales for tensors of these sizes.
+    pub fn scales(&self, sizes: impl IntoIterator<Item = usize>) -> usize {
+        sizes
+            .into_iter()
+            .map(|n| match self.bucket {
+                0 => 1,
+                k => n.div_ceil(k).max(1),
+            })
+            .sum()
+    }
 }
 
 /// Reduces a block of codes: `codes` is elements × N row-major, `out` gets
@@ -48,6 +64,7 @@ pub struct Quantizer {
     rng: ChaCha8Rng,
     codes: Vec<i32>,
     out: Vec<i32>,
+    scales: Vec<f32>,
 }
 
 impl Quantizer {
@@ -61,6 +78,7 @@ impl Quantizer {
             rng: ChaCha8Rng::seed_from_u64(opts.seed),
             codes: Vec::new(),
             out: Vec::new(),
+            scales: Vec::new(),
         })
     }
 
@@ -95,22 +113,37 @@ impl Quantizer {
         }
         for t in 0..grads[0].len() {
             let len = grads[0][t].len();
-            let amax = grads
-                .iter()
-                .flat_map(|g| g[t].iter())
-                .fold(0.0f32, |m, x| m.max(x.abs()));
-            if amax == 0.0 || !amax.is_finite() {
-                // Nothing to send (or nothing sane): the mean is zero.
+            let k = if self.opts.bucket == 0 {
+                len.max(1)
+            } else {
+                self.opts.bucket
+            };
+            // One scale per bucket; 0 marks a bucket with nothing (or nothing
+            // sane) to send, whose mean is zero.
+            self.scales.clear();
+            for start in (0..len).step_by(k) {
+                let end = (start + k).min(len);
+                let amax = grads
+                    .iter()
+                    .flat_map(|g| g[t][start..end].iter())
+                    .fold(0.0f32, |m, x| m.max(x.abs()));
+                let ok = amax > 0.0 && amax.is_finite();
+                self.scales.push(if ok { amax / q_max as f32 } else { 0.0 });
+            }
+            if self.scales.iter().all(|&s| s == 0.0) {
                 for g in grads.iter_mut() {
                     g[t].iter_mut().for_each(|x| *x = 0.0);
                 }
                 continue;
             }
-            let scale = amax / q_max as f32;
             self.codes.clear();
             self.codes.resize(len * n, 0);
             for (w, g) in grads.iter().enumerate() {
                 for (i, &x) in g[t].iter().enumerate() {
+                    let scale = self.scales[i / k];
+                    if scale == 0.0 {
+                        continue;
+                    }
                     let y = x / scale;
                     let q = if self.opts.stochastic {
                         (y + self.rng.gen::<f32>()).floor()
@@ -123,7 +156,12 @@ impl Quantizer {
             if self.opts.error_feedback {
                 for (w, g) in grads.iter().enumerate() {
                     for (i, &x) in g[t].iter().enumerate() {
-                        self.residuals[w][t][i] = x - scale * self.codes[i * n + w] as f32;
+                        let scale = self.scales[i / k];
+                        self.residuals[w][t][i] = if scale == 0.0 {
+                            0.0
+                        } else {
+                            x - scale * self.codes[i * n + w] as f32
+                        };
                     }
                 }
             }
@@ -131,8 +169,8 @@ impl Quantizer {
             self.out.resize(len, 0);
             reduce_codes(&self.codes, &mut self.out)?;
             for g in grads.iter_mut() {
-                for (x, &r) in g[t].iter_mut().zip(&self.out) {
-                    *x = scale * r as f32;
+                for (i, (x, &r)) in g[t].iter_mut().zip(&self.out).enumerate() {
+                    *x = self.scales[i / k] * r as f32;
                 }
             }
         }
@@ -190,6 +228,7 @@ mod tests {
             stochastic: false,
             error_feedback: false,
             seed: 0,
+            bucket: 0,
         }
     }
 
@@ -276,6 +315,32 @@ mod tests {
         }
         assert!((total - 3.0).abs() <= 1.0 + 1e-5, "{total}");
         assert!(total >= 2.0);
+        Ok(())
+    }
+
+    #[test]
+    fn buckets_have_their_own_scales() -> Result<(), TrainError> {
+        // Bucket 0 holds a large value, bucket 1 only small ones: with one
+        // scale per tensor bucket 1 rounds to 0, with buckets of 2 it is exact.
+        let g = vec![vec![vec![7.0f32, 1.0, 0.3, -0.1, 0.2]]; 2];
+        let mut per_tensor = g.clone();
+        QuantizedReducer::new(opts(4))?.reduce(&mut per_tensor)?;
+        assert_eq!(per_tensor[0][0][2..], [0.0, 0.0, 0.0]);
+        let mut bucketed = g.clone();
+        let o = QuantOptions {
+            bucket: 2,
+            ..opts(4)
+        };
+        QuantizedReducer::new(o)?.reduce(&mut bucketed)?;
+        assert_eq!(bucketed[0][0][..2], [7.0, 1.0]);
+        // Bucket [0.3, −0.1]: s = 0.3/7, codes 7 and −2 (−2.33 → −2).
+        let s = 0.3f32 / 7.0;
+        assert_eq!(bucketed[0][0][2..4], [s * 7.0, s * -2.0]);
+        // The last, short bucket [0.2]: exact.
+        assert_eq!(bucketed[0][0][4], 0.2f32 / 7.0 * 7.0);
+        assert_eq!(bucketed[1], bucketed[0]);
+        assert_eq!(o.scales([5, 4, 1]), 3 + 2 + 1);
+        assert_eq!(opts(4).scales([5, 4, 1]), 3);
         Ok(())
     }
 

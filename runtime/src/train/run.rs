@@ -25,6 +25,8 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Code bits of the quantized and optical reducers.
     pub bits: u32,
+    /// Elements per quantization scale (0: one per tensor).
+    pub bucket: usize,
     pub train_samples: usize,
     pub test_samples: usize,
     /// Evaluate every this many steps (and at the end); None: every epoch.
@@ -63,7 +65,15 @@ impl TrainConfig {
         Payload {
             workers: self.workers,
             elements: parameter_count(workload.layout()),
-            tensors: workload.layout().len(),
+            tensors: if self.bucket == 0 {
+                workload.layout().len()
+            } else {
+                workload
+                    .layout()
+                    .iter()
+                    .map(|t| t.len().div_ceil(self.bucket).max(1))
+                    .sum()
+            },
             bits: self.bits,
         }
     }
@@ -190,7 +200,7 @@ pub fn train_with(
 pub struct Summary {
     pub config: TrainConfig,
     /// The workload's model and data figures (vocabulary, sizes, …).
-    pub workload: serde_yaml::Value,
+    pub model_and_data: serde_yaml::Value,
     pub parameters: usize,
     pub gradient_bytes_fp32: usize,
     pub reducers: Vec<ReducerSummary>,
@@ -211,7 +221,7 @@ pub fn write_outputs(
     let parameters = parameter_count(workload.layout());
     let summary = Summary {
         config: cfg.clone(),
-        workload: workload.details(),
+        model_and_data: workload.details(),
         parameters,
         gradient_bytes_fp32: 4 * parameters,
         reducers,
@@ -248,6 +258,7 @@ mod tests {
             lr: 3e-3,
             seed: 1,
             bits: 4,
+            bucket: 0,
             train_samples: data.train.len(),
             test_samples: data.test.len(),
             eval_every: None,
