@@ -126,7 +126,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub error_feedback: bool,
     /// Elements per shared quantization scale (0: one scale per tensor).
-    #[arg(long, value_name = "K", default_value_t = 0)]
+    #[arg(long, value_name = "K", default_value_t = 256)]
     pub bucket: usize,
     /// digits-cnn: use only the first N training samples (quick runs).
     #[arg(long, value_name = "N")]

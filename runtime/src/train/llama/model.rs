@@ -165,7 +165,10 @@ impl Llama {
     pub fn forward(&self, w: &[Tensor], tokens: &[u32]) -> Result<Tensor, TrainError> {
         let c = &self.cfg;
         let (t, d, nh, hd) = (c.context, c.d_model, c.heads, c.head_dim());
-        if w.len() != 2 + PER_BLOCK * c.layers || tokens.is_empty() || tokens.len() % t != 0 {
+        if w.len() != 2 + PER_BLOCK * c.layers
+            || tokens.is_empty()
+            || !tokens.len().is_multiple_of(t)
+        {
             return Err(TrainError::Model(format!(
                 "{} tensors and {} tokens do not fit the model",
                 w.len(),
