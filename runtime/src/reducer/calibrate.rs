@@ -47,6 +47,9 @@ pub struct CalibrationOptions {
     pub margin_goal: f64,
     /// Upper bound on passes over all heaters per step size.
     pub max_sweeps: usize,
+    /// The coarsest heater step tried, in DAC steps (8, 4, 2 or 1): a chip
+    /// starting from its design's phase file is only a few steps off.
+    pub coarsest_step: f64,
     /// Also tune every `eo_activation`'s gain (a netlist attribute: the
     /// design-time calibration on the nominal device may, a chip's may not).
     pub tune_gains: bool,
@@ -57,6 +60,7 @@ impl Default for CalibrationOptions {
         Self {
             margin_goal: 0.05,
             max_sweeps: 12,
+            coarsest_step: 2.0,
             tune_gains: false,
         }
     }
@@ -125,14 +129,12 @@ impl Objective {
             SumResponse::Signals(s) => s,
             SumResponse::Code(_) => &[],
         };
-        signals
-            .iter()
-            .zip(&self.detectors)
-            .enumerate()
-            .map(move |(k, (&d, &(threshold, full_scale)))| {
+        signals.iter().zip(&self.detectors).enumerate().map(
+            move |(k, (&d, &(threshold, full_scale)))| {
                 let sign = if (target >> k) & 1 == 1 { 1.0 } else { -1.0 };
                 sign * (d - threshold) / full_scale
-            })
+            },
+        )
     }
 
     /// Squared hinge below the margin goal, weighted by how often each sum
@@ -238,17 +240,19 @@ pub fn calibrate(
         Vec::new()
     };
     let mut trials = 0usize;
-    let mut evaluate = |chip: &Circuit,
-                        x: &NodeSettings|
-     -> Result<(f64, Vec<SumResponse>), NetlistRunError> {
-        trials += 1;
-        let table = runner.sum_table(&Plan::new(chip, x, device))?;
-        Ok((objective.loss(&table), table))
-    };
+    let mut evaluate =
+        |chip: &Circuit, x: &NodeSettings| -> Result<(f64, Vec<SumResponse>), NetlistRunError> {
+            trials += 1;
+            let table = runner.sum_table(&Plan::new(chip, x, device))?;
+            Ok((objective.loss(&table), table))
+        };
     let (mut best, table) = evaluate(&chip, &x)?;
     let before = objective.summary(&table);
     let mut best_table = table;
-    for (mult, gain_step) in STEP_SCHEDULE {
+    for (mult, gain_step) in STEP_SCHEDULE
+        .into_iter()
+        .filter(|&(m, _)| m <= opts.coarsest_step)
+    {
         for _ in 0..opts.max_sweeps {
             let mut improved = false;
             for &(i, s, theta) in &knobs {
