@@ -40,11 +40,8 @@ impl Pass for CalibrateReducer {
             network: network.clone(),
             message,
         };
-        let (circuit, settings) = super::emitted::resolve(netlist, phases).map_err(&fail)?;
-        let iface = netlist
-            .reducer
-            .as_ref()
-            .ok_or_else(|| fail("the emitted netlist has no reducer section".into()))?;
+        let (circuit, settings, iface) =
+            super::emitted::resolve_reducer(netlist, phases).map_err(&fail)?;
         let nominal = DeviceInstance::sample(&unit.ir.device.params.nominal(), &circuit, 0);
         let runner = NetlistReducer::new(iface, &Plan::new(&circuit, &settings, &nominal))
             .map_err(|e| fail(e.to_string()))?;
