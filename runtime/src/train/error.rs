@@ -19,7 +19,10 @@ pub enum TrainError {
         workers: usize,
         suggest: usize,
     },
-    #[error("--train-samples {samples} is smaller than the global batch {batch}: no full step")]
+    #[error(
+        "only {samples} training samples (images, or token windows), fewer than the global \
+         batch {batch}: no full step; raise --train-samples / --train-tokens or lower --batch"
+    )]
     TooFewSamples { samples: usize, batch: usize },
     #[error("quantization bits must be in 2..=16 (got {0})")]
     Bits(u32),
