@@ -69,8 +69,8 @@ pub enum ReducerKind {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Defaults per workload: digits-cnn --epochs 20 --batch 64 \
-                        --lr 0.003 (evaluated every epoch); wiki-llama --epochs 3 \
-                        --batch 32 --lr 0.003 --eval-every 40."
+                        --lr 0.003 (evaluated every epoch); wiki-llama --epochs 2 \
+                        --batch 32 --lr 0.003 --eval-every 30 --eval-tokens 32768."
 )]
 pub struct TrainArgs {
     /// The training workload.
