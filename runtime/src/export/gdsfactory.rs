@@ -15,8 +15,11 @@ pub const GF_COLUMN_PITCH_UM: f64 = 400.0;
 /// Distance between modes (µm).
 pub const GF_ROW_PITCH_UM: f64 = 50.0;
 
+/// A generic-PDK cell and its settings.
+type Cell = (&'static str, Vec<(&'static str, i64)>);
+
 /// The gdsfactory component (and its settings) for a node, or why not.
-fn component(node: &Node) -> Result<(&'static str, Vec<(&'static str, i64)>), &'static str> {
+fn component(node: &Node) -> Result<Cell, &'static str> {
     let k = node.attr("k");
     match node.kind {
         Kind::Mzi => Ok(("mzi2x2_2x2", vec![])),

@@ -171,7 +171,6 @@ type PortRows = Vec<Vec<usize>>;
 /// The row of every port: from placements, carried along waveguides, then
 /// external inputs, then fresh rows.
 fn infer_rows(c: &Circuit) -> (PortRows, PortRows) {
-    let n = c.nodes.len();
     let mut ins: Vec<Vec<Option<usize>>> = c.nodes.iter().map(|x| vec![None; x.inputs]).collect();
     let mut outs: Vec<Vec<Option<usize>>> = c.nodes.iter().map(|x| vec![None; x.outputs]).collect();
     for (i, node) in c.nodes.iter().enumerate() {
@@ -189,10 +188,10 @@ fn infer_rows(c: &Circuit) -> (PortRows, PortRows) {
     propagate(c, &mut ins, &mut outs, false);
     // The builder opens external input k on rail k: unplaced instances at
     // the inputs keep their inputs apart.
-    for i in 0..n {
-        for (k, d) in c.drivers[i].iter().enumerate() {
-            if let (Driver::External(e), None) = (d, ins[i][k]) {
-                ins[i][k] = Some(*e);
+    for (drivers, rows) in c.drivers.iter().zip(ins.iter_mut()) {
+        for (d, row) in drivers.iter().zip(rows.iter_mut()) {
+            if let (Driver::External(e), None) = (d, *row) {
+                *row = Some(*e);
             }
         }
     }

@@ -102,6 +102,6 @@ mod tests {
         assert_eq!(escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
         assert_eq!(num(-0.04), "0");
         assert_eq!(num(12.0), "12");
-        assert_eq!(num(3.14159), "3.1");
+        assert_eq!(num(1.26), "1.3");
     }
 }
