@@ -145,6 +145,10 @@ fn compile_svg_writes_drawings_beside_the_netlist() {
     assert!(report.contains(&format!("{rate:.4}")));
     assert!(report.contains(&format!("{worst:.4}")));
     assert!(report.contains(&format!(">{full}<")));
+    let calibrated = yaml["reducer"]["exact_match_rate_device_calibrated"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(report.contains(&format!("{calibrated:.4}")));
     // A linear network gets the drawing but no report summary.
     optc()
         .arg("compile")

@@ -150,6 +150,7 @@ pub fn report_summary(report: &Report, circuit: &Circuit) -> Summary {
             bars: vec![None, None, Some(r.saving), None],
         });
         let d = &r.exact_match_rate_device;
+        let c = &r.exact_match_rate_device_calibrated;
         tables.push(SummaryTable {
             heading: format!(
                 "Exact-match rate ({} servers × {} bits, {})",
@@ -172,8 +173,24 @@ pub fn report_summary(report: &Report, circuit: &Circuit) -> Summary {
                     format!("{:.4}", d.worst),
                     d.coverage.clone(),
                 ],
+                vec![
+                    "device mean, calibrated".into(),
+                    format!("{:.4}", c.mean),
+                    c.coverage.clone(),
+                ],
+                vec![
+                    "device worst, calibrated".into(),
+                    format!("{:.4}", c.worst),
+                    c.coverage.clone(),
+                ],
             ],
-            bars: vec![Some(r.exact_match_rate), Some(d.mean), Some(d.worst)],
+            bars: vec![
+                Some(r.exact_match_rate),
+                Some(d.mean),
+                Some(d.worst),
+                Some(c.mean),
+                Some(c.worst),
+            ],
         });
     }
     Summary {
