@@ -5,8 +5,8 @@
 //! Rows come from the netlist placements (an MZI at mode m has its ports on
 //! rows m and m+1) and are carried along the waveguides to unplaced
 //! instances (an external input k that feeds an unplaced instance is on row
-//! k, as the builder opens it); what is still unknown gets a fresh row below
-//! the others.
+//! k, as the builder opens it); what is still unknown gets the lowest row
+//! no port uses.
 //! Slots are a longest path over the connection DAG in which all instances
 //! placed in one netlist column share a slot, so a mesh keeps its columns
 //! and the unplaced parts (splitters, activations, detectors) fall between
@@ -196,30 +196,33 @@ fn infer_rows(c: &Circuit) -> (PortRows, PortRows) {
         }
     }
     propagate(c, &mut ins, &mut outs, true);
-    // Whatever is left (light that never meets a placed instance) gets rows
-    // of its own below the rest, in propagation order.
-    let mut next = ins
+    // Whatever is left (light that never meets a placed instance) gets the
+    // free rows, lowest first, in propagation order.
+    let mut used: std::collections::BTreeSet<usize> = ins
         .iter()
         .chain(&outs)
         .flatten()
         .flatten()
-        .map(|r| r + 1)
-        .max()
-        .unwrap_or(0)
-        .max(c.modes);
+        .copied()
+        .collect();
+    let fresh = |used: &mut std::collections::BTreeSet<usize>| {
+        let row = (0..).find(|r| !used.contains(r)).unwrap_or(0);
+        used.insert(row);
+        row
+    };
     for &i in &c.order {
         for k in 0..ins[i].len() {
             if ins[i][k].is_none() {
-                ins[i][k] = Some(next);
-                next += 1;
+                ins[i][k] = Some(fresh(&mut used));
                 propagate(c, &mut ins, &mut outs, true);
+                used.extend(ins.iter().chain(&outs).flatten().flatten().copied());
             }
         }
         for k in 0..outs[i].len() {
             if outs[i][k].is_none() {
-                outs[i][k] = Some(next);
-                next += 1;
+                outs[i][k] = Some(fresh(&mut used));
                 propagate(c, &mut ins, &mut outs, true);
+                used.extend(ins.iter().chain(&outs).flatten().flatten().copied());
             }
         }
     }

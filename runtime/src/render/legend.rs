@@ -12,6 +12,8 @@ const ENTRY_H: f64 = 2.0 * ROW_PITCH + 6.0;
 const LEFT: f64 = 16.0;
 const HEAD: f64 = 22.0;
 const BAR_H: f64 = 46.0;
+/// Right end of the colour bar's caption.
+const BAR_CAPTION_END: f64 = 640.0;
 
 pub struct Legend {
     kinds: Vec<Kind>,
@@ -30,7 +32,8 @@ impl Legend {
             kinds: kinds.to_vec(),
             columns,
             colour_bar,
-            width: 2.0 * LEFT + ENTRY_W * columns.min(kinds.len().max(2)) as f64,
+            width: (2.0 * LEFT + ENTRY_W * columns.min(kinds.len().max(2)) as f64)
+                .max(if colour_bar { BAR_CAPTION_END } else { 0.0 }),
             height: HEAD + ENTRY_H * rows as f64 + if colour_bar { BAR_H } else { 8.0 },
         }
     }
@@ -94,7 +97,7 @@ impl Legend {
             let values = Values {
                 attrs: &attrs,
                 settings: None,
-                label: "col,mode".into(),
+                label: "c,m".into(),
             };
             symbols::draw(svg, *kind, &geom, &values);
             svg.text(

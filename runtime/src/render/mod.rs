@@ -32,7 +32,9 @@ pub fn render_svg(netlist: &Netlist, circuit: &Circuit, settings: Settings) -> S
         .into_iter()
         .filter(|k| circuit.nodes.iter().any(|n| n.kind == *k))
         .collect();
-    let legend = legend::Legend::new(&kinds, settings.is_some(), layout.width);
+    // The colour bar explains MZI fills, which need phases and MZIs.
+    let colour_bar = settings.is_some() && kinds.contains(&Kind::Mzi);
+    let legend = legend::Legend::new(&kinds, colour_bar, layout.width);
     let width = layout.width.max(legend.width);
     let height = layout.height + legend.height;
 
