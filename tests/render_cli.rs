@@ -161,3 +161,29 @@ fn compile_svg_writes_drawings_beside_the_netlist() {
     assert!(dir.path().join("dft4.svg").exists());
     assert!(!dir.path().join("dft4.report.svg").exists());
 }
+
+#[test]
+fn render_of_an_unknown_component_kind_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.netlist.yaml");
+    std::fs::write(
+        &path,
+        "version: 1\nname: bad\nmodes: 1\nports:\n  in0: \"x,in0\"\n  out0: \"x,out0\"\ninstances:\n  x: {component: mmi}\n",
+    )
+    .unwrap();
+    for args in [vec!["render"], vec!["export", "--to", "sax"]] {
+        optc()
+            .args(&args)
+            .arg(&path)
+            .arg("-o")
+            .arg(dir.path().join("x.out"))
+            .assert()
+            .code(1)
+            .stderr(
+                predicate::str::contains("bad.netlist.yaml:8")
+                    .and(predicate::str::contains("`x`"))
+                    .and(predicate::str::contains("`mmi`")),
+            );
+    }
+    assert!(!dir.path().join("x.out").exists());
+}
