@@ -70,6 +70,8 @@ impl Cell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
     pub cells: Vec<Cell>,
+    /// Rows drawn: up to the last one any port uses (rails a reducer
+    /// closed early leave no empty band at the bottom).
     pub rows: usize,
     /// Left edge of every slot, plus the right edge of the last one.
     pub slot_x: Vec<f64>,
@@ -94,7 +96,6 @@ impl Layout {
             .map(|r| r + 1)
             .max()
             .unwrap_or(0)
-            .max(circuit.modes)
             .max(1);
 
         // Lanes: greedy interval colouring of the row spans within a slot.
