@@ -2,6 +2,7 @@
 //! per network → its pipeline → the three output files of each network.
 
 use crate::check::program::{DeviceRef, LinearNetwork, LinearRealization, MatrixSource};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{write_outputs, OutputPaths};
 use crate::factor::unitarity_error;
 use crate::frontend;
@@ -107,6 +108,35 @@ fn pipeline_for(graph: &IrGraph) -> Result<PassManager, CompileError> {
     }
 }
 
+/// A design error points into the source: rendered like the front end's
+/// diagnostics (file:line:col, the line, a caret, help).
+fn located(e: PassError, path: &Path) -> CompileError {
+    if let PassError::Design {
+        network,
+        message,
+        help,
+        span,
+    } = &e
+    {
+        if let Ok(bytes) = std::fs::read(path) {
+            let mut d = Diagnostics::new(
+                path.display().to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            );
+            let mut item = Diagnostic::error(format!("network `{network}`: {message}"), *span);
+            if let Some(h) = help {
+                item = item.with_help(h.clone());
+            }
+            d.items.push(item);
+            return CompileError::Diagnostics {
+                rendered: d.render(),
+                count: 1,
+            };
+        }
+    }
+    CompileError::Pass(e)
+}
+
 /// Compiles every network of `path`; writes files only when all succeed.
 pub fn compile(
     path: &Path,
@@ -124,7 +154,9 @@ pub fn compile(
             }
         }
         let mut unit = CompileUnit::new(graph, &source);
-        pipeline.run(&mut unit, options.dump_after.as_deref(), &mut dump)?;
+        pipeline
+            .run(&mut unit, options.dump_after.as_deref(), &mut dump)
+            .map_err(|e| located(e, path))?;
         done.push(unit);
     }
     let mut compiled = Vec::with_capacity(done.len());

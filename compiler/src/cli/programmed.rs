@@ -60,8 +60,9 @@ pub struct ReducerChip {
     pub detector_noise: f64,
 }
 
-/// Without a device file the chip is ideal but driven by the phase file's
-/// DAC codes; static errors are sampled from `seed`.
+/// Without a device file the chip is the phase file's nominal device (its
+/// DAC, and the loss and crosstalk it was calibrated for; no random errors);
+/// with one, static errors are sampled from `seed`.
 pub fn load_reducer(
     netlist_path: &Path,
     phases_path: Option<&Path>,
@@ -84,10 +85,7 @@ pub fn load_reducer(
     })?;
     let params = match device_path {
         Some(p) => DeviceParams::load(p).map_err(|e| input_err(&e))?,
-        None => DeviceParams {
-            phase_bits: phases.phase_bits,
-            ..DeviceParams::IDEAL
-        },
+        None => phases.nominal_device(),
     };
     let quiet = DeviceParams {
         detector_noise: 0.0,
