@@ -107,6 +107,28 @@ fn pipeline_for(graph: &IrGraph) -> Result<PassManager, CompileError> {
     }
 }
 
+/// Runs each graph's pipeline in memory; `source` names the input in reports.
+pub fn compile_graphs(
+    graphs: Vec<IrGraph>,
+    source: &str,
+    dump_after: Option<&str>,
+    mut dump: impl FnMut(&str, &CompileUnit),
+) -> Result<Vec<CompileUnit>, CompileError> {
+    let mut done = Vec::with_capacity(graphs.len());
+    for graph in graphs {
+        let pipeline = pipeline_for(&graph)?;
+        if let Some(name) = dump_after {
+            if !pipeline.has(name) {
+                return Err(CompileError::UnknownPass(name.to_string()));
+            }
+        }
+        let mut unit = CompileUnit::new(graph, source);
+        pipeline.run(&mut unit, dump_after, &mut dump)?;
+        done.push(unit);
+    }
+    Ok(done)
+}
+
 /// Compiles every network of `path`; writes files only when all succeed.
 pub fn compile(
     path: &Path,
@@ -115,18 +137,7 @@ pub fn compile(
 ) -> Result<Vec<Compiled>, CompileError> {
     let graphs = load_graphs(path, options.allow_outside_paths)?;
     let source = path.display().to_string();
-    let mut done = Vec::with_capacity(graphs.len());
-    for graph in graphs {
-        let pipeline = pipeline_for(&graph)?;
-        if let Some(name) = &options.dump_after {
-            if !pipeline.has(name) {
-                return Err(CompileError::UnknownPass(name.clone()));
-            }
-        }
-        let mut unit = CompileUnit::new(graph, &source);
-        pipeline.run(&mut unit, options.dump_after.as_deref(), &mut dump)?;
-        done.push(unit);
-    }
+    let done = compile_graphs(graphs, &source, options.dump_after.as_deref(), &mut dump)?;
     let mut compiled = Vec::with_capacity(done.len());
     for unit in done {
         let paths = OutputPaths::new(&options.out_dir, unit.name());

@@ -8,7 +8,7 @@ mod check;
 mod compile;
 mod error;
 mod passes;
-mod programmed;
+pub mod programmed;
 mod reduce;
 mod simulate;
 mod train;
