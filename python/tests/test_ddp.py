@@ -1,0 +1,49 @@
+"""End to end: 4 processes (spawn, gloo, loopback) train an MLP on the
+digits data with the optical DDP hook and with the default all-reduce."""
+
+import importlib.util
+import time
+
+import pytest
+import torch.distributed as dist
+
+import optc
+import optc.torch
+
+
+def load_example(repo):
+    path = repo / "examples" / "python" / "ddp_digits.py"
+    spec = importlib.util.spec_from_file_location("ddp_digits", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_optical_hook_trains_like_allreduce(repo, reducer_4x4b):
+    example = load_example(repo)
+    start = time.perf_counter()
+    results = example.run(reducer_4x4b, hooks=("allreduce", "optical"), epochs=30)
+    elapsed = time.perf_counter() - start
+    by_hook = {r["hook"]: r for r in results}
+    base, optical = by_hook["allreduce"], by_hook["optical"]
+    print(f"allreduce {base['accuracy']:.2f}%  optical {optical['accuracy']:.2f}%  ({elapsed:.1f} s)")
+    assert base["replicas_identical"] and optical["replicas_identical"]
+    assert base["accuracy"] > 90.0, base
+    assert abs(optical["accuracy"] - base["accuracy"]) <= 1.5, (base, optical)
+    assert elapsed < 180.0
+
+
+def test_world_size_mismatch_is_an_error_at_registration(reducer_4x4b, tmp_path):
+    # A one-process group against a 4-server reducer.
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'rdzv'}", rank=0, world_size=1)
+    try:
+        with pytest.raises(optc.OptcError, match="1 ranks but reducer `optinc_4x4b` takes 4 servers"):
+            optc.torch.OpticalState(reducer_4x4b)
+    finally:
+        dist.destroy_process_group()
+
+
+def test_state_rejects_a_linear_circuit(repo):
+    linear = optc.compile(repo / "examples" / "linear_inline.optc")
+    with pytest.raises(optc.OptcError, match="not a reducer"):
+        optc.torch.OpticalState(linear)
