@@ -70,6 +70,7 @@ def train(
     (xtr, ytr), (xte, yte) = split(*load_digits(data))
     torch.manual_seed(seed)  # identical initial weights on every rank
     model = DDP(make_model())
+    state = None
     if hook == "optical":
         circuit = optc.load(netlist)
         state = optc.torch.OpticalState(circuit, seed=seed)  # checks world size == servers
@@ -79,6 +80,7 @@ def train(
     xtr_t, ytr_t = torch.from_numpy(xtr), torch.from_numpy(ytr)
     per_rank = batch // world
     start = time.perf_counter()
+    steps = 0
     for epoch in range(epochs):
         # The same shuffle on every rank; each rank takes its slice of each global batch.
         order = torch.from_numpy(np.random.default_rng(seed * 1000 + epoch).permutation(len(ytr)))
@@ -87,6 +89,7 @@ def train(
             opt.zero_grad()
             loss_fn(model(xtr_t[idx]), ytr_t[idx]).backward()
             opt.step()
+            steps += 1
     seconds = time.perf_counter() - start
     flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
     everyone = [torch.empty_like(flat) for _ in range(world)]
@@ -99,6 +102,9 @@ def train(
         "accuracy": float((pred == yte).mean() * 100.0),
         "replicas_identical": identical,
         "train_seconds": seconds,
+        "steps": steps,
+        # Steps whose gradients went through the optical reducer.
+        "optical_steps": state.iter if state is not None else 0,
     }
 
 

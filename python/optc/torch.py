@@ -29,8 +29,8 @@ same on every rank, known exactly because every rank holds all codes), so
 the mean of the residuals is exactly what the averaged gradient missed.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: DDP checks the hook's annotations
+# (dist.GradBucket, Future[Tensor]) as objects.
 from typing import Any, Dict, Optional
 
 import numpy as np
@@ -114,7 +114,9 @@ def _code_dtype(bits: int) -> torch.dtype:
     return torch.int8 if bits <= 8 else torch.int32
 
 
-def optical_allreduce_hook(state: OpticalState, bucket: dist.GradBucket) -> torch.futures.Future:
+def optical_allreduce_hook(
+    state: OpticalState, bucket: dist.GradBucket
+) -> torch.futures.Future[torch.Tensor]:
     """DDP communication hook: the bucket averaged through the optical reducer.
 
     Register with ``ddp.register_comm_hook(state, optical_allreduce_hook)``.
@@ -168,6 +170,6 @@ def optical_allreduce_hook(state: OpticalState, bucket: dist.GradBucket) -> torc
     if bucket.is_last():
         state.iter += 1
 
-    fut: torch.futures.Future = torch.futures.Future()
+    fut: torch.futures.Future[torch.Tensor] = torch.futures.Future()
     fut.set_result(averaged.to(buffer.dtype).reshape(buffer.shape))
     return fut

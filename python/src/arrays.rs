@@ -7,7 +7,11 @@ use nalgebra::DMatrix;
 use num_complex::Complex64;
 
 /// Row-major complex128 bytes → matrix.
-pub fn complex_matrix(bytes: &[u8], rows: usize, cols: usize) -> Result<DMatrix<Complex64>, Failure> {
+pub fn complex_matrix(
+    bytes: &[u8],
+    rows: usize,
+    cols: usize,
+) -> Result<DMatrix<Complex64>, Failure> {
     let need = rows
         .checked_mul(cols)
         .and_then(|n| n.checked_mul(16))

@@ -49,10 +49,16 @@ impl NativeCircuit {
     }
 
     /// From files, exactly as `optc simulate` / `optc reduce` load them.
-    pub fn load(netlist: &Path, phases: Option<&Path>, report: Option<&Path>) -> Result<Self, Failure> {
+    pub fn load(
+        netlist: &Path,
+        phases: Option<&Path>,
+        report: Option<&Path>,
+    ) -> Result<Self, Failure> {
         let programmed = programmed::load(netlist, phases)?;
-        let phases_path =
-            phases.map_or_else(|| programmed::default_phases_path(netlist), Path::to_path_buf);
+        let phases_path = phases.map_or_else(
+            || programmed::default_phases_path(netlist),
+            Path::to_path_buf,
+        );
         let read = |p: &Path| {
             std::fs::read_to_string(p)
                 .map_err(|e| Failure::format(format!("{}: cannot read the file: {e}", p.display())))
@@ -116,7 +122,9 @@ impl NativeCircuit {
             return Ok(None);
         };
         let value: serde_json::Value = serde_yaml::from_str(text).map_err(Failure::format)?;
-        Ok(Some(serde_json::to_string(&value).map_err(Failure::format)?))
+        Ok(Some(
+            serde_json::to_string(&value).map_err(Failure::format)?,
+        ))
     }
 
     #[getter]
@@ -206,7 +214,9 @@ impl NativeCircuit {
     /// Writes NAME.netlist.yaml, NAME.phases.yaml (and NAME.report.yaml when
     /// there is a report) into `dir`; returns the paths written.
     fn save(&self, dir: PathBuf) -> PyResult<Vec<PathBuf>> {
-        let io = |p: &Path, e: std::io::Error| Failure::run(format!("cannot write `{}`: {e}", p.display()));
+        let io = |p: &Path, e: std::io::Error| {
+            Failure::run(format!("cannot write `{}`: {e}", p.display()))
+        };
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
         let mut files = vec![
             (format!("{}.netlist.yaml", self.name), &self.netlist_text),

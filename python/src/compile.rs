@@ -21,9 +21,17 @@ fn circuits(units: Vec<CompileUnit>) -> Result<Vec<NativeCircuit>, Failure> {
                 .into());
             };
             let report = serde_yaml::to_string(&unit.report).map_err(|e| {
-                Failure::Compile(format!("cannot render the report of `{}`: {e}", unit.name()))
+                Failure::Compile(format!(
+                    "cannot render the report of `{}`: {e}",
+                    unit.name()
+                ))
             })?;
-            NativeCircuit::from_texts(netlist.to_yaml(), phases.to_yaml(), Some(report), unit.name())
+            NativeCircuit::from_texts(
+                netlist.to_yaml(),
+                phases.to_yaml(),
+                Some(report),
+                unit.name(),
+            )
         })
         .collect()
 }
@@ -39,8 +47,7 @@ pub fn compile_path(
 ) -> PyResult<Vec<NativeCircuit>> {
     Ok(py.detach(|| -> Result<_, Failure> {
         let graphs = driver::load_graphs(&path, allow_outside_paths)?;
-        let units =
-            driver::compile_graphs(graphs, &path.display().to_string(), None, |_, _| {})?;
+        let units = driver::compile_graphs(graphs, &path.display().to_string(), None, |_, _| {})?;
         circuits(units)
     })?)
 }
@@ -62,9 +69,9 @@ pub fn compile_source(
         };
         let (_, graphs) = frontend::load_bytes(text.as_bytes(), &file_name, &source_dir, options)
             .map_err(|d| CompileError::Diagnostics {
-                rendered: d.render(),
-                count: d.len(),
-            })?;
+            rendered: d.render(),
+            count: d.len(),
+        })?;
         let units = driver::compile_graphs(graphs, &file_name, None, |_, _| {})?;
         circuits(units)
     })?)
@@ -81,6 +88,10 @@ pub fn load(
     report: Option<PathBuf>,
 ) -> PyResult<NativeCircuit> {
     Ok(py.detach(|| {
-        NativeCircuit::load(&netlist, phases.as_deref(), report.as_deref().map(Path::new))
+        NativeCircuit::load(
+            &netlist,
+            phases.as_deref(),
+            report.as_deref().map(Path::new),
+        )
     })?)
 }

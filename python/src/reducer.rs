@@ -127,7 +127,10 @@ impl Reducer {
                 let mut rng = ChaCha8Rng::seed_from_u64(seed);
                 return Ok(resp
                     .iter()
-                    .map(|r| self.runner.deliver(r, Some((self.detector_noise, &mut rng))))
+                    .map(|r| {
+                        self.runner
+                            .deliver(r, Some((self.detector_noise, &mut rng)))
+                    })
                     .collect());
             }
             let mut out = vec![0i32; codes.len() / self.servers];
@@ -136,7 +139,9 @@ impl Reducer {
                 exec.set_noise_seed(seed);
                 exec.reduce(&codes, &mut out).map_err(Failure::run)?;
             } else {
-                self.executor.reduce(&codes, &mut out).map_err(Failure::run)?;
+                self.executor
+                    .reduce(&codes, &mut out)
+                    .map_err(Failure::run)?;
             }
             Ok(out.into_iter().map(i64::from).collect())
         })?;

@@ -1,5 +1,6 @@
 """Shared paths: the tests run against the repository's examples and data."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,3 +18,12 @@ def reducer_4x4b():
     import optc
 
     return optc.compile(REPO / "examples" / "optinc_4x4b.optc")
+
+
+@pytest.fixture(scope="session")
+def optc_bin() -> Path:
+    """The `optc` CLI (run_tests.sh builds it and sets OPTC_BIN)."""
+    path = Path(os.environ.get("OPTC_BIN", REPO / "target" / "debug" / "optc"))
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `cargo build -p optc --bin optc` (run_tests.sh does)")
+    return path

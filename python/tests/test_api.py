@@ -65,11 +65,8 @@ def test_reduce_every_sum_including_extremes(reducer_4x4b):
     np.testing.assert_array_equal(reducer_4x4b.reduce(codes, exact=True), contract(codes))
 
 
-def test_reduce_matches_cli(reducer_4x4b, tmp_path, repo):
+def test_reduce_matches_cli(reducer_4x4b, tmp_path, optc_bin):
     """The same codes through `optc reduce` and through the package."""
-    optc_bin = repo / "target" / "debug" / "optc"
-    if not optc_bin.exists():
-        pytest.fail(f"{optc_bin} is missing: run `cargo build -p optc` first")
     reducer_4x4b.save(tmp_path)
     rng = np.random.default_rng(3)
     codes = rng.integers(-7, 8, size=(64, 4))
@@ -141,8 +138,7 @@ def test_compile_error_carries_location(tmp_path):
     assert isinstance(info.value, optc.OptcError)
 
 
-def test_compile_error_same_as_cli(tmp_path, repo):
-    optc_bin = repo / "target" / "debug" / "optc"
+def test_compile_error_same_as_cli(repo, optc_bin):
     bad = repo / "tests" / "bad" / "expected_equals.optc"
     with pytest.raises(optc.CompileError) as info:
         optc.compile(bad)

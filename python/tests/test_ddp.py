@@ -1,7 +1,8 @@
 """End to end: 4 processes (spawn, gloo, loopback) train an MLP on the
 digits data with the optical DDP hook and with the default all-reduce."""
 
-import importlib.util
+import importlib
+import sys
 import time
 
 import pytest
@@ -12,11 +13,12 @@ import optc.torch
 
 
 def load_example(repo):
-    path = repo / "examples" / "python" / "ddp_digits.py"
-    spec = importlib.util.spec_from_file_location("ddp_digits", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The example script as a module; on sys.path so spawned workers
+    (which inherit the parent's sys.path) can import its worker function."""
+    folder = str(repo / "examples" / "python")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module("ddp_digits")
 
 
 def test_optical_hook_trains_like_allreduce(repo, reducer_4x4b):
@@ -28,6 +30,8 @@ def test_optical_hook_trains_like_allreduce(repo, reducer_4x4b):
     base, optical = by_hook["allreduce"], by_hook["optical"]
     print(f"allreduce {base['accuracy']:.2f}%  optical {optical['accuracy']:.2f}%  ({elapsed:.1f} s)")
     assert base["replicas_identical"] and optical["replicas_identical"]
+    assert optical["optical_steps"] == optical["steps"] == 30 * (1437 // 64)
+    assert base["optical_steps"] == 0
     assert base["accuracy"] > 90.0, base
     assert abs(optical["accuracy"] - base["accuracy"]) <= 1.5, (base, optical)
     assert elapsed < 180.0
