@@ -4,6 +4,7 @@
 //! Exit status: 0 success, 1 the input is wrong (diagnostics on stderr),
 //! 2 usage error (clap's own exit code).
 
+mod calibrate;
 mod check;
 mod compile;
 mod error;
@@ -42,6 +43,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Run integer gradient codes through a compiled reducer netlist.
     Reduce(reduce::ReduceArgs),
+    /// Calibrate one chip instance of a compiled reducer: write its phase file.
+    Calibrate(calibrate::CalibrateArgs),
     /// Emulated data-parallel training: optical reducer vs ring all-reduce.
     Train(train::TrainArgs),
     /// List the compiler's passes in pipeline order, with what each does.
@@ -56,6 +59,7 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => compile::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Reduce(args) => reduce::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
         Command::Train(args) => train::run(args),
         Command::Passes => passes::run(),
     };

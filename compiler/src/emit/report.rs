@@ -54,7 +54,14 @@ pub struct ReducerReport {
     /// weighted by multiplicity: exact for a sum-only circuit) or `sampled N`.
     pub coverage: String,
     pub max_error_lsb: i64,
+    /// The shipped phase file on each device instance, as it is.
     pub exact_match_rate_device: DeviceFigures,
+    /// The same instances, each after its own calibration (`optc
+    /// calibrate`: heater search on the chip's measured comparator signals).
+    pub exact_match_rate_device_calibrated: DeviceFigures,
+    /// The design-time calibration on the nominal target device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design_calibration: Option<DesignCalibration>,
     /// (2^b − 1)^N input combinations (as a decimal string: may exceed u64).
     pub dataset_size_raw: String,
     /// 2·N·Q + 1 distinct full sums.
@@ -70,6 +77,20 @@ pub struct ReducerReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training_final_loss: Option<f64>,
     pub training_time_s: f64,
+}
+
+/// What the design-time calibration (pass `calibrate`) did on the nominal
+/// target device (DAC, insertion loss, crosstalk; no random errors).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DesignCalibration {
+    /// Worst comparator margin over every (sum, bit), fraction of full scale.
+    pub worst_margin_before: f64,
+    pub worst_margin_after: f64,
+    /// Share of input vectors with a wrong bit, before and after.
+    pub error_rate_before: f64,
+    pub error_rate_after: f64,
+    /// Trial settings measured by the search.
+    pub trials: usize,
 }
 
 /// Exact-match over seeded device instances of the target device.

@@ -2,6 +2,7 @@
 //! Every pass has a name (for `--dump-after`) and a one-line description
 //! (`optc passes`).
 
+mod calibrate_reducer;
 mod design_reducer;
 mod emitted;
 mod manager;
@@ -30,6 +31,7 @@ pub fn reducer_pipeline() -> PassManager {
     PassManager::new(vec![
         Box::new(design_reducer::DesignReducer),
         Box::new(place_reducer::PlaceReducer),
+        Box::new(calibrate_reducer::CalibrateReducer),
         Box::new(verify_reducer::VerifyReducer),
         Box::new(summarize_reducer::SummarizeReducer),
     ])

@@ -1,29 +1,30 @@
 //! `verify` (reducers): execute the **emitted netlist** with the runtime
 //! (netlist → plan → reducer section's electronics) and measure it against
-//! the contract; fail if the ideal netlist and the circuit model disagree.
+//! the contract (`place` already checked the netlist against the model).
 //!
-//! - the ideal netlist (continuous phases) must agree with the circuit
-//!   model on every sum (decisions, and comparator inputs to 1e-9·FS);
-//! - ideal figure (no static errors, no noise, phases quantized by the
-//!   target's DAC as the phase file's codes are): every input vector
-//!   through the netlist when there are ≤ 10^6 (`exhaustive`); else every
-//!   distinct sum once, weighted by its multiplicity (`sums`), which is
-//!   exact for a sum-only netlist, checked first on 10^4 seeded vectors;
-//!   if any of them disagrees with its sum, 10^6 seeded vectors
-//!   (`sampled 1000000`);
+//! - ideal figure: the nominal target device (its DAC, insertion loss and
+//!   crosstalk, which `calibrate` compensated; no random static errors, no
+//!   noise): every input vector through the netlist when there are ≤ 10^6
+//!   (`exhaustive`); else every distinct sum once, weighted by its
+//!   multiplicity (`sums`), which is exact for a sum-only netlist, checked
+//!   first on 10^4 seeded vectors; if any of them disagrees with its sum,
+//!   10^6 seeded vectors (`sampled 1000000`);
 //! - device: `DEVICE_INSTANCES` instances of the target device
 //!   (`DeviceInstance::sample`, seed `DEVICE_SEED + i`), each on every input
 //!   vector when there are ≤ `DEVICE_SAMPLES`, else on `DEVICE_SAMPLES`
-//!   seeded uniform vectors; detector noise per vector.
+//!   seeded uniform vectors; detector noise per vector. Each instance is
+//!   scored twice: with the shipped phase file, and after its own
+//!   calibration (`reducer::calibrate`, heaters only, from the comparator
+//!   signals of one input vector per sum; what `optc calibrate` writes).
 
 use super::{Pass, PassError};
 use crate::emit::{DeviceFigures, ReducerReport};
 use crate::unit::CompileUnit;
 use optc_runtime::device::{DeviceInstance, DeviceParams, NodeSettings};
 use optc_runtime::netlist::Circuit;
+use optc_runtime::reducer::calibrate::{calibrate, CalibrationOptions};
 use optc_runtime::reducer::contract::{Contract, EXHAUSTIVE_LIMIT};
-use optc_runtime::reducer::device::DeviceInstance as ModelInstance;
-use optc_runtime::reducer::executor::{ReducerExecutor, SumResponse};
+use optc_runtime::reducer::executor::SumResponse;
 use optc_runtime::reducer::netlist_run::NetlistReducer;
 use optc_runtime::simulate::Plan;
 use rand::Rng;
@@ -41,9 +42,6 @@ pub const IDEAL_SAMPLES: u64 = 1_000_000;
 pub const IDEAL_SEED: u64 = 77;
 /// Vectors checked against the sum table before trusting `sums` coverage.
 pub const SUM_ONLY_CHECK: u64 = 10_000;
-/// Ideal netlist and model comparator inputs must agree to this fraction
-/// of full scale.
-pub const MODEL_AGREEMENT: f64 = 1e-9;
 
 impl Pass for VerifyReducer {
     fn name(&self) -> &'static str {
@@ -73,57 +71,12 @@ impl Pass for VerifyReducer {
             .as_ref()
             .ok_or_else(|| fail("the emitted netlist has no reducer section".into()))?;
         let contract = &lowering.contract;
-        let ideal = plan(&circuit, &settings, &DeviceParams::IDEAL, 0);
+        // The "ideal" figure is the nominal target device: its DAC, loss
+        // and crosstalk (known at design time, compensated by `calibrate`),
+        // no random static errors, no noise.
+        let nominal = unit.ir.device.params.nominal();
+        let ideal = plan(&circuit, &settings, &nominal, 0);
         let runner = NetlistReducer::new(iface, &ideal).map_err(|e| fail(e.to_string()))?;
-
-        // The ideal netlist must agree with the circuit model on every sum.
-        let table = runner.sum_table(&ideal).map_err(|e| fail(e.to_string()))?;
-        let model = ReducerExecutor::new(
-            &lowering.circuit,
-            contract,
-            &ModelInstance::ideal(&lowering.circuit),
-            0,
-        );
-        let a = contract.max_sum();
-        let comps = runner.comparators();
-        let model_signals: Vec<Vec<f64>> = match &lowering.circuit.readout {
-            optc_runtime::reducer::circuit::Readout::Bits { .. } => (-a..=a)
-                .map(|s| {
-                    optc_runtime::reducer::design::signals_at(&lowering.circuit, contract, s)
-                        .into_iter()
-                        .map(|x| x.0)
-                        .collect()
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        let mut none: Option<(f64, &mut ChaCha8Rng)> = None;
-        for (i, (s, resp)) in (-a..=a).zip(&table).enumerate() {
-            let got = runner.deliver(resp, none.take());
-            let want = model.table(s).map(i64::from);
-            if Some(got) != want {
-                return Err(fail(format!(
-                    "sum {s}: the netlist delivers {got} but the circuit model {want:?}"
-                )));
-            }
-            if let (SumResponse::Signals(sig), Some(m)) = (resp, model_signals.get(i)) {
-                for (k, ((x, y), (_, fs))) in sig.iter().zip(m).zip(&comps.detectors).enumerate() {
-                    if (x - y).abs() > MODEL_AGREEMENT * fs {
-                        return Err(fail(format!(
-                            "sum {s}, bit {k}: netlist comparator input {x:e} differs from the model's {y:e}"
-                        )));
-                    }
-                }
-            }
-        }
-
-        // Ideal exact-match through the netlist: no static errors, no noise,
-        // phases as the target's DAC realizes them (the phase file's codes).
-        let dac_only = DeviceParams {
-            phase_bits: unit.ir.device.params.phase_bits,
-            ..DeviceParams::IDEAL
-        };
-        let ideal = plan(&circuit, &settings, &dac_only, 0);
         let table = runner.sum_table(&ideal).map_err(|e| fail(e.to_string()))?;
         let (rate, worst, coverage) = if contract.dataset_size_raw() <= EXHAUSTIVE_LIMIT {
             let codes = all_vectors(contract);
@@ -174,40 +127,61 @@ impl Pass for VerifyReducer {
         };
         let raw = contract.dataset_size_raw();
         let exhaustive = raw <= u128::from(DEVICE_SAMPLES);
-        let per: Vec<(f64, i64)> = (0..DEVICE_INSTANCES)
+        // Per instance: the shipped phase file as it is, then the same chip
+        // after its own calibration (heaters only; `reducer::calibrate`).
+        let per: Vec<[(f64, i64); 2]> = (0..DEVICE_INSTANCES)
             .into_par_iter()
             .map(|i| {
                 let seed = DEVICE_SEED + i as u64;
-                let p = plan(&circuit, &settings, &quiet, seed);
+                let chip = DeviceInstance::sample(&quiet, &circuit, seed);
                 let codes = if exhaustive {
                     all_vectors(contract)
                 } else {
                     sampled_vectors(contract, DEVICE_SAMPLES, seed)
                 };
-                let resp = runner.respond(&p, &codes, 0).map_err(|e| e.to_string())?;
-                Ok(score(
-                    contract,
+                let run = |s: &NodeSettings| -> Result<(f64, i64), String> {
+                    let p = Plan::new(&circuit, s, &chip);
+                    let resp = runner.respond(&p, &codes, 0).map_err(|e| e.to_string())?;
+                    Ok(score(
+                        contract,
+                        &runner,
+                        &codes,
+                        &resp,
+                        params.detector_noise,
+                        seed,
+                    ))
+                };
+                let shipped = run(&settings)?;
+                let calibrated = match calibrate(
+                    &circuit,
                     &runner,
-                    &codes,
-                    &resp,
-                    params.detector_noise,
-                    seed,
-                ))
+                    &chip,
+                    &settings,
+                    &CalibrationOptions::default(),
+                )
+                .map_err(|e| e.to_string())?
+                {
+                    Some(cal) => run(&cal.settings)?,
+                    None => shipped,
+                };
+                Ok([shipped, calibrated])
             })
             .collect::<Result<Vec<_>, String>>()
             .map_err(&fail)?;
-        let rates: Vec<f64> = per.iter().map(|x| x.0).collect();
-        let device = DeviceFigures {
-            mean: rates.iter().sum::<f64>() / rates.len().max(1) as f64,
-            worst: rates.iter().copied().fold(1.0, f64::min),
-            instances: DEVICE_INSTANCES,
-            samples_per_instance: if exhaustive {
-                raw as u64
-            } else {
-                DEVICE_SAMPLES
-            },
-            coverage: if exhaustive { "exhaustive" } else { "sampled" }.into(),
-            max_error_lsb: per.iter().map(|x| x.1).max().unwrap_or(0),
+        let figures = |which: usize| {
+            let rates: Vec<f64> = per.iter().map(|x| x[which].0).collect();
+            DeviceFigures {
+                mean: rates.iter().sum::<f64>() / rates.len().max(1) as f64,
+                worst: rates.iter().copied().fold(1.0, f64::min),
+                instances: DEVICE_INSTANCES,
+                samples_per_instance: if exhaustive {
+                    raw as u64
+                } else {
+                    DEVICE_SAMPLES
+                },
+                coverage: if exhaustive { "exhaustive" } else { "sampled" }.into(),
+                max_error_lsb: per.iter().map(|x| x[which].1).max().unwrap_or(0),
+            }
         };
         let report = unit
             .report
@@ -216,8 +190,9 @@ impl Pass for VerifyReducer {
         report.exact_match_rate = rate;
         report.max_error_lsb = worst;
         report.coverage = coverage;
-        report.ideal_phase_bits = dac_only.phase_bits;
-        report.exact_match_rate_device = device;
+        report.ideal_phase_bits = nominal.phase_bits;
+        report.exact_match_rate_device = figures(0);
+        report.exact_match_rate_device_calibrated = figures(1);
         Ok(())
     }
 }

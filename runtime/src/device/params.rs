@@ -39,6 +39,18 @@ impl DeviceParams {
         detector_noise: 0.0,
     };
 
+    /// The nominal chip of this device: what is the same on every chip and
+    /// known at design time (DAC, insertion loss, thermal crosstalk), with
+    /// no random static errors and no detector noise.
+    pub fn nominal(&self) -> DeviceParams {
+        DeviceParams {
+            coupler_error: 0.0,
+            phase_error_rad: 0.0,
+            detector_noise: 0.0,
+            ..*self
+        }
+    }
+
     pub fn is_ideal(&self) -> bool {
         *self == Self::IDEAL
     }

@@ -2,6 +2,7 @@
 //! the designs (linear and ONN), device effects, hardware-aware training,
 //! evaluation and the fast executor. See spec/reducer.md.
 
+pub mod calibrate;
 pub mod circuit;
 pub mod contract;
 pub mod design;

@@ -1,0 +1,81 @@
+//! `calibrate` (reducers): program the placed netlist for the nominal
+//! target device. Insertion loss, thermal crosstalk and the heater DAC are
+//! the same on every chip and known at design time, so the shipped phase
+//! file (and the activations' electrical gains) compensate them: the search
+//! of `reducer::calibrate` on the nominal instance, starting from the
+//! design's own settings. Random static errors are left to each chip's
+//! calibration (`optc calibrate`); `verify` reports both.
+
+use super::{Pass, PassError};
+use crate::emit::{DesignCalibration, ReducerReport};
+use crate::unit::CompileUnit;
+use optc_runtime::device::DeviceInstance;
+use optc_runtime::netlist::{structure_hash, Netlist};
+use optc_runtime::reducer::calibrate::{calibrate, CalibrationOptions};
+use optc_runtime::reducer::netlist_run::NetlistReducer;
+use optc_runtime::simulate::Plan;
+
+pub struct CalibrateReducer;
+
+impl Pass for CalibrateReducer {
+    fn name(&self) -> &'static str {
+        "calibrate"
+    }
+
+    fn description(&self) -> &'static str {
+        "compensate the target device's loss, crosstalk and DAC: heater and activation-gain search on the nominal chip"
+    }
+
+    fn run(&self, unit: &mut CompileUnit) -> Result<(), PassError> {
+        let network = unit.name().to_string();
+        let Some((netlist, phases)) = &unit.netlist else {
+            return Err(PassError::Order {
+                network,
+                pass: "calibrate",
+                needs: "a reducer netlist (pass `place`)",
+            });
+        };
+        let fail = |message: String| PassError::Verify {
+            network: network.clone(),
+            message,
+        };
+        let (circuit, settings) = super::emitted::resolve(netlist, phases).map_err(&fail)?;
+        let iface = netlist
+            .reducer
+            .as_ref()
+            .ok_or_else(|| fail("the emitted netlist has no reducer section".into()))?;
+        let nominal = DeviceInstance::sample(&unit.ir.device.params.nominal(), &circuit, 0);
+        let runner = NetlistReducer::new(iface, &Plan::new(&circuit, &settings, &nominal))
+            .map_err(|e| fail(e.to_string()))?;
+        let opts = CalibrationOptions {
+            tune_gains: true,
+            ..CalibrationOptions::default()
+        };
+        let Some(cal) = calibrate(&circuit, &runner, &nominal, &settings, &opts)
+            .map_err(|e| fail(e.to_string()))?
+        else {
+            // A coherent readout: nothing to calibrate.
+            return Ok(());
+        };
+        let mut netlist: Netlist = netlist.clone();
+        for &(i, gain) in &cal.gains {
+            if let Some(inst) = netlist.instances.get_mut(&circuit.nodes[i].name) {
+                inst.settings.insert("gain".into(), gain);
+            }
+        }
+        let mut phases = phases.with_settings(&circuit, &cal.settings);
+        phases.netlist.hash = structure_hash(&netlist);
+        unit.netlist = Some((netlist, phases));
+        unit.report
+            .reducer
+            .get_or_insert_with(ReducerReport::default)
+            .design_calibration = Some(DesignCalibration {
+            worst_margin_before: cal.before.worst,
+            worst_margin_after: cal.after.worst,
+            error_rate_before: cal.before.error_rate,
+            error_rate_after: cal.after.error_rate,
+            trials: cal.trials,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,326 @@
+//! Calibrating a reducer chip: a coordinate search over its heater settings
+//! that restores the comparators' margins on one device instance
+//! (spec/reducer.md, "Calibration").
+//!
+//! The search sees only what a test bench sees on a real chip: the balanced
+//! detectors' signals P₊ − P₋ for one known input vector per sum
+//! S ∈ [−N·Q, N·Q] (2·N·Q + 1 measurements per trial setting, detector
+//! noise averaged away). It never reads the instance's hidden errors. Each
+//! trial setting moves one heater by whole DAC steps, so the result is a
+//! phase file the chip's DAC can hold exactly.
+//!
+//! Used twice: by `optc compile` on the *nominal* target device (insertion
+//! loss, thermal crosstalk and DAC are known at design time; random static
+//! errors are not), and per chip (`optc calibrate`, and the report's
+//! calibrated device figures), where it also absorbs that chip's static
+//! errors.
+
+use super::encoding::encode_bits;
+use super::executor::SumResponse;
+use super::interface::InterfaceReadout;
+use super::netlist_run::{NetlistReducer, NetlistRunError};
+use crate::device::{DeviceInstance, NodeSettings};
+use crate::mzi::wrap_phase;
+use crate::netlist::{Circuit, Kind};
+use crate::phases::{Dac, Phases};
+use crate::simulate::Plan;
+use serde::{Deserialize, Serialize};
+use std::f64::consts::{PI, TAU};
+
+/// Heater step when the device has no DAC (continuous heaters).
+const CONTINUOUS_STEP: f64 = TAU / 4096.0;
+/// Search steps, coarse to fine: heaters in DAC steps, activation gains
+/// (electrical, continuous) relative.
+const STEP_SCHEDULE: [(f64, f64); 4] = [(8.0, 0.02), (4.0, 0.005), (2.0, 0.001), (1.0, 0.0002)];
+/// Weight of a wrong bit of any sum, however rare the sum: the search
+/// must not trade a rare sum's correctness for common sums' margins.
+const WRONG_PENALTY: f64 = 1000.0;
+/// Index of the gain among an `eo_activation`'s attributes.
+const EO_GAIN: usize = 1;
+
+/// Settings of the search.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CalibrationOptions {
+    /// Margin (comparator input / full scale) every bit should keep; the
+    /// search pushes every sum's margins up to it, weighted by how often
+    /// the sum occurs.
+    pub margin_goal: f64,
+    /// Upper bound on passes over all heaters per step size.
+    pub max_sweeps: usize,
+    /// Also tune every `eo_activation`'s gain (a netlist attribute: the
+    /// design-time calibration on the nominal device may, a chip's may not).
+    pub tune_gains: bool,
+}
+
+impl Default for CalibrationOptions {
+    fn default() -> Self {
+        Self {
+            margin_goal: 0.05,
+            max_sweeps: 12,
+            tune_gains: false,
+        }
+    }
+}
+
+/// How well a chip's comparators separate the sums.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Margins {
+    /// Smallest signed margin over every (sum, bit): negative when some bit
+    /// of some sum is wrong.
+    pub worst: f64,
+    /// Fraction of input vectors (sums weighted by multiplicity) with at
+    /// least one wrong bit, without detector noise.
+    pub error_rate: f64,
+}
+
+/// The outcome of one calibration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calibration {
+    pub settings: NodeSettings,
+    /// Tuned activation gains, (node index, gain); empty unless `tune_gains`.
+    pub gains: Vec<(usize, f64)>,
+    pub before: Margins,
+    pub after: Margins,
+    /// Trial settings measured (each: 2·N·Q + 1 input vectors).
+    pub trials: usize,
+}
+
+/// The per-sum targets and weights of a bit readout.
+struct Objective {
+    /// Desired bit pattern per sum, S = −N·Q … N·Q.
+    targets: Vec<u32>,
+    /// Multiplicity share of each sum (sums to 1).
+    share: Vec<f64>,
+    /// Per bit: (threshold, full scale).
+    detectors: Vec<(f64, f64)>,
+    goal: f64,
+}
+
+impl Objective {
+    fn new(runner: &NetlistReducer, goal: f64) -> Option<Objective> {
+        let InterfaceReadout::Bits { code, .. } = &runner.interface.readout else {
+            return None;
+        };
+        let contract = &runner.contract;
+        let sums = contract.distinct_sums();
+        let total: f64 = sums.iter().map(|s| s.1).sum();
+        Some(Objective {
+            targets: sums
+                .iter()
+                .map(|&(s, _)| encode_bits(contract.reference_from_sum(s), contract.bits, *code))
+                .collect(),
+            share: sums.iter().map(|s| s.1 / total).collect(),
+            detectors: runner.comparators().detectors,
+            goal,
+        })
+    }
+
+    /// Signed margins of one sum's response, one per bit.
+    fn margins<'a>(
+        &'a self,
+        target: u32,
+        response: &'a SumResponse,
+    ) -> impl Iterator<Item = f64> + 'a {
+        let signals: &[f64] = match response {
+            SumResponse::Signals(s) => s,
+            SumResponse::Code(_) => &[],
+        };
+        signals
+            .iter()
+            .zip(&self.detectors)
+            .enumerate()
+            .map(move |(k, (&d, &(threshold, full_scale)))| {
+                let sign = if (target >> k) & 1 == 1 { 1.0 } else { -1.0 };
+                sign * (d - threshold) / full_scale
+            })
+    }
+
+    /// Squared hinge below the margin goal, weighted by how often each sum
+    /// occurs (with a small floor), plus a heavy penalty on wrong bits that
+    /// ignores multiplicity.
+    fn loss(&self, table: &[SumResponse]) -> f64 {
+        let floor = 1.0 / self.targets.len() as f64;
+        self.targets
+            .iter()
+            .zip(&self.share)
+            .zip(table)
+            .map(|((&t, &w), r)| {
+                let (hinge, wrong) = self.margins(t, r).fold((0.0, 0.0), |(h, e), m| {
+                    (
+                        h + (self.goal - m).max(0.0).powi(2),
+                        e + (-m).max(0.0).powi(2),
+                    )
+                });
+                (w + 0.05 * floor) * hinge + WRONG_PENALTY * floor * wrong
+            })
+            .sum()
+    }
+
+    fn summary(&self, table: &[SumResponse]) -> Margins {
+        let mut worst = f64::INFINITY;
+        let mut error_rate = 0.0;
+        for ((&t, &w), r) in self.targets.iter().zip(&self.share).zip(table) {
+            let m = self.margins(t, r).fold(f64::INFINITY, f64::min);
+            worst = worst.min(m);
+            if m <= 0.0 {
+                error_rate += w;
+            }
+        }
+        Margins { worst, error_rate }
+    }
+}
+
+/// One heater: (node, slot, whether it is an MZI's θ, which stays in [0, π]).
+type Heater = (usize, usize, bool);
+
+/// Every MZI's θ and φ and every phase shifter's phase.
+fn heaters(circuit: &Circuit) -> Vec<Heater> {
+    circuit
+        .nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, n)| match n.kind {
+            Kind::Mzi => vec![(i, 0, true), (i, 1, false)],
+            Kind::PhaseShifter => vec![(i, 0, false)],
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// The margins of `settings` on `device`, without changing anything.
+pub fn measure(
+    circuit: &Circuit,
+    runner: &NetlistReducer,
+    device: &DeviceInstance,
+    settings: &NodeSettings,
+    opts: &CalibrationOptions,
+) -> Result<Option<Margins>, NetlistRunError> {
+    let Some(objective) = Objective::new(runner, opts.margin_goal) else {
+        return Ok(None);
+    };
+    let table = runner.sum_table(&Plan::new(circuit, settings, device))?;
+    Ok(Some(objective.summary(&table)))
+}
+
+/// Calibrates `start` on `device`. A coherent (linear) readout has no
+/// comparator margins to restore: its settings come back unchanged, with
+/// `None`.
+pub fn calibrate(
+    circuit: &Circuit,
+    runner: &NetlistReducer,
+    device: &DeviceInstance,
+    start: &NodeSettings,
+    opts: &CalibrationOptions,
+) -> Result<Option<Calibration>, NetlistRunError> {
+    let Some(objective) = Objective::new(runner, opts.margin_goal) else {
+        return Ok(None);
+    };
+    let dac = device.params.phase_bits.map(Dac::new);
+    let step = dac.map_or(CONTINUOUS_STEP, |d| d.step());
+    // θ keeps to [0, π] (BRIEF §3); other phases wrap.
+    let snap = |v: f64, theta: bool| -> Option<f64> {
+        let v = if theta { v } else { wrap_phase(v) };
+        let v = dac.map_or(v, |d| d.quantize(v));
+        let v = if theta { v } else { wrap_phase(v) };
+        (!theta || (0.0..=PI).contains(&v)).then_some(v)
+    };
+    let knobs = heaters(circuit);
+    let mut x = start.clone();
+    for &(i, s, theta) in &knobs {
+        x[i][s] = snap(x[i][s], theta).unwrap_or(x[i][s]);
+    }
+    let mut chip = circuit.clone();
+    let gain_nodes: Vec<usize> = if opts.tune_gains {
+        (0..chip.nodes.len())
+            .filter(|&i| chip.nodes[i].kind == Kind::EoActivation)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut trials = 0usize;
+    let mut evaluate = |chip: &Circuit,
+                        x: &NodeSettings|
+     -> Result<(f64, Vec<SumResponse>), NetlistRunError> {
+        trials += 1;
+        let table = runner.sum_table(&Plan::new(chip, x, device))?;
+        Ok((objective.loss(&table), table))
+    };
+    let (mut best, table) = evaluate(&chip, &x)?;
+    let before = objective.summary(&table);
+    let mut best_table = table;
+    for (mult, gain_step) in STEP_SCHEDULE {
+        for _ in 0..opts.max_sweeps {
+            let mut improved = false;
+            for &(i, s, theta) in &knobs {
+                for dir in [1.0, -1.0] {
+                    let old = x[i][s];
+                    let Some(v) = snap(old + dir * mult * step, theta) else {
+                        continue;
+                    };
+                    x[i][s] = v;
+                    let (l, table) = evaluate(&chip, &x)?;
+                    if l < best {
+                        best = l;
+                        best_table = table;
+                        improved = true;
+                        break;
+                    }
+                    x[i][s] = old;
+                }
+            }
+            for &i in &gain_nodes {
+                for dir in [1.0, -1.0] {
+                    let old = chip.nodes[i].attrs[EO_GAIN];
+                    chip.nodes[i].attrs[EO_GAIN] = old * (1.0 + dir * gain_step);
+                    let (l, table) = evaluate(&chip, &x)?;
+                    if l < best {
+                        best = l;
+                        best_table = table;
+                        improved = true;
+                        break;
+                    }
+                    chip.nodes[i].attrs[EO_GAIN] = old;
+                }
+            }
+            if !improved || best == 0.0 {
+                break;
+            }
+        }
+    }
+    Ok(Some(Calibration {
+        after: objective.summary(&best_table),
+        settings: x,
+        gains: gain_nodes
+            .iter()
+            .map(|&i| (i, chip.nodes[i].attrs[EO_GAIN]))
+            .collect(),
+        before,
+        trials,
+    }))
+}
+
+impl Phases {
+    /// This phase file with the programmable values of `settings` (DAC codes
+    /// recomputed when the file carries them).
+    pub fn with_settings(&self, circuit: &Circuit, settings: &NodeSettings) -> Phases {
+        let mut out = self.clone();
+        for (node, v) in circuit.nodes.iter().zip(settings) {
+            let Some(s) = out.settings.get_mut(&node.name) else {
+                continue;
+            };
+            match node.kind {
+                Kind::Mzi => {
+                    s.theta = Some(wrap_phase(v[0]));
+                    s.phi = Some(wrap_phase(v[1]));
+                }
+                Kind::PhaseShifter => s.phase = Some(wrap_phase(v[0])),
+                Kind::Attenuator => s.transmission = Some(v[0]),
+                _ => {}
+            }
+        }
+        match out.phase_bits {
+            Some(bits) => out.with_dac(bits),
+            None => out,
+        }
+    }
+}
