@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -65,6 +65,8 @@ def train(
     batch: int,
     lr: float,
     seed: int,
+    device: Optional[str],
+    nominal: bool,
 ) -> Dict[str, object]:
     """One rank's run; returns its test accuracy and whether all replicas match."""
     (xtr, ytr), (xte, yte) = split(*load_digits(data))
@@ -73,7 +75,9 @@ def train(
     state = None
     if hook == "optical":
         circuit = optc.load(netlist)
-        state = optc.torch.OpticalState(circuit, seed=seed)  # checks world size == servers
+        # The nominal chip of the reducer's target device (what its phase file
+        # is calibrated for); raises if the world size != the reducer's servers.
+        state = optc.torch.OpticalState(circuit, device=device, nominal=nominal, seed=seed)
         model.register_comm_hook(state, optc.torch.optical_allreduce_hook)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
@@ -105,6 +109,8 @@ def train(
         "steps": steps,
         # Steps whose gradients went through the optical reducer.
         "optical_steps": state.iter if state is not None else 0,
+        # Fraction of reduced elements the circuit delivered as the contract says.
+        "exact_match": (1.0 - state.contract_mismatches / state.elements) if state and state.elements else None,
     }
 
 
@@ -116,7 +122,7 @@ def worker(rank: int, world: int, port: int, args: dict, out: str) -> None:
         for hook in args["hooks"]:
             results.append(
                 train(rank, world, hook, args["netlist"], Path(args["data"]), args["epochs"],
-                      args["batch"], args["lr"], args["seed"])
+                      args["batch"], args["lr"], args["seed"], args["device"], args["nominal"])
             )
             dist.barrier()
         if rank == 0:
@@ -139,6 +145,8 @@ def run(
     lr: float = 0.05,
     seed: int = 0,
     data: Path = REPO / "data" / "digits" / "digits.csv.gz",
+    device: Optional[Path] = REPO / "examples" / "data" / "realistic.yaml",
+    nominal: bool = True,
 ) -> List[Dict[str, object]]:
     """Spawns one process per server of the compiled reducer `circuit` and
     trains once per hook; returns rank 0's results."""
@@ -149,7 +157,8 @@ def run(
         netlist = next(p for p in circuit.save(tmp) if p.name.endswith(".netlist.yaml"))
         out = os.path.join(tmp, "results.json")
         args = {"hooks": list(hooks), "netlist": str(netlist), "data": str(data),
-                "epochs": epochs, "batch": batch, "lr": lr, "seed": seed}
+                "epochs": epochs, "batch": batch, "lr": lr, "seed": seed,
+                "device": None if device is None else str(device), "nominal": nominal}
         mp.spawn(worker, args=(world, free_port(), args, out), nprocs=world, join=True)
         return json.loads(Path(out).read_text())
 
@@ -162,11 +171,20 @@ def main(argv: List[str]) -> int:
     p.add_argument("--batch", type=int, default=64, help="global batch (split over the processes)")
     p.add_argument("--lr", type=float, default=0.05)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", type=Path, default=REPO / "examples" / "data" / "realistic.yaml",
+                   help="device file of the chip the reducer runs on")
+    p.add_argument("--chip", choices=["nominal", "instance", "ideal"], default="nominal",
+                   help="nominal: the device's DAC, loss and crosstalk (what compile calibrates for); "
+                        "instance: one sampled chip with random errors and detector noise; "
+                        "ideal: no device errors, phases through the DAC")
     args = p.parse_args(argv)
     circuit = optc.compile(args.reducer)
-    for r in run(circuit, epochs=args.epochs, batch=args.batch, lr=args.lr, seed=args.seed):
+    device = None if args.chip == "ideal" else args.device
+    for r in run(circuit, epochs=args.epochs, batch=args.batch, lr=args.lr, seed=args.seed,
+                 device=device, nominal=args.chip == "nominal"):
+        exact = "" if r["exact_match"] is None else f"  reducer exact-match {100 * r['exact_match']:.3f}%"
         print(f"{r['hook']:>9}: test accuracy {r['accuracy']:.2f}%  replicas identical: "
-              f"{r['replicas_identical']}  training {r['train_seconds']:.1f} s")
+              f"{r['replicas_identical']}  training {r['train_seconds']:.1f} s{exact}")
     return 0
 
 

@@ -198,22 +198,30 @@ class Circuit:
         result = np.frombuffer(out, dtype="<c16").reshape(rows, cols).copy()
         return result[0] if single else result
 
-    def reducer(self, device: Device = None, seed: int = 0) -> Reducer:
+    def reducer(self, device: Device = None, seed: int = 0, nominal: bool = False) -> Reducer:
         """This reducer netlist on one chip instance: the ideal device driven
         through the phase file's DAC when ``device`` is None (as
         ``optc reduce`` does), else one instance of ``device`` sampled with
-        ``seed``, with its detector noise."""
-        return Reducer(self._native.reducer(_device(device), int(seed)))
+        ``seed``, with its detector noise.
 
-    def reduce(self, codes: Any, device: Device = None, seed: int = 0, exact: bool = False) -> np.ndarray:
-        """``self.reducer(device, seed).reduce(codes, exact=exact)``: codes of
-        shape (elements, servers) → int64 delivered codes of shape
+        ``nominal=True`` keeps only what every chip of ``device`` shares
+        (its DAC, insertion loss and thermal crosstalk; no random static
+        errors, no detector noise): the chip ``optc compile`` calibrates a
+        reducer's phase file for, on which its report's ``exact_match_rate``
+        is measured."""
+        return Reducer(self._native.reducer(_device(device), int(seed), bool(nominal)))
+
+    def reduce(
+        self, codes: Any, device: Device = None, seed: int = 0, exact: bool = False, nominal: bool = False
+    ) -> np.ndarray:
+        """``self.reducer(device, seed, nominal).reduce(codes, exact=exact)``:
+        codes of shape (elements, servers) → int64 delivered codes of shape
         (elements,), the same for every server. The ideal reducer is cached."""
         if device is None and seed == 0:
             if self._ideal_reducer is None:
                 self._ideal_reducer = self.reducer()
             return self._ideal_reducer.reduce(codes, exact=exact)
-        return self.reducer(device, seed).reduce(codes, exact=exact)
+        return self.reducer(device, seed, nominal).reduce(codes, exact=exact)
 
     def save(self, directory: PathLike) -> List[Path]:
         """Writes NAME.netlist.yaml, NAME.phases.yaml and, if there is a

@@ -57,6 +57,8 @@ class OpticalState:
             error into the next step (default True).
         device: the chip the reducer runs on (None: the ideal chip driven
             through the phase file's DAC; a device file path or dict).
+        nominal: run on the nominal chip of ``device`` (its DAC, loss and
+            crosstalk only: the chip a compiled reducer is calibrated for).
         seed: seeds the chip instance, the stochastic rounding and the
             detector noise; every draw is reproducible.
 
@@ -74,6 +76,7 @@ class OpticalState:
         error_feedback: bool = True,
         device: Device = None,
         seed: int = 0,
+        nominal: bool = False,
     ) -> None:
         if circuit.servers is None or circuit.bits is None:
             raise OptcError(f"circuit `{circuit.name}` is not a reducer (its netlist has no reducer section)")
@@ -94,13 +97,17 @@ class OpticalState:
         self.stochastic_rounding = stochastic_rounding
         self.error_feedback = error_feedback
         self.seed = int(seed)
-        self.reducer: Reducer = circuit.reducer(device, seed)
+        self.reducer: Reducer = circuit.reducer(device, seed, nominal)
         self.rank = dist.get_rank(process_group)
         self.world_size = world
         #: Completed optimizer steps (counted at each step's last bucket).
         self.iter = 0
         #: Error-feedback residual per bucket index.
         self.residuals: Dict[int, torch.Tensor] = {}
+        #: Gradient elements reduced, and how many of them the circuit
+        #: delivered differently from the contract round_half_even(sum/N).
+        self.elements = 0
+        self.contract_mismatches = 0
 
     def __getstate__(self) -> Dict[str, Any]:
         # Like PowerSGD: the process group and the native reducer do not pickle.
@@ -108,6 +115,14 @@ class OpticalState:
 
     def _seed(self, bucket: int, salt: int) -> int:
         return (self.seed * 0x9E3779B97F4A7C15 + self.iter * 0x100000001B3 + bucket * 0x1F + salt) & _MASK64
+
+
+def _contract(codes: np.ndarray) -> np.ndarray:
+    """BRIEF §4 on integers: round_half_to_even(sum / N) per row."""
+    n = codes.shape[1]
+    q, rem = np.divmod(codes.sum(axis=1), n)
+    up = (2 * rem > n) | ((2 * rem == n) & (q % 2 == 1))
+    return q + up
 
 
 def _code_dtype(bits: int) -> torch.dtype:
@@ -159,6 +174,8 @@ def optical_allreduce_hook(
     # 4. The optical reducer (Rust runtime, GIL released): one code per element.
     noise_seed = state._seed(index, 0)
     r = state.reducer.reduce(matrix, noise_seed=noise_seed)
+    state.elements += int(r.size)
+    state.contract_mismatches += int(np.count_nonzero(r != _contract(matrix)))
     delivered = torch.from_numpy(r.astype(np.float64))
 
     # 5. Dequantize; keep what this step missed for the next one.

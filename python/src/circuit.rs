@@ -197,16 +197,21 @@ impl NativeCircuit {
         Ok((r, c, PyBytes::new(py, &bytes)))
     }
 
-    /// The reducer on one chip instance (see `optc.Circuit.reducer`).
-    #[pyo3(signature = (device=None, seed=0))]
+    /// The reducer on one chip instance (see `optc.Circuit.reducer`);
+    /// `nominal` keeps only what every chip of the device shares.
+    #[pyo3(signature = (device=None, seed=0, nominal=false))]
     fn reducer(
         &self,
         py: Python<'_>,
         device: Option<(String, String)>,
         seed: u64,
+        nominal: bool,
     ) -> PyResult<Reducer> {
         Ok(py.detach(|| -> Result<_, Failure> {
-            let params = device_params(device.as_ref())?;
+            let mut params = device_params(device.as_ref())?;
+            if nominal {
+                params = params.map(|p| p.nominal());
+            }
             Reducer::new(&self.programmed, &self.netlist_file, params, seed)
         })?)
     }

@@ -27,3 +27,10 @@ def optc_bin() -> Path:
     if not path.is_file():
         pytest.fail(f"{path} is missing: run `cargo build -p optc --bin optc` (run_tests.sh does)")
     return path
+
+
+@pytest.fixture(scope="session")
+def nominal_chip() -> Path:
+    """The examples' target device; with `nominal=True` its shared part
+    (DAC, loss, crosstalk), which `optc compile` calibrates reducers for."""
+    return REPO / "examples" / "data" / "realistic.yaml"

@@ -39,16 +39,25 @@ def test_compile_example_reducer(reducer_4x4b):
     )
 
 
-def test_reduce_matches_contract_on_random_codes(reducer_4x4b):
+def test_reduce_matches_contract_on_random_codes(reducer_4x4b, nominal_chip):
+    red = reducer_4x4b.reducer(nominal_chip, nominal=True)
     rng = np.random.default_rng(20261124)
-    q = reducer_4x4b.reducer().max_code
+    q = red.max_code
     codes = rng.integers(-q, q + 1, size=(20000, 4))
-    out = reducer_4x4b.reduce(codes)
+    out = red.reduce(codes)
     assert out.shape == (20000,) and out.dtype == np.int64
     np.testing.assert_array_equal(out, contract(codes))
 
 
-def test_reduce_every_sum_including_extremes(reducer_4x4b):
+def test_reduce_matches_contract_on_every_input(reducer_4x4b, nominal_chip):
+    """All 15^4 = 50625 code vectors of 4 servers, 4 bits."""
+    axis = np.arange(-7, 8)
+    codes = np.stack(np.meshgrid(axis, axis, axis, axis, indexing="ij"), axis=-1).reshape(-1, 4)
+    red = reducer_4x4b.reducer(nominal_chip, nominal=True)
+    np.testing.assert_array_equal(red.reduce(codes), contract(codes))
+
+
+def test_reduce_every_sum_including_extremes(reducer_4x4b, nominal_chip):
     q = 7
     # One row per sum S in [-4Q, 4Q]: a representative with that sum.
     rows = []
@@ -61,8 +70,9 @@ def test_reduce_every_sum_including_extremes(reducer_4x4b):
         assert sum(row) == s
         rows.append(row)
     codes = np.array(rows)
-    np.testing.assert_array_equal(reducer_4x4b.reduce(codes), contract(codes))
-    np.testing.assert_array_equal(reducer_4x4b.reduce(codes, exact=True), contract(codes))
+    red = reducer_4x4b.reducer(nominal_chip, nominal=True)
+    np.testing.assert_array_equal(red.reduce(codes), contract(codes))
+    np.testing.assert_array_equal(red.reduce(codes, exact=True), contract(codes))
 
 
 def test_reduce_matches_cli(reducer_4x4b, tmp_path, optc_bin):
