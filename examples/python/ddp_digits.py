@@ -100,13 +100,17 @@ def train(
     dist.all_gather(everyone, flat)
     identical = all(torch.equal(everyone[0], t) for t in everyone)
     with torch.no_grad():
-        pred = model.module(torch.from_numpy(xte)).argmax(dim=1).numpy()
+        logits = model.module(torch.from_numpy(xte))
+        test_loss = float(loss_fn(logits, torch.from_numpy(yte)).item())
+        pred = logits.argmax(dim=1).numpy()
     return {
         "hook": hook,
         "accuracy": float((pred == yte).mean() * 100.0),
         "replicas_identical": identical,
         "train_seconds": seconds,
         "steps": steps,
+        "test_loss": test_loss,
+        "param_l2": float(flat.double().norm().item()),
         # Steps whose gradients went through the optical reducer.
         "optical_steps": state.iter if state is not None else 0,
         # Fraction of reduced elements the circuit delivered as the contract says.
@@ -183,7 +187,8 @@ def main(argv: List[str]) -> int:
     for r in run(circuit, epochs=args.epochs, batch=args.batch, lr=args.lr, seed=args.seed,
                  device=device, nominal=args.chip == "nominal"):
         exact = "" if r["exact_match"] is None else f"  reducer exact-match {100 * r['exact_match']:.3f}%"
-        print(f"{r['hook']:>9}: test accuracy {r['accuracy']:.2f}%  replicas identical: "
+        print(f"{r['hook']:>9}: test accuracy {r['accuracy']:.2f}%  test loss {r['test_loss']:.4f}  "
+              f"|params| {r['param_l2']:.4f}  replicas identical: "
               f"{r['replicas_identical']}  training {r['train_seconds']:.1f} s{exact}")
     return 0
 
