@@ -114,7 +114,7 @@ def train(
         # Steps whose gradients went through the optical reducer.
         "optical_steps": state.iter if state is not None else 0,
         # Fraction of reduced elements the circuit delivered as the contract says.
-        "exact_match": (1.0 - state.contract_mismatches / state.elements) if state and state.elements else None,
+        "exact_match": (1.0 - state.contract_mismatches / state.elements) if state is not None and state.elements else None,
     }
 
 
