@@ -1,4 +1,4 @@
-//! Every reducer example compiles, its verified ideal exact-match rate is
+//! Every reducer example (4, 8 and 16 servers) compiles, its verified ideal exact-match rate is
 //! ≥ 0.999, and `optc reduce` on seeded random codes delivers exactly the
 //! contract's result (`Contract::reference`) for every element.
 
@@ -100,4 +100,9 @@ fn onn_4x4b() {
 #[test]
 fn onn_8x4b() {
     compile_and_reduce("optinc_8x4b.optc", 8, 4, "onn");
+}
+
+#[test]
+fn onn_16x4b() {
+    compile_and_reduce("optinc_16x4b.optc", 16, 4, "onn");
 }

@@ -91,8 +91,9 @@ pub struct ReducerChip {
     pub detector_noise: f64,
 }
 
-/// Without a device file the chip is ideal but driven by the phase file's
-/// DAC codes; static errors are sampled from `seed`.
+/// Without a device file the chip is the phase file's nominal device (its
+/// DAC, and the loss and crosstalk it was calibrated for; no random errors);
+/// with one, static errors are sampled from `seed`.
 pub fn load_reducer(
     netlist_path: &Path,
     phases_path: Option<&Path>,
@@ -113,8 +114,8 @@ pub fn load_reducer(
 }
 
 /// A programmed reducer netlist (`netlist_file` names it in errors) on one
-/// chip instance of `device`, or of the ideal device driven through the
-/// phase file's DAC when `device` is `None`.
+/// chip instance of `device` (static errors from `seed`), or on the phase
+/// file's nominal device when `device` is `None`.
 pub fn reducer_chip(
     programmed: &Programmed,
     netlist_file: &str,
@@ -131,10 +132,7 @@ pub fn reducer_chip(
     let interface = netlist.reducer.clone().ok_or_else(|| {
         CliError::Input(format!("{netlist_file}: {}", NetlistRunError::NotAReducer))
     })?;
-    let params = device.unwrap_or(DeviceParams {
-        phase_bits: phases.phase_bits,
-        ..DeviceParams::IDEAL
-    });
+    let params = device.unwrap_or_else(|| phases.nominal_device());
     let quiet = DeviceParams {
         detector_noise: 0.0,
         ..params

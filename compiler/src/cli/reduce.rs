@@ -27,8 +27,9 @@ pub struct ReduceArgs {
     #[arg(long, value_name = "FILE|-")]
     pub codes: PathBuf,
     /// A device file: run on one sampled instance of this device (static
-    /// errors from --seed) with its detector noise [default: the ideal
-    /// device driven through the phase file's DAC (`phase_bits`)].
+    /// errors from --seed) with its detector noise [default: the phase
+    /// file's nominal device: its DAC (`phase_bits`) and the loss and
+    /// crosstalk it was calibrated for (`calibrated_for`), no random errors].
     #[arg(long, value_name = "FILE")]
     pub device: Option<PathBuf>,
     /// Seed of the device instance and of the detector noise.

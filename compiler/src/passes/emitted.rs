@@ -4,6 +4,7 @@
 use optc_runtime::device::NodeSettings;
 use optc_runtime::netlist::{Circuit, Netlist};
 use optc_runtime::phases::Phases;
+use optc_runtime::reducer::interface::ReducerInterface;
 
 /// The validated circuit of an emitted netlist.
 pub fn circuit(netlist: &Netlist) -> Result<Circuit, String> {
@@ -20,4 +21,17 @@ pub fn resolve(netlist: &Netlist, phases: &Phases) -> Result<(Circuit, NodeSetti
         .resolve(&circuit, &format!("{}.phases.yaml", netlist.name), &text)
         .map_err(|e| e.to_string())?;
     Ok((circuit, settings))
+}
+
+/// The same for a reducer netlist, with its `reducer:` section.
+pub fn resolve_reducer<'a>(
+    netlist: &'a Netlist,
+    phases: &Phases,
+) -> Result<(Circuit, NodeSettings, &'a ReducerInterface), String> {
+    let (circuit, settings) = resolve(netlist, phases)?;
+    let iface = netlist
+        .reducer
+        .as_ref()
+        .ok_or_else(|| "the emitted netlist has no reducer section".to_string())?;
+    Ok((circuit, settings, iface))
 }

@@ -68,11 +68,7 @@ fn agrees_with_model(
     netlist: &Netlist,
     phases: &Phases,
 ) -> Result<(), String> {
-    let (circuit, settings) = super::emitted::resolve(netlist, phases)?;
-    let iface = netlist
-        .reducer
-        .as_ref()
-        .ok_or_else(|| "the emitted netlist has no reducer section".to_string())?;
+    let (circuit, settings, iface) = super::emitted::resolve_reducer(netlist, phases)?;
     let contract = &lowering.contract;
     let ideal = Plan::new(
         &circuit,

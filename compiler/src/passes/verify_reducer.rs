@@ -65,11 +65,8 @@ impl Pass for VerifyReducer {
             network: network.clone(),
             message,
         };
-        let (circuit, settings) = super::emitted::resolve(netlist, phases).map_err(&fail)?;
-        let iface = netlist
-            .reducer
-            .as_ref()
-            .ok_or_else(|| fail("the emitted netlist has no reducer section".into()))?;
+        let (circuit, settings, iface) =
+            super::emitted::resolve_reducer(netlist, phases).map_err(&fail)?;
         let contract = &lowering.contract;
         // The "ideal" figure is the nominal target device: its DAC, loss
         // and crosstalk (known at design time, compensated by `calibrate`),

@@ -435,6 +435,7 @@ impl NetlistBuilder {
                 hash: structure_hash(&netlist),
             },
             phase_bits: None,
+            calibrated_for: None,
             settings: self.settings,
         };
         let phases = match self.phase_bits {

@@ -7,6 +7,7 @@ mod resolve;
 
 pub use dac::Dac;
 
+use crate::device::DeviceParams;
 use crate::netlist::{check_version, FormatError, Problem};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,8 +26,23 @@ pub struct Phases {
     /// integer code and the quantization error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase_bits: Option<u32>,
+    /// The nominal device these settings were calibrated for by `optc
+    /// compile` (pass `calibrate`); with `phase_bits`, what every chip of
+    /// the target shares. Absent: settings for the ideal device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibrated_for: Option<CalibratedFor>,
     /// Instance name → its programmable settings.
     pub settings: BTreeMap<String, Setting>,
+}
+
+/// The deterministic device effects a phase file compensates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibratedFor {
+    /// Insertion loss per MZI, dB.
+    pub mzi_loss_db: f64,
+    /// Thermal crosstalk fraction between neighbouring heaters.
+    pub crosstalk: f64,
 }
 
 /// Which netlist a phase file belongs to.
@@ -86,6 +102,22 @@ impl Phases {
 
     pub fn to_yaml(&self) -> String {
         serde_yaml::to_string(self).unwrap_or_default()
+    }
+
+    /// The nominal chip these settings are meant for: the DAC of
+    /// `phase_bits` and the loss and crosstalk of `calibrated_for`; no random
+    /// errors, no noise. What `optc reduce` runs without `--device`.
+    pub fn nominal_device(&self) -> DeviceParams {
+        let c = self.calibrated_for.unwrap_or(CalibratedFor {
+            mzi_loss_db: 0.0,
+            crosstalk: 0.0,
+        });
+        DeviceParams {
+            phase_bits: self.phase_bits,
+            mzi_loss_db: c.mzi_loss_db,
+            crosstalk: c.crosstalk,
+            ..DeviceParams::IDEAL
+        }
     }
 
     /// Adds DAC codes and quantization errors for `bits`.

@@ -47,6 +47,9 @@ pub struct CalibrationOptions {
     pub margin_goal: f64,
     /// Upper bound on passes over all heaters per step size.
     pub max_sweeps: usize,
+    /// The coarsest heater step tried, in DAC steps (8, 4, 2 or 1): a chip
+    /// starting from its design's phase file is only a few steps off.
+    pub coarsest_step: f64,
     /// Also tune every `eo_activation`'s gain (a netlist attribute: the
     /// design-time calibration on the nominal device may, a chip's may not).
     pub tune_gains: bool,
@@ -57,6 +60,7 @@ impl Default for CalibrationOptions {
         Self {
             margin_goal: 0.05,
             max_sweeps: 12,
+            coarsest_step: 2.0,
             tune_gains: false,
         }
     }
@@ -125,14 +129,12 @@ impl Objective {
             SumResponse::Signals(s) => s,
             SumResponse::Code(_) => &[],
         };
-        signals
-            .iter()
-            .zip(&self.detectors)
-            .enumerate()
-            .map(move |(k, (&d, &(threshold, full_scale)))| {
+        signals.iter().zip(&self.detectors).enumerate().map(
+            move |(k, (&d, &(threshold, full_scale)))| {
                 let sign = if (target >> k) & 1 == 1 { 1.0 } else { -1.0 };
                 sign * (d - threshold) / full_scale
-            })
+            },
+        )
     }
 
     /// Squared hinge below the margin goal, weighted by how often each sum
@@ -170,41 +172,38 @@ impl Objective {
     }
 }
 
-/// One heater: (node, slot, whether it is an MZI's θ, which stays in [0, π]).
-type Heater = (usize, usize, bool);
-
-/// Every MZI's θ and φ and every phase shifter's phase.
-fn heaters(circuit: &Circuit) -> Vec<Heater> {
-    circuit
-        .nodes
-        .iter()
-        .enumerate()
-        .flat_map(|(i, n)| match n.kind {
-            Kind::Mzi => vec![(i, 0, true), (i, 1, false)],
-            Kind::PhaseShifter => vec![(i, 0, false)],
-            _ => Vec::new(),
-        })
-        .collect()
+/// One thing the search may turn.
+#[derive(Debug, Clone, Copy)]
+enum Knob {
+    /// A heater (node, slot); `theta` when it is an MZI's θ, kept in [0, π].
+    Heater {
+        node: usize,
+        slot: usize,
+        theta: bool,
+    },
+    /// An `eo_activation`'s electrical gain (design time only).
+    Gain { node: usize },
 }
 
-/// The margins of `settings` on `device`, without changing anything.
-pub fn measure(
-    circuit: &Circuit,
-    runner: &NetlistReducer,
-    device: &DeviceInstance,
-    settings: &NodeSettings,
-    opts: &CalibrationOptions,
-) -> Result<Option<Margins>, NetlistRunError> {
-    let Some(objective) = Objective::new(runner, opts.margin_goal) else {
-        return Ok(None);
-    };
-    let table = runner.sum_table(&Plan::new(circuit, settings, device))?;
-    Ok(Some(objective.summary(&table)))
+/// Every MZI's θ and φ, every phase shifter's phase and then, with
+/// `gains`, every activation's gain (heaters first: each sweep settles the
+/// phases before it rescales the activations).
+fn knobs(circuit: &Circuit, gains: bool) -> Vec<Knob> {
+    let heater = |node, slot, theta| Knob::Heater { node, slot, theta };
+    let nodes = circuit.nodes.iter().enumerate();
+    let heaters = nodes.clone().flat_map(|(i, n)| match n.kind {
+        Kind::Mzi => vec![heater(i, 0, true), heater(i, 1, false)],
+        Kind::PhaseShifter => vec![heater(i, 0, false)],
+        _ => Vec::new(),
+    });
+    let activations = nodes
+        .filter(|(_, n)| gains && n.kind == Kind::EoActivation)
+        .map(|(node, _)| Knob::Gain { node });
+    heaters.chain(activations).collect()
 }
 
 /// Calibrates `start` on `device`. A coherent (linear) readout has no
-/// comparator margins to restore: its settings come back unchanged, with
-/// `None`.
+/// comparator margins to restore: `None`.
 pub fn calibrate(
     circuit: &Circuit,
     runner: &NetlistReducer,
@@ -224,40 +223,48 @@ pub fn calibrate(
         let v = if theta { v } else { wrap_phase(v) };
         (!theta || (0.0..=PI).contains(&v)).then_some(v)
     };
-    let knobs = heaters(circuit);
+    let knobs = knobs(circuit, opts.tune_gains);
     let mut x = start.clone();
-    for &(i, s, theta) in &knobs {
-        x[i][s] = snap(x[i][s], theta).unwrap_or(x[i][s]);
+    for k in &knobs {
+        if let Knob::Heater { node, slot, theta } = *k {
+            x[node][slot] = snap(x[node][slot], theta).unwrap_or(x[node][slot]);
+        }
     }
     let mut chip = circuit.clone();
-    let gain_nodes: Vec<usize> = if opts.tune_gains {
-        (0..chip.nodes.len())
-            .filter(|&i| chip.nodes[i].kind == Kind::EoActivation)
-            .collect()
-    } else {
-        Vec::new()
-    };
     let mut trials = 0usize;
-    let mut evaluate = |chip: &Circuit,
-                        x: &NodeSettings|
-     -> Result<(f64, Vec<SumResponse>), NetlistRunError> {
-        trials += 1;
-        let table = runner.sum_table(&Plan::new(chip, x, device))?;
-        Ok((objective.loss(&table), table))
-    };
+    let mut evaluate =
+        |chip: &Circuit, x: &NodeSettings| -> Result<(f64, Vec<SumResponse>), NetlistRunError> {
+            trials += 1;
+            let table = runner.sum_table(&Plan::new(chip, x, device))?;
+            Ok((objective.loss(&table), table))
+        };
     let (mut best, table) = evaluate(&chip, &x)?;
     let before = objective.summary(&table);
     let mut best_table = table;
-    for (mult, gain_step) in STEP_SCHEDULE {
+    for (mult, gain_step) in STEP_SCHEDULE
+        .into_iter()
+        .filter(|&(m, _)| m <= opts.coarsest_step)
+    {
         for _ in 0..opts.max_sweeps {
             let mut improved = false;
-            for &(i, s, theta) in &knobs {
+            for &knob in &knobs {
                 for dir in [1.0, -1.0] {
-                    let old = x[i][s];
-                    let Some(v) = snap(old + dir * mult * step, theta) else {
-                        continue;
+                    // Move the knob; remember how to put it back.
+                    let undo = match knob {
+                        Knob::Heater { node, slot, theta } => {
+                            let old = x[node][slot];
+                            let Some(v) = snap(old + dir * mult * step, theta) else {
+                                continue;
+                            };
+                            x[node][slot] = v;
+                            (node, old)
+                        }
+                        Knob::Gain { node } => {
+                            let old = chip.nodes[node].attrs[EO_GAIN];
+                            chip.nodes[node].attrs[EO_GAIN] = old * (1.0 + dir * gain_step);
+                            (node, old)
+                        }
                     };
-                    x[i][s] = v;
                     let (l, table) = evaluate(&chip, &x)?;
                     if l < best {
                         best = l;
@@ -265,21 +272,10 @@ pub fn calibrate(
                         improved = true;
                         break;
                     }
-                    x[i][s] = old;
-                }
-            }
-            for &i in &gain_nodes {
-                for dir in [1.0, -1.0] {
-                    let old = chip.nodes[i].attrs[EO_GAIN];
-                    chip.nodes[i].attrs[EO_GAIN] = old * (1.0 + dir * gain_step);
-                    let (l, table) = evaluate(&chip, &x)?;
-                    if l < best {
-                        best = l;
-                        best_table = table;
-                        improved = true;
-                        break;
+                    match knob {
+                        Knob::Heater { slot, .. } => x[undo.0][slot] = undo.1,
+                        Knob::Gain { .. } => chip.nodes[undo.0].attrs[EO_GAIN] = undo.1,
                     }
-                    chip.nodes[i].attrs[EO_GAIN] = old;
                 }
             }
             if !improved || best == 0.0 {
@@ -287,13 +283,17 @@ pub fn calibrate(
             }
         }
     }
+    let gains = knobs
+        .iter()
+        .filter_map(|k| match *k {
+            Knob::Gain { node } => Some((node, chip.nodes[node].attrs[EO_GAIN])),
+            Knob::Heater { .. } => None,
+        })
+        .collect();
     Ok(Some(Calibration {
         after: objective.summary(&best_table),
         settings: x,
-        gains: gain_nodes
-            .iter()
-            .map(|&i| (i, chip.nodes[i].attrs[EO_GAIN]))
-            .collect(),
+        gains,
         before,
         trials,
     }))

@@ -1,0 +1,144 @@
+//! `optc calibrate`: a chip calibrated on its own comparator signals
+//! delivers the contract on (nearly) every input where the shipped phase
+//! file does not; the per-chip file keeps the netlist hash and the nominal
+//! device; a linear reducer and missing files are clear errors.
+
+use assert_cmd::Command;
+use optc_runtime::reducer::contract::Contract;
+use predicates::prelude::*;
+use rand::Rng;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::path::{Path, PathBuf};
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+fn optc() -> Command {
+    Command::cargo_bin("optc").unwrap()
+}
+
+fn compile(example: &str, dir: &Path) {
+    optc()
+        .arg("compile")
+        .arg(repo(&format!("examples/{example}.optc")))
+        .arg("-o")
+        .arg(dir)
+        .assert()
+        .success();
+}
+
+/// Exact-match rate of `optc reduce` on one realistic chip (seed 7).
+fn chip_rate(netlist: &Path, phases: &Path, codes: &Path, rows: &[Vec<i32>]) -> f64 {
+    let out = optc()
+        .arg("reduce")
+        .arg(netlist)
+        .arg("--phases")
+        .arg(phases)
+        .arg("--codes")
+        .arg(codes)
+        .arg("--device")
+        .arg(repo("examples/data/realistic.yaml"))
+        .args(["--seed", "7"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let contract = Contract::mean(4, 4).unwrap();
+    let got: Vec<i64> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| l.parse().unwrap())
+        .collect();
+    assert_eq!(got.len(), rows.len());
+    let hits = rows
+        .iter()
+        .zip(&got)
+        .filter(|(r, g)| contract.reference(r) == **g)
+        .count();
+    hits as f64 / rows.len() as f64
+}
+
+#[test]
+fn calibrating_a_chip_restores_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    compile("optinc_4x4b", dir.path());
+    let netlist = dir.path().join("optinc_4x4b.netlist.yaml");
+    let shipped = dir.path().join("optinc_4x4b.phases.yaml");
+    let chip = dir.path().join("chip7.phases.yaml");
+    optc()
+        .arg("calibrate")
+        .arg(&netlist)
+        .arg("--device")
+        .arg(repo("examples/data/realistic.yaml"))
+        .args(["--seed", "7", "-o"])
+        .arg(&chip)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("worst margin"));
+
+    let text = std::fs::read_to_string(&chip).unwrap();
+    let shipped_text = std::fs::read_to_string(&shipped).unwrap();
+    let hash = |t: &str| {
+        t.lines()
+            .find(|l| l.trim_start().starts_with("hash:"))
+            .map(str::to_string)
+    };
+    assert_eq!(hash(&text), hash(&shipped_text));
+    assert!(text.contains("calibrated_for:"));
+    assert_ne!(text, shipped_text, "calibration changed no heater");
+
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let rows: Vec<Vec<i32>> = (0..3000)
+        .map(|_| (0..4).map(|_| rng.gen_range(-7..=7)).collect())
+        .collect();
+    let csv: String = rows
+        .iter()
+        .map(|r| format!("{},{},{},{}\n", r[0], r[1], r[2], r[3]))
+        .collect();
+    let codes = dir.path().join("codes.csv");
+    std::fs::write(&codes, csv).unwrap();
+    let before = chip_rate(&netlist, &shipped, &codes, &rows);
+    let after = chip_rate(&netlist, &chip, &codes, &rows);
+    assert!(after >= 0.99, "calibrated chip: {after}");
+    assert!(
+        after > before,
+        "calibration did not help: {before} → {after}"
+    );
+}
+
+#[test]
+fn a_linear_reducer_has_nothing_to_calibrate() {
+    let dir = tempfile::tempdir().unwrap();
+    compile("optinc_4x4b_linear", dir.path());
+    let out = dir.path().join("chip.phases.yaml");
+    optc()
+        .arg("calibrate")
+        .arg(dir.path().join("optinc_4x4b_linear.netlist.yaml"))
+        .arg("--device")
+        .arg(repo("examples/data/realistic.yaml"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no comparators to calibrate"));
+    assert!(!out.exists(), "nothing may be written on failure");
+}
+
+#[test]
+fn missing_device_file_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    compile("optinc_4x4b_linear", dir.path());
+    optc()
+        .arg("calibrate")
+        .arg(dir.path().join("optinc_4x4b_linear.netlist.yaml"))
+        .arg("--device")
+        .arg(dir.path().join("nope.yaml"))
+        .arg("-o")
+        .arg(dir.path().join("x.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nope.yaml"));
+}
