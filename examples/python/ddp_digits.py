@@ -75,8 +75,8 @@ def train(
     state = None
     if hook == "optical":
         circuit = optc.load(netlist)
-        # The nominal chip of the reducer's target device (what its phase file
-        # is calibrated for); raises if the world size != the reducer's servers.
+        # device None: the nominal chip the phase file was calibrated for.
+        # Raises if the world size != the reducer's servers.
         state = optc.torch.OpticalState(circuit, device=device, nominal=nominal, seed=seed)
         model.register_comm_hook(state, optc.torch.optical_allreduce_hook)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
@@ -149,8 +149,8 @@ def run(
     lr: float = 0.05,
     seed: int = 0,
     data: Path = REPO / "data" / "digits" / "digits.csv.gz",
-    device: Optional[Path] = REPO / "examples" / "data" / "realistic.yaml",
-    nominal: bool = True,
+    device: Optional[Path] = None,
+    nominal: bool = False,
 ) -> List[Dict[str, object]]:
     """Spawns one process per server of the compiled reducer `circuit` and
     trains once per hook; returns rank 0's results."""
@@ -175,17 +175,14 @@ def main(argv: List[str]) -> int:
     p.add_argument("--batch", type=int, default=64, help="global batch (split over the processes)")
     p.add_argument("--lr", type=float, default=0.05)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", type=Path, default=REPO / "examples" / "data" / "realistic.yaml",
-                   help="device file of the chip the reducer runs on")
-    p.add_argument("--chip", choices=["nominal", "instance", "ideal"], default="nominal",
-                   help="nominal: the device's DAC, loss and crosstalk (what compile calibrates for); "
-                        "instance: one sampled chip with random errors and detector noise; "
-                        "ideal: no device errors, phases through the DAC")
+    p.add_argument("--device", type=Path, default=None,
+                   help="run the reducer on one chip of this device file (random static errors "
+                        "from --seed, detector noise) [default: the nominal chip the phase file "
+                        "was calibrated for]")
     args = p.parse_args(argv)
     circuit = optc.compile(args.reducer)
-    device = None if args.chip == "ideal" else args.device
     for r in run(circuit, epochs=args.epochs, batch=args.batch, lr=args.lr, seed=args.seed,
-                 device=device, nominal=args.chip == "nominal"):
+                 device=args.device):
         exact = "" if r["exact_match"] is None else f"  reducer exact-match {100 * r['exact_match']:.3f}%"
         print(f"{r['hook']:>9}: test accuracy {r['accuracy']:.2f}%  test loss {r['test_loss']:.4f}  "
               f"|params| {r['param_l2']:.4f}  replicas identical: "

@@ -199,16 +199,15 @@ class Circuit:
         return result[0] if single else result
 
     def reducer(self, device: Device = None, seed: int = 0, nominal: bool = False) -> Reducer:
-        """This reducer netlist on one chip instance: the ideal device driven
-        through the phase file's DAC when ``device`` is None (as
-        ``optc reduce`` does), else one instance of ``device`` sampled with
-        ``seed``, with its detector noise.
+        """This reducer netlist on one chip instance.
 
-        ``nominal=True`` keeps only what every chip of ``device`` shares
-        (its DAC, insertion loss and thermal crosstalk; no random static
-        errors, no detector noise): the chip ``optc compile`` calibrates a
-        reducer's phase file for, on which its report's ``exact_match_rate``
-        is measured."""
+        ``device=None``: the phase file's nominal device, as ``optc reduce``
+        runs it: its DAC (``phase_bits``) and the insertion loss and
+        crosstalk the phase file was calibrated for (``calibrated_for``); no
+        random errors, no noise. Otherwise one instance of ``device`` sampled
+        with ``seed`` (static errors), with its detector noise;
+        ``nominal=True`` keeps only what every chip of ``device`` shares (DAC,
+        loss, crosstalk)."""
         return Reducer(self._native.reducer(_device(device), int(seed), bool(nominal)))
 
     def reduce(
@@ -216,7 +215,8 @@ class Circuit:
     ) -> np.ndarray:
         """``self.reducer(device, seed, nominal).reduce(codes, exact=exact)``:
         codes of shape (elements, servers) → int64 delivered codes of shape
-        (elements,), the same for every server. The ideal reducer is cached."""
+        (elements,), the same for every server. The default (nominal) reducer
+        is built once and cached."""
         if device is None and seed == 0:
             if self._ideal_reducer is None:
                 self._ideal_reducer = self.reducer()

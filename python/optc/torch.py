@@ -55,10 +55,11 @@ class OpticalState:
             (default) instead of round-half-to-even.
         error_feedback: carry each bucket's quantization and reduction
             error into the next step (default True).
-        device: the chip the reducer runs on (None: the ideal chip driven
-            through the phase file's DAC; a device file path or dict).
-        nominal: run on the nominal chip of ``device`` (its DAC, loss and
-            crosstalk only: the chip a compiled reducer is calibrated for).
+        device: the chip the reducer runs on (None: the phase file's
+            nominal chip, as ``optc reduce``; or a device file path or dict,
+            one instance sampled with ``seed``).
+        nominal: keep only the shared part of ``device`` (DAC, loss,
+            crosstalk; no random errors, no noise).
         seed: seeds the chip instance, the stochastic rounding and the
             detector noise; every draw is reproducible.
 
