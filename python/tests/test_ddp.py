@@ -34,6 +34,8 @@ def test_optical_hook_trains_like_allreduce(repo, reducer_4x4b):
     assert base["optical_steps"] == 0
     # On the nominal chip the compiled reducer meets the contract on every element.
     assert optical["exact_match"] == 1.0
+    # Quantized averaging is not fp32 averaging: the runs end on different weights.
+    assert optical["param_l2"] != base["param_l2"]
     assert base["accuracy"] > 90.0, base
     assert abs(optical["accuracy"] - base["accuracy"]) <= 1.5, (base, optical)
     assert elapsed < 180.0
