@@ -2,6 +2,7 @@
 //! per network → its pipeline → the three output files of each network.
 
 use crate::check::program::{DeviceRef, LinearNetwork, LinearRealization, MatrixSource};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::emit::{write_outputs, OutputPaths};
 use crate::factor::unitarity_error;
 use crate::frontend;
@@ -107,10 +108,13 @@ fn pipeline_for(graph: &IrGraph) -> Result<PassManager, CompileError> {
     }
 }
 
-/// Runs each graph's pipeline in memory; `source` names the input in reports.
+/// Runs each graph's pipeline in memory; `source` names the input in
+/// reports and diagnostics, `text` (the source text, when there is one)
+/// lets design errors point into it.
 pub fn compile_graphs(
     graphs: Vec<IrGraph>,
     source: &str,
+    text: Option<&str>,
     dump_after: Option<&str>,
     mut dump: impl FnMut(&str, &CompileUnit),
 ) -> Result<Vec<CompileUnit>, CompileError> {
@@ -123,10 +127,49 @@ pub fn compile_graphs(
             }
         }
         let mut unit = CompileUnit::new(graph, source);
-        pipeline.run(&mut unit, dump_after, &mut dump)?;
+        pipeline
+            .run(&mut unit, dump_after, &mut dump)
+            .map_err(|e| located(e, source, text))?;
         done.push(unit);
     }
     Ok(done)
+}
+
+/// The text design errors point into: a source file's (a bare matrix has none).
+pub fn source_text(path: &Path) -> Option<String> {
+    if is_matrix_file(path) {
+        return None;
+    }
+    std::fs::read(path)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// A design error points into the source: rendered like the front end's
+/// diagnostics (file:line:col, the line, a caret, help).
+fn located(e: PassError, file: &str, text: Option<&str>) -> CompileError {
+    if let (
+        PassError::Design {
+            network,
+            message,
+            help,
+            span,
+        },
+        Some(text),
+    ) = (&e, text)
+    {
+        let mut d = Diagnostics::new(file.to_string(), text.to_string());
+        let mut item = Diagnostic::error(format!("network `{network}`: {message}"), *span);
+        if let Some(h) = help {
+            item = item.with_help(h.clone());
+        }
+        d.items.push(item);
+        return CompileError::Diagnostics {
+            rendered: d.render(),
+            count: 1,
+        };
+    }
+    CompileError::Pass(e)
 }
 
 /// Compiles every network of `path`; writes files only when all succeed.
@@ -137,7 +180,14 @@ pub fn compile(
 ) -> Result<Vec<Compiled>, CompileError> {
     let graphs = load_graphs(path, options.allow_outside_paths)?;
     let source = path.display().to_string();
-    let done = compile_graphs(graphs, &source, options.dump_after.as_deref(), &mut dump)?;
+    let text = source_text(path);
+    let done = compile_graphs(
+        graphs,
+        &source,
+        text.as_deref(),
+        options.dump_after.as_deref(),
+        &mut dump,
+    )?;
     let mut compiled = Vec::with_capacity(done.len());
     for unit in done {
         let paths = OutputPaths::new(&options.out_dir, unit.name());

@@ -47,7 +47,14 @@ pub fn compile_path(
 ) -> PyResult<Vec<NativeCircuit>> {
     Ok(py.detach(|| -> Result<_, Failure> {
         let graphs = driver::load_graphs(&path, allow_outside_paths)?;
-        let units = driver::compile_graphs(graphs, &path.display().to_string(), None, |_, _| {})?;
+        let text = driver::source_text(&path);
+        let units = driver::compile_graphs(
+            graphs,
+            &path.display().to_string(),
+            text.as_deref(),
+            None,
+            |_, _| {},
+        )?;
         circuits(units)
     })?)
 }
@@ -72,7 +79,7 @@ pub fn compile_source(
             rendered: d.render(),
             count: d.len(),
         })?;
-        let units = driver::compile_graphs(graphs, &file_name, None, |_, _| {})?;
+        let units = driver::compile_graphs(graphs, &file_name, Some(&text), None, |_, _| {})?;
         circuits(units)
     })?)
 }

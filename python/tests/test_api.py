@@ -203,3 +203,18 @@ def test_several_networks_need_a_name(tmp_path, repo):
         optc.compile(two)
     assert optc.compile(two, network="dft4b").name == "dft4b"
     assert list(optc.compile_all(two)) == ["dft4", "dft4b"]
+
+
+def test_design_errors_are_located_like_the_cli(repo, optc_bin, tmp_path):
+    bad = repo / "tests" / "bad_design" / "linear_reduce_sum.optc"
+    with pytest.raises(optc.CompileError) as info:
+        optc.compile(bad)
+    cli = subprocess.run(
+        [str(optc_bin), "compile", str(bad), "-o", str(tmp_path)], capture_output=True, text=True
+    )
+    assert cli.returncode != 0
+    assert f"{bad}:2:9" in str(info.value)
+    assert str(info.value).strip() in cli.stderr
+    # The same source as text: located in `<source>`.
+    with pytest.raises(optc.CompileError, match=r"<source>:2:9"):
+        optc.compile(bad.read_text())

@@ -81,6 +81,7 @@ pub fn build_reducer(r: &Reducer) -> IrGraph {
                         out_width: l.out_width,
                         weights: l.weights,
                         mesh: l.mesh,
+                        span: l.span,
                     },
                     l.out_width,
                 );
@@ -113,6 +114,7 @@ pub fn build_reducer(r: &Reducer) -> IrGraph {
     );
     IrGraph {
         name: r.name.clone(),
+        span: r.span,
         kind: NetworkKind::Reducer {
             servers: n,
             bits: r.bits,
@@ -143,6 +145,7 @@ pub fn build_linear(l: &LinearNetwork) -> IrGraph {
     c.push(Stage::ModeOutputs { modes: rows }, rows);
     IrGraph {
         name: l.name.clone(),
+        span: l.span,
         kind: NetworkKind::Linear,
         device: l.device.clone(),
         graph: c.graph,

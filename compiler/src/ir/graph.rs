@@ -6,6 +6,7 @@ use crate::check::program::{
     Activation, Detection, DeviceRef, LinearRealization, MatrixSource, Preprocess, Reduction,
     Rounding, TrainSettings, WeightRealization,
 };
+use crate::syntax::Span;
 use nalgebra::DMatrix;
 use optc_runtime::mesh::MeshStyle;
 use optc_runtime::Complex64;
@@ -15,6 +16,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 #[derive(Debug, Clone)]
 pub struct IrGraph {
     pub name: String,
+    /// The declaration's name in the source (passes locate their errors here).
+    pub span: Span,
     pub kind: NetworkKind,
     /// The device profile the network targets.
     pub device: DeviceRef,
@@ -71,6 +74,8 @@ pub enum Stage {
         out_width: usize,
         weights: WeightRealization,
         mesh: MeshStyle,
+        /// The `layer` line in the source.
+        span: Span,
     },
     /// The optical activation after layer `index`.
     Activation {

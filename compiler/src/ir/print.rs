@@ -145,6 +145,7 @@ pub fn describe(stage: &Stage) -> String {
             out_width,
             weights: w,
             mesh,
+            ..
         } => format!(
             "layer {index} {in_width} -> {out_width} weights {} mesh {}",
             weights(*w),

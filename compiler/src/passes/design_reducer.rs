@@ -13,6 +13,7 @@ use crate::check::program::{
     Activation, Preprocess, Reduction as DslReduction, TrainSettings, WeightRealization,
 };
 use crate::ir::{NetworkKind, Stage};
+use crate::syntax::Span;
 use crate::unit::{CompileUnit, ReducerLowering};
 use indicatif::{ProgressBar, ProgressStyle};
 use optc_runtime::reducer::contract::Contract;
@@ -28,6 +29,7 @@ struct WrittenLayer {
     width: usize,
     weights: WeightRealization,
     activation: Option<Activation>,
+    span: Span,
 }
 
 impl Pass for DesignReducer {
@@ -41,10 +43,13 @@ impl Pass for DesignReducer {
 
     fn run(&self, unit: &mut CompileUnit) -> Result<(), PassError> {
         let network = unit.name().to_string();
-        let fail = |message: String| PassError::Design {
+        let at = |span: Span, message: String, help: Option<String>| PassError::Design {
             network: network.clone(),
             message,
+            help,
+            span,
         };
+        let fail = |message: String| at(unit.ir.span, message, None);
         let NetworkKind::Reducer {
             servers,
             bits,
@@ -68,11 +73,15 @@ impl Pass for DesignReducer {
                 Stage::Preprocess { kind, .. } => preprocess = Some(*kind),
                 Stage::Combine { .. } => is_linear = true,
                 Stage::Layer {
-                    out_width, weights, ..
+                    out_width,
+                    weights,
+                    span,
+                    ..
                 } => layers.push(WrittenLayer {
                     width: *out_width,
                     weights: *weights,
                     activation: None,
+                    span: *span,
                 }),
                 Stage::Activation { activation, .. } => {
                     if let Some(l) = layers.last_mut() {
@@ -101,7 +110,8 @@ impl Pass for DesignReducer {
                 training_time_s: 0.0,
             }
         } else {
-            let alpha = check_onn(&layers, *bits).map_err(&fail)?;
+            let alpha = check_onn(&layers, *bits)
+                .map_err(|e| at(e.span.unwrap_or(unit.ir.span), e.message, Some(e.help)))?;
             let opts = OnnOptions {
                 alpha,
                 ..OnnOptions::default()
@@ -131,38 +141,65 @@ impl Pass for DesignReducer {
     }
 }
 
+/// Why a written onn is not the photonic ADC, where, and what to write.
+struct OnnMismatch {
+    /// The layer concerned (None: the onn as a whole).
+    span: Option<Span>,
+    message: String,
+    help: String,
+}
+
 /// Checks the written layers against the photonic-ADC structure; returns α.
-fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<f64, String> {
+fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<f64, OnnMismatch> {
     let b = bits as usize;
-    let expected = format!(
+    let help = format!(
         "the onn realization is the photonic ADC of spec/reducer.md: write exactly\n  \
          layer {} activation eo(alpha = 0.1) weights unitary_diag\n  \
          layer {b} weights unitary_diag\n  detect threshold\n\
          (layer 1: two phase-modulated rails per result bit; layer 2: one balanced comparator per bit)",
         2 * b
     );
+    let mismatch = |span: Option<Span>, message: String| OnnMismatch {
+        span,
+        message,
+        help: help.clone(),
+    };
     let [l1, l2] = layers else {
-        return Err(format!("the onn has {} layers; {expected}", layers.len()));
+        let at = layers.get(2).map(|l| l.span);
+        return Err(mismatch(
+            at,
+            format!("the onn has {} layers, the design 2", layers.len()),
+        ));
     };
     if l1.width != 2 * b || l2.width != b {
-        return Err(format!(
-            "the onn's layer widths are [{}, {}], expected [{}, {b}]; {expected}",
-            l1.width,
-            l2.width,
-            2 * b
+        let at = if l1.width != 2 * b { l1.span } else { l2.span };
+        return Err(mismatch(
+            Some(at),
+            format!(
+                "the onn's layer widths are [{}, {}], expected [{}, {b}]",
+                l1.width,
+                l2.width,
+                2 * b
+            ),
         ));
     }
     for (i, l) in [l1, l2].iter().enumerate() {
         if l.weights == WeightRealization::Svd {
-            return Err(format!(
-                "layer {}: the design's weight layers are unitary meshes (Σ = 1), not a full SVD; {expected}",
-                i + 1
+            return Err(mismatch(
+                Some(l.span),
+                format!(
+                    "layer {}: the design's weight layers are unitary meshes (Σ = 1), not a full SVD",
+                    i + 1
+                ),
             ));
         }
     }
     if let Some(a) = l2.activation {
         if a != Activation::None {
-            return Err(format!("layer 2 must have no activation; {expected}"));
+            return Err(mismatch(
+                Some(l2.span),
+                "layer 2 must have no activation".into(),
+            ));
         }
     }
     match l1.activation {
@@ -171,11 +208,16 @@ fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<f64, String> {
             bias_rad: None,
             alpha,
         }) => Ok(alpha),
-        Some(Activation::Eo { .. }) => Err(format!(
+        Some(Activation::Eo { .. }) => Err(mismatch(
+            Some(l1.span),
             "layer 1: the design sets each bit's activation gain (its phase slope) and bias itself; \
-             remove `gain` and `bias` from `eo(...)` and keep only `alpha`; {expected}"
+             remove `gain` and `bias` from `eo(...)` and keep only `alpha`"
+                .into(),
         )),
-        _ => Err(format!("layer 1 needs an `eo` activation; {expected}")),
+        _ => Err(mismatch(
+            Some(l1.span),
+            "layer 1 needs an `eo` activation".into(),
+        )),
     }
 }
 

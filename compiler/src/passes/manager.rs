@@ -3,6 +3,7 @@
 
 use crate::emit::EmitError;
 use crate::factor::FactorError;
+use crate::syntax::Span;
 use crate::unit::CompileUnit;
 use thiserror::Error;
 
@@ -32,10 +33,23 @@ pub enum PassError {
         pass: &'static str,
         needs: &'static str,
     },
-    #[error("network `{network}`: {message}")]
-    Design { network: String, message: String },
+    /// A source that is valid language but not a design this compiler
+    /// realizes; `span` points at the declaration or layer concerned.
+    #[error("network `{network}`: {message}{}", help_line(.help))]
+    Design {
+        network: String,
+        message: String,
+        help: Option<String>,
+        span: Span,
+    },
     #[error("network `{network}`: verification failed: {message}")]
     Verify { network: String, message: String },
+}
+
+fn help_line(help: &Option<String>) -> String {
+    help.as_ref()
+        .map(|h| format!("\n  = help: {h}"))
+        .unwrap_or_default()
 }
 
 pub struct PassManager {
