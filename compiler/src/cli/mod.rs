@@ -10,7 +10,7 @@ mod compile;
 mod error;
 mod export;
 mod passes;
-mod programmed;
+pub mod programmed;
 mod reduce;
 mod render;
 mod simulate;
