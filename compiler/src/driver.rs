@@ -108,31 +108,66 @@ fn pipeline_for(graph: &IrGraph) -> Result<PassManager, CompileError> {
     }
 }
 
+/// Runs each graph's pipeline in memory; `source` names the input in
+/// reports and diagnostics, `text` (the source text, when there is one)
+/// lets design errors point into it.
+pub fn compile_graphs(
+    graphs: Vec<IrGraph>,
+    source: &str,
+    text: Option<&str>,
+    dump_after: Option<&str>,
+    mut dump: impl FnMut(&str, &CompileUnit),
+) -> Result<Vec<CompileUnit>, CompileError> {
+    let mut done = Vec::with_capacity(graphs.len());
+    for graph in graphs {
+        let pipeline = pipeline_for(&graph)?;
+        if let Some(name) = dump_after {
+            if !pipeline.has(name) {
+                return Err(CompileError::UnknownPass(name.to_string()));
+            }
+        }
+        let mut unit = CompileUnit::new(graph, source);
+        pipeline
+            .run(&mut unit, dump_after, &mut dump)
+            .map_err(|e| located(e, source, text))?;
+        done.push(unit);
+    }
+    Ok(done)
+}
+
+/// The text design errors point into: a source file's (a bare matrix has none).
+pub fn source_text(path: &Path) -> Option<String> {
+    if is_matrix_file(path) {
+        return None;
+    }
+    std::fs::read(path)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
 /// A design error points into the source: rendered like the front end's
 /// diagnostics (file:line:col, the line, a caret, help).
-fn located(e: PassError, path: &Path) -> CompileError {
-    if let PassError::Design {
-        network,
-        message,
-        help,
-        span,
-    } = &e
+fn located(e: PassError, file: &str, text: Option<&str>) -> CompileError {
+    if let (
+        PassError::Design {
+            network,
+            message,
+            help,
+            span,
+        },
+        Some(text),
+    ) = (&e, text)
     {
-        if let Ok(bytes) = std::fs::read(path) {
-            let mut d = Diagnostics::new(
-                path.display().to_string(),
-                String::from_utf8_lossy(&bytes).into_owned(),
-            );
-            let mut item = Diagnostic::error(format!("network `{network}`: {message}"), *span);
-            if let Some(h) = help {
-                item = item.with_help(h.clone());
-            }
-            d.items.push(item);
-            return CompileError::Diagnostics {
-                rendered: d.render(),
-                count: 1,
-            };
+        let mut d = Diagnostics::new(file.to_string(), text.to_string());
+        let mut item = Diagnostic::error(format!("network `{network}`: {message}"), *span);
+        if let Some(h) = help {
+            item = item.with_help(h.clone());
         }
+        d.items.push(item);
+        return CompileError::Diagnostics {
+            rendered: d.render(),
+            count: 1,
+        };
     }
     CompileError::Pass(e)
 }
@@ -145,20 +180,14 @@ pub fn compile(
 ) -> Result<Vec<Compiled>, CompileError> {
     let graphs = load_graphs(path, options.allow_outside_paths)?;
     let source = path.display().to_string();
-    let mut done = Vec::with_capacity(graphs.len());
-    for graph in graphs {
-        let pipeline = pipeline_for(&graph)?;
-        if let Some(name) = &options.dump_after {
-            if !pipeline.has(name) {
-                return Err(CompileError::UnknownPass(name.clone()));
-            }
-        }
-        let mut unit = CompileUnit::new(graph, &source);
-        pipeline
-            .run(&mut unit, options.dump_after.as_deref(), &mut dump)
-            .map_err(|e| located(e, path))?;
-        done.push(unit);
-    }
+    let text = source_text(path);
+    let done = compile_graphs(
+        graphs,
+        &source,
+        text.as_deref(),
+        options.dump_after.as_deref(),
+        &mut dump,
+    )?;
     let mut compiled = Vec::with_capacity(done.len());
     for unit in done {
         let paths = OutputPaths::new(&options.out_dir, unit.name());

@@ -15,6 +15,8 @@ pub mod phases;
 pub mod simulate;
 
 pub use num_complex::Complex64;
+pub mod export;
 pub mod mesh_adjoint;
 pub mod reducer;
+pub mod render;
 pub mod train;

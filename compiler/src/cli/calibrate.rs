@@ -10,6 +10,8 @@ use super::programmed::{self, Programmed};
 use super::CliError;
 use clap::Args;
 use optc_runtime::device::{DeviceInstance, DeviceParams};
+use optc_runtime::phases::CalibratedFor;
+use optc_runtime::reducer::interface::InterfaceReadout;
 use optc_runtime::reducer::calibrate::{calibrate, CalibrationOptions};
 use optc_runtime::reducer::netlist_run::{NetlistReducer, NetlistRunError};
 use optc_runtime::simulate::Plan;
@@ -52,6 +54,35 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
         ))
     })?;
     let params = DeviceParams::load(&args.device).map_err(input_err)?;
+    if matches!(interface.readout, InterfaceReadout::Coherent { .. }) {
+        return Err(input_err(format!(
+            "{}: a coherent (linear) readout has no comparators to calibrate",
+            args.netlist.display()
+        )));
+    }
+    // The chip's DAC is the phase file's: codes in the output must be codes
+    // this chip holds.
+    if params.phase_bits != phases.phase_bits {
+        let bits = |b: Option<u32>| {
+            b.map_or("continuous phases".to_string(), |b| {
+                format!("a {b}-bit DAC")
+            })
+        };
+        return Err(input_err(format!(
+            "{}: the device has {} but the phase file {} was written for {}; \
+             compile for this device, or use a device file with `phase_bits` matching",
+            args.device.display(),
+            bits(params.phase_bits),
+            args.phases
+                .as_deref()
+                .map_or_else(
+                    || programmed::default_phases_path(&args.netlist),
+                    std::path::Path::to_path_buf
+                )
+                .display(),
+            bits(phases.phase_bits)
+        )));
+    }
     let device = DeviceInstance::sample(
         &DeviceParams {
             detector_noise: 0.0,
@@ -61,7 +92,8 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
         args.seed,
     );
     let plan = Plan::new(&circuit, &settings, &device);
-    let runner = NetlistReducer::new(&interface, &plan).map_err(input_err)?;
+    let located = |e: &dyn std::fmt::Display| input_err(format!("{}: {e}", args.netlist.display()));
+    let runner = NetlistReducer::new(&interface, &plan).map_err(|e| located(&e))?;
     let Some(cal) = calibrate(
         &circuit,
         &runner,
@@ -69,14 +101,19 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
         &settings,
         &CalibrationOptions::default(),
     )
-    .map_err(input_err)?
+    .map_err(|e| located(&e))?
     else {
         return Err(input_err(format!(
             "{}: a coherent (linear) readout has no comparators to calibrate",
             args.netlist.display()
         )));
     };
-    let out = phases.with_settings(&circuit, &cal.settings);
+    let mut out = phases.with_settings(&circuit, &cal.settings);
+    // This file is for this chip: its loss and crosstalk are the device's.
+    out.calibrated_for = Some(CalibratedFor {
+        mzi_loss_db: params.mzi_loss_db,
+        crosstalk: params.crosstalk,
+    });
     optc_runtime::fsio::write_atomic(&args.out, out.to_yaml().as_bytes())
         .map_err(|e| input_err(format!("cannot write `{}`: {e}", args.out.display())))?;
     eprintln!(

@@ -30,6 +30,9 @@ pub struct CompileArgs {
     /// Print each network's IR and lowering after the named pass (see `optc passes`).
     #[arg(long, value_name = "PASS")]
     pub dump_after: Option<String>,
+    /// Also draw each network: NAME.svg (and NAME.report.svg for a reducer).
+    #[arg(long)]
+    pub svg: bool,
 }
 
 pub fn run(args: CompileArgs) -> Result<(), CliError> {
@@ -82,6 +85,13 @@ fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
         println!("{}", crate::emit::summary_line(&c.unit.report));
         for p in c.paths.all() {
             println!("  wrote {}", p.display());
+        }
+        if args.svg {
+            let drawn =
+                super::render::compile_drawings(&c.paths.netlist, &c.paths.phases, &c.unit.report)?;
+            for p in drawn {
+                println!("  wrote {}", p.display());
+            }
         }
     }
     Ok(())

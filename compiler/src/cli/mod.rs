@@ -8,9 +8,11 @@ mod calibrate;
 mod check;
 mod compile;
 mod error;
+mod export;
 mod passes;
-mod programmed;
+pub mod programmed;
 mod reduce;
+mod render;
 mod simulate;
 mod train;
 
@@ -47,6 +49,10 @@ pub enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// Emulated data-parallel training: optical reducer vs ring all-reduce.
     Train(train::TrainArgs),
+    /// Draw a netlist (and its phases) as SVG.
+    Render(render::RenderArgs),
+    /// Export a netlist with its phases for SAX or gdsfactory.
+    Export(export::ExportArgs),
     /// List the compiler's passes in pipeline order, with what each does.
     Passes,
 }
@@ -61,6 +67,8 @@ pub fn main() -> ExitCode {
         Command::Reduce(args) => reduce::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Train(args) => train::run(args),
+        Command::Render(args) => render::run(args),
+        Command::Export(args) => export::run(args),
         Command::Passes => passes::run(),
     };
     match result {

@@ -38,9 +38,40 @@ pub fn load(netlist_path: &Path, phases_path: Option<&Path>) -> Result<Programme
     let phases_path =
         phases_path.map_or_else(|| default_phases_path(netlist_path), Path::to_path_buf);
     let (phases, text) = Phases::load(&phases_path).map_err(input_err)?;
+    program(
+        netlist,
+        circuit,
+        phases,
+        &phases_path.display().to_string(),
+        &text,
+    )
+}
+
+/// Like `load`, for netlist and phase-file texts already in memory; the file
+/// names locate errors.
+pub fn from_texts(
+    netlist_file: &str,
+    netlist_text: &str,
+    phases_file: &str,
+    phases_text: &str,
+) -> Result<Programmed, CliError> {
+    let input_err = |e: optc_runtime::netlist::FormatError| CliError::Input(e.to_string());
+    let netlist = Netlist::parse(netlist_file, netlist_text).map_err(input_err)?;
+    let circuit = Circuit::new(&netlist, netlist_file, netlist_text).map_err(input_err)?;
+    let phases = Phases::parse(phases_file, phases_text).map_err(input_err)?;
+    program(netlist, circuit, phases, phases_file, phases_text)
+}
+
+fn program(
+    netlist: Netlist,
+    circuit: Circuit,
+    phases: Phases,
+    phases_file: &str,
+    phases_text: &str,
+) -> Result<Programmed, CliError> {
     let settings = phases
-        .resolve(&circuit, &phases_path.display().to_string(), &text)
-        .map_err(input_err)?;
+        .resolve(&circuit, phases_file, phases_text)
+        .map_err(|e| CliError::Input(e.to_string()))?;
     Ok(Programmed {
         netlist,
         circuit,
@@ -69,30 +100,45 @@ pub fn load_reducer(
     device_path: Option<&Path>,
     seed: u64,
 ) -> Result<ReducerChip, CliError> {
+    let programmed = load(netlist_path, phases_path)?;
+    let params = match device_path {
+        Some(p) => Some(DeviceParams::load(p).map_err(|e| CliError::Input(e.to_string()))?),
+        None => None,
+    };
+    reducer_chip(
+        &programmed,
+        &netlist_path.display().to_string(),
+        params,
+        seed,
+    )
+}
+
+/// A programmed reducer netlist (`netlist_file` names it in errors) on one
+/// chip instance of `device` (static errors from `seed`), or on the phase
+/// file's nominal device when `device` is `None`.
+pub fn reducer_chip(
+    programmed: &Programmed,
+    netlist_file: &str,
+    device: Option<DeviceParams>,
+    seed: u64,
+) -> Result<ReducerChip, CliError> {
     let input_err = |e: &dyn std::fmt::Display| CliError::Input(e.to_string());
     let Programmed {
         netlist,
         circuit,
         phases,
         settings,
-    } = load(netlist_path, phases_path)?;
+    } = programmed;
     let interface = netlist.reducer.clone().ok_or_else(|| {
-        CliError::Input(format!(
-            "{}: {}",
-            netlist_path.display(),
-            NetlistRunError::NotAReducer
-        ))
+        CliError::Input(format!("{netlist_file}: {}", NetlistRunError::NotAReducer))
     })?;
-    let params = match device_path {
-        Some(p) => DeviceParams::load(p).map_err(|e| input_err(&e))?,
-        None => phases.nominal_device(),
-    };
+    let params = device.unwrap_or_else(|| phases.nominal_device());
     let quiet = DeviceParams {
         detector_noise: 0.0,
         ..params
     };
-    let device = DeviceInstance::sample(&quiet, &circuit, seed);
-    let plan = Plan::new(&circuit, &settings, &device);
+    let device = DeviceInstance::sample(&quiet, circuit, seed);
+    let plan = Plan::new(circuit, settings, &device);
     let runner = NetlistReducer::new(&interface, &plan).map_err(|e| input_err(&e))?;
     Ok(ReducerChip {
         interface,

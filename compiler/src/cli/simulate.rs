@@ -40,7 +40,10 @@ pub struct SimulateArgs {
     /// Propagate input field vectors, one per row (.csv or .npy; `-` reads CSV from stdin).
     #[arg(long, value_name = "FILE")]
     pub input: Option<PathBuf>,
-    /// A device file (YAML of device parameters) to simulate a non-ideal chip.
+    /// A device file (YAML of device parameters) to simulate a non-ideal chip
+    /// [default: the ideal device: continuous phases, no loss, the exact
+    /// transfer matrix of the settings. `optc reduce` instead defaults to the
+    /// phase file's nominal device, which its settings were calibrated for].
     #[arg(long, value_name = "FILE", conflicts_with = "ideal")]
     pub device: Option<PathBuf>,
     /// Simulate the ideal device (the default).

@@ -148,17 +148,35 @@ pub fn summary_line(r: &Report) -> String {
         ));
     }
     if let Some(x) = &r.reducer {
+        let (d, c) = (
+            &x.exact_match_rate_device,
+            &x.exact_match_rate_device_calibrated,
+        );
         s.push_str(&format!(
-            ", {} reducer {}x{}b: exact match {:.4} ({}), device mean {:.4} worst {:.4} over {} instances",
+            ", {} reducer {}x{}b: exact match {} ({}); {} device instances: mean {} worst {}, \
+             each chip calibrated: mean {} worst {}",
             x.realization,
             x.servers,
             x.bits,
-            x.exact_match_rate,
+            rate(x.exact_match_rate),
             x.coverage,
-            x.exact_match_rate_device.mean,
-            x.exact_match_rate_device.worst,
-            x.exact_match_rate_device.instances
+            d.instances,
+            rate(d.mean),
+            rate(d.worst),
+            rate(c.mean),
+            rate(c.worst),
         ));
     }
     s
+}
+
+/// A rate that never rounds up to 1: 0.9999987 prints as `1 − 1.3e-6`.
+fn rate(x: f64) -> String {
+    if x >= 1.0 {
+        "1".into()
+    } else if 1.0 - x < 1e-4 {
+        format!("1 − {:.1e}", 1.0 - x)
+    } else {
+        format!("{:.4}", (x * 1e4).floor() / 1e4)
+    }
 }

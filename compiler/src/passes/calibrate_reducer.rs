@@ -36,7 +36,7 @@ impl Pass for CalibrateReducer {
                 needs: "a reducer netlist (pass `place`)",
             });
         };
-        let fail = |message: String| PassError::Verify {
+        let fail = |message: String| PassError::Calibrate {
             network: network.clone(),
             message,
         };
@@ -52,25 +52,41 @@ impl Pass for CalibrateReducer {
             coarsest_step: 8.0,
             ..CalibrationOptions::default()
         };
+        let target = unit.ir.device.params;
+        let calibrated_for = Some(CalibratedFor {
+            mzi_loss_db: target.mzi_loss_db,
+            crosstalk: target.crosstalk,
+        });
         let Some(cal) = calibrate(&circuit, &runner, &nominal, &settings, &opts)
             .map_err(|e| fail(e.to_string()))?
         else {
-            // A coherent readout: nothing to calibrate.
+            // A coherent readout: no heater to move, but its phase file is
+            // still meant for (and verified on) the nominal chip.
+            if let Some((_, phases)) = &mut unit.netlist {
+                phases.calibrated_for = calibrated_for;
+            }
             return Ok(());
         };
         let mut netlist: Netlist = netlist.clone();
         for &(i, gain) in &cal.gains {
-            if let Some(inst) = netlist.instances.get_mut(&circuit.nodes[i].name) {
-                inst.settings.insert("gain".into(), gain);
-            }
+            let name = &circuit.nodes[i].name;
+            let inst = netlist.instances.get_mut(name).ok_or_else(|| {
+                fail(format!(
+                    "activation `{name}` is not an instance of the netlist"
+                ))
+            })?;
+            inst.settings.insert("gain".into(), gain);
         }
-        let target = unit.ir.device.params;
         let mut phases = phases.with_settings(&circuit, &cal.settings);
         phases.netlist.hash = structure_hash(&netlist);
-        phases.calibrated_for = Some(CalibratedFor {
-            mzi_loss_db: target.mzi_loss_db,
-            crosstalk: target.crosstalk,
-        });
+        phases.calibrated_for = calibrated_for;
+        if cal.after.worst <= 0.0 {
+            unit.report.warnings.push(format!(
+                "calibration left {:.1e} of the input vectors with a wrong bit on the nominal chip \
+                 (worst comparator margin {:+.4} of full scale)",
+                cal.after.error_rate, cal.after.worst
+            ));
+        }
         unit.netlist = Some((netlist, phases));
         unit.report
             .reducer

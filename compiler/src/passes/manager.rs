@@ -42,6 +42,8 @@ pub enum PassError {
         help: Option<String>,
         span: Span,
     },
+    #[error("network `{network}`: calibration failed: {message}")]
+    Calibrate { network: String, message: String },
     #[error("network `{network}`: verification failed: {message}")]
     Verify { network: String, message: String },
 }

@@ -4,6 +4,7 @@
 
 mod dac;
 mod resolve;
+mod update;
 
 pub use dac::Dac;
 
@@ -88,7 +89,42 @@ pub struct Setting {
 impl Phases {
     pub fn parse(file: &str, text: &str) -> Result<Phases, FormatError> {
         check_version(file, text, "phase file", PHASES_VERSION)?;
-        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))
+        let phases: Phases =
+            serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?;
+        if let Some(c) = phases.calibrated_for {
+            let checks = [
+                (
+                    "mzi_loss_db",
+                    c.mzi_loss_db,
+                    c.mzi_loss_db >= 0.0,
+                    "a finite loss ≥ 0 dB",
+                ),
+                (
+                    "crosstalk",
+                    c.crosstalk,
+                    (0.0..=1.0).contains(&c.crosstalk),
+                    "a fraction in [0, 1]",
+                ),
+            ];
+            for (what, value, ok, expected) in checks {
+                if !(ok && value.is_finite()) {
+                    return Err(FormatError::new(
+                        file,
+                        Problem::BadValue {
+                            what: format!("calibrated_for.{what}"),
+                            value,
+                            expected: expected.into(),
+                        },
+                    )
+                    .at_line(crate::netlist::locate::key_line(
+                        text,
+                        "calibrated_for",
+                        what,
+                    )));
+                }
+            }
+        }
+        Ok(phases)
     }
 
     /// Reads and parses a phase file; returns its text too, for locating

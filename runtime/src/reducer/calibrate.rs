@@ -22,10 +22,10 @@ use super::netlist_run::{NetlistReducer, NetlistRunError};
 use crate::device::{DeviceInstance, NodeSettings};
 use crate::mzi::wrap_phase;
 use crate::netlist::{Circuit, Kind};
-use crate::phases::{Dac, Phases};
+use crate::phases::Dac;
 use crate::simulate::Plan;
-use serde::{Deserialize, Serialize};
 use std::f64::consts::{PI, TAU};
+use thiserror::Error;
 
 /// Heater step when the device has no DAC (continuous heaters).
 const CONTINUOUS_STEP: f64 = TAU / 4096.0;
@@ -36,7 +36,20 @@ const STEP_SCHEDULE: [(f64, f64); 4] = [(8.0, 0.02), (4.0, 0.005), (2.0, 0.001),
 /// must not trade a rare sum's correctness for common sums' margins.
 const WRONG_PENALTY: f64 = 1000.0;
 /// Index of the gain among an `eo_activation`'s attributes.
-const EO_GAIN: usize = 1;
+fn eo_gain_index() -> Option<usize> {
+    Kind::EoActivation
+        .attrs()
+        .iter()
+        .position(|a| a.name == "gain")
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum CalibrationError {
+    #[error(transparent)]
+    Run(#[from] NetlistRunError),
+    #[error("sum {sum}: the bit readout gave {got} comparator signals, expected {want}")]
+    Readout { sum: i64, got: usize, want: usize },
+}
 
 /// Settings of the search.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,7 +80,7 @@ impl Default for CalibrationOptions {
 }
 
 /// How well a chip's comparators separate the sums.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Margins {
     /// Smallest signed margin over every (sum, bit): negative when some bit
     /// of some sum is wrong.
@@ -119,7 +132,28 @@ impl Objective {
         })
     }
 
-    /// Signed margins of one sum's response, one per bit.
+    /// Every sum's response must carry one comparator signal per bit, or
+    /// margins would silently be missing.
+    fn check(&self, table: &[SumResponse]) -> Result<(), CalibrationError> {
+        let a = (self.targets.len() as i64 - 1) / 2;
+        for (i, r) in table.iter().enumerate() {
+            let got = match r {
+                SumResponse::Signals(s) => s.len(),
+                SumResponse::Code(_) => 0,
+            };
+            if got != self.detectors.len() {
+                return Err(CalibrationError::Readout {
+                    sum: i as i64 - a,
+                    got,
+                    want: self.detectors.len(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Signed margins of one sum's response, one per bit; a non-finite
+    /// signal counts as wrong.
     fn margins<'a>(
         &'a self,
         target: u32,
@@ -132,7 +166,12 @@ impl Objective {
         signals.iter().zip(&self.detectors).enumerate().map(
             move |(k, (&d, &(threshold, full_scale)))| {
                 let sign = if (target >> k) & 1 == 1 { 1.0 } else { -1.0 };
-                sign * (d - threshold) / full_scale
+                let m = sign * (d - threshold) / full_scale;
+                if m.is_finite() {
+                    m
+                } else {
+                    -1.0
+                }
             },
         )
     }
@@ -210,7 +249,7 @@ pub fn calibrate(
     device: &DeviceInstance,
     start: &NodeSettings,
     opts: &CalibrationOptions,
-) -> Result<Option<Calibration>, NetlistRunError> {
+) -> Result<Option<Calibration>, CalibrationError> {
     let Some(objective) = Objective::new(runner, opts.margin_goal) else {
         return Ok(None);
     };
@@ -223,19 +262,25 @@ pub fn calibrate(
         let v = if theta { v } else { wrap_phase(v) };
         (!theta || (0.0..=PI).contains(&v)).then_some(v)
     };
-    let knobs = knobs(circuit, opts.tune_gains);
     let mut x = start.clone();
-    for k in &knobs {
-        if let Knob::Heater { node, slot, theta } = *k {
-            x[node][slot] = snap(x[node][slot], theta).unwrap_or(x[node][slot]);
+    let gain_at = eo_gain_index();
+    let mut knobs = knobs(circuit, opts.tune_gains && gain_at.is_some());
+    let gain_at = gain_at.unwrap_or(0);
+    for k in knobs.iter_mut() {
+        if let Knob::Heater { node, slot, theta } = k {
+            // A θ written outside [0, π] (the phase file allows [0, 2π))
+            // wraps like any phase instead of being frozen there.
+            *theta = *theta && (0.0..=PI).contains(&x[*node][*slot]);
+            x[*node][*slot] = snap(x[*node][*slot], *theta).unwrap_or(x[*node][*slot]);
         }
     }
     let mut chip = circuit.clone();
     let mut trials = 0usize;
     let mut evaluate =
-        |chip: &Circuit, x: &NodeSettings| -> Result<(f64, Vec<SumResponse>), NetlistRunError> {
+        |chip: &Circuit, x: &NodeSettings| -> Result<(f64, Vec<SumResponse>), CalibrationError> {
             trials += 1;
             let table = runner.sum_table(&Plan::new(chip, x, device))?;
+            objective.check(&table)?;
             Ok((objective.loss(&table), table))
         };
     let (mut best, table) = evaluate(&chip, &x)?;
@@ -260,8 +305,8 @@ pub fn calibrate(
                             (node, old)
                         }
                         Knob::Gain { node } => {
-                            let old = chip.nodes[node].attrs[EO_GAIN];
-                            chip.nodes[node].attrs[EO_GAIN] = old * (1.0 + dir * gain_step);
+                            let old = chip.nodes[node].attrs[gain_at];
+                            chip.nodes[node].attrs[gain_at] = old * (1.0 + dir * gain_step);
                             (node, old)
                         }
                     };
@@ -274,7 +319,7 @@ pub fn calibrate(
                     }
                     match knob {
                         Knob::Heater { slot, .. } => x[undo.0][slot] = undo.1,
-                        Knob::Gain { .. } => chip.nodes[undo.0].attrs[EO_GAIN] = undo.1,
+                        Knob::Gain { .. } => chip.nodes[undo.0].attrs[gain_at] = undo.1,
                     }
                 }
             }
@@ -286,7 +331,7 @@ pub fn calibrate(
     let gains = knobs
         .iter()
         .filter_map(|k| match *k {
-            Knob::Gain { node } => Some((node, chip.nodes[node].attrs[EO_GAIN])),
+            Knob::Gain { node } => Some((node, chip.nodes[node].attrs[gain_at])),
             Knob::Heater { .. } => None,
         })
         .collect();
@@ -297,30 +342,4 @@ pub fn calibrate(
         before,
         trials,
     }))
-}
-
-impl Phases {
-    /// This phase file with the programmable values of `settings` (DAC codes
-    /// recomputed when the file carries them).
-    pub fn with_settings(&self, circuit: &Circuit, settings: &NodeSettings) -> Phases {
-        let mut out = self.clone();
-        for (node, v) in circuit.nodes.iter().zip(settings) {
-            let Some(s) = out.settings.get_mut(&node.name) else {
-                continue;
-            };
-            match node.kind {
-                Kind::Mzi => {
-                    s.theta = Some(wrap_phase(v[0]));
-                    s.phi = Some(wrap_phase(v[1]));
-                }
-                Kind::PhaseShifter => s.phase = Some(wrap_phase(v[0])),
-                Kind::Attenuator => s.transmission = Some(v[0]),
-                _ => {}
-            }
-        }
-        match out.phase_bits {
-            Some(bits) => out.with_dac(bits),
-            None => out,
-        }
-    }
 }

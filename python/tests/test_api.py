@@ -1,0 +1,220 @@
+"""The Python API against the Rust compiler and runtime: compile, matrix
+round trip, the reducer contract, save/load, located errors."""
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import optc
+
+
+def contract(codes: np.ndarray) -> np.ndarray:
+    """BRIEF §4: round_half_to_even(sum / N), computed exactly on integers."""
+    n = codes.shape[1]
+    s = codes.sum(axis=1).astype(np.int64)
+    q, rem = np.divmod(s, n)  # floor division, 0 <= rem < n
+    twice = 2 * rem
+    up = (twice > n) | ((twice == n) & (q % 2 == 1))
+    return q + up.astype(np.int64)
+
+
+def test_contract_helper_ties_to_even():
+    codes = np.array([[1, 0], [3, 0], [-1, 0], [-3, 0], [5, 0], [2, 1]])
+    # 0.5→0, 1.5→2, -0.5→0, -1.5→-2, 2.5→2, 1.5→2
+    assert contract(codes).tolist() == [0, 2, 0, -2, 2, 2]
+
+
+def test_compile_example_reducer(reducer_4x4b):
+    c = reducer_4x4b
+    assert c.name == "optinc_4x4b"
+    assert (c.servers, c.bits) == (4, 4)
+    assert c.netlist["name"] == "optinc_4x4b"
+    assert c.netlist["reducer"]["servers"] == 4
+    assert c.phases["netlist"]["name"] == "optinc_4x4b"
+    assert c.report["kind"] == "reducer"
+    assert c.report["mzi_count"] == sum(
+        1 for inst in c.netlist["instances"].values() if inst["component"] == "mzi"
+    )
+
+
+def test_reduce_matches_contract_on_random_codes(reducer_4x4b):
+    """The default chip: the phase file's nominal device, as `optc reduce`."""
+    red = reducer_4x4b.reducer()
+    rng = np.random.default_rng(20261124)
+    q = red.max_code
+    codes = rng.integers(-q, q + 1, size=(20000, 4))
+    out = red.reduce(codes)
+    assert out.shape == (20000,) and out.dtype == np.int64
+    np.testing.assert_array_equal(out, contract(codes))
+
+
+def test_reduce_matches_contract_on_every_input(reducer_4x4b, nominal_chip):
+    """All 15^4 = 50625 code vectors of 4 servers, 4 bits."""
+    axis = np.arange(-7, 8)
+    codes = np.stack(np.meshgrid(axis, axis, axis, axis, indexing="ij"), axis=-1).reshape(-1, 4)
+    red = reducer_4x4b.reducer(nominal_chip, nominal=True)
+    np.testing.assert_array_equal(red.reduce(codes), contract(codes))
+
+
+def test_reduce_every_sum_including_extremes(reducer_4x4b, nominal_chip):
+    q = 7
+    # One row per sum S in [-4Q, 4Q]: a representative with that sum.
+    rows = []
+    for s in range(-4 * q, 4 * q + 1):
+        row, left = [], s
+        for _ in range(4):
+            v = max(-q, min(q, left))  # greedy: the first servers take what they can
+            row.append(v)
+            left -= v
+        assert sum(row) == s
+        rows.append(row)
+    codes = np.array(rows)
+    red = reducer_4x4b.reducer(nominal_chip, nominal=True)
+    np.testing.assert_array_equal(red.reduce(codes), contract(codes))
+    np.testing.assert_array_equal(red.reduce(codes, exact=True), contract(codes))
+
+
+def test_reduce_matches_cli(reducer_4x4b, tmp_path, optc_bin):
+    """The same codes through `optc reduce` and through the package."""
+    reducer_4x4b.save(tmp_path)
+    rng = np.random.default_rng(3)
+    codes = rng.integers(-7, 8, size=(64, 4))
+    csv = tmp_path / "codes.csv"
+    np.savetxt(csv, codes, fmt="%d", delimiter=",")
+    out = subprocess.run(
+        [str(optc_bin), "reduce", str(tmp_path / "optinc_4x4b.netlist.yaml"), "--codes", str(csv)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    cli = np.array([int(v) for v in out.split()])
+    np.testing.assert_array_equal(reducer_4x4b.reduce(codes), cli)
+
+
+def test_noisy_device_is_reproducible(reducer_4x4b, repo):
+    device = {"detector_noise": 0.05, "phase_error_rad": 0.02}
+    rng = np.random.default_rng(9)
+    codes = rng.integers(-7, 8, size=(5000, 4))
+    a = reducer_4x4b.reducer(device, seed=1)
+    b = reducer_4x4b.reducer(device, seed=1)
+    ra, rb = a.reduce(codes, noise_seed=5), b.reduce(codes, noise_seed=5)
+    np.testing.assert_array_equal(ra, rb)
+    exact = (ra == contract(codes)).mean()
+    assert 0.5 < exact < 1.0, exact  # the noise is real but the reducer still mostly works
+    assert not np.array_equal(a.reduce(codes, noise_seed=6), ra)
+    # A device file works the same as its dict.
+    f = reducer_4x4b.reducer(repo / "examples" / "data" / "realistic.yaml", seed=1)
+    assert f.reduce(codes).shape == (5000,)
+
+
+def test_haar_unitary_round_trip_through_matrix(repo):
+    u = np.load(repo / "examples" / "data" / "haar8.npy")
+    c = optc.compile(repo / "examples" / "data" / "haar8.npy")
+    m = c.matrix()
+    assert m.shape == (8, 8) and m.dtype == np.complex128
+    assert np.max(np.abs(m - u)) < 1e-10
+    np.testing.assert_allclose(m.conj().T @ m, np.eye(8), atol=1e-12)
+
+
+def test_simulate_is_matrix_product_and_device_changes_it(repo):
+    c = optc.compile(repo / "examples" / "linear_inline.optc")
+    rng = np.random.default_rng(1)
+    fields = rng.normal(size=(5, 4)) + 1j * rng.normal(size=(5, 4))
+    out = c.simulate(fields)
+    np.testing.assert_allclose(out, fields @ c.matrix().T, atol=1e-12)
+    np.testing.assert_allclose(c.simulate(fields[0]), out[0], atol=1e-12)
+    lossy = c.simulate(fields, device={"mzi_loss_db": 0.5}, seed=2)
+    assert np.linalg.norm(lossy) < np.linalg.norm(out)
+
+
+def test_compile_source_text_and_save_load_round_trip(tmp_path, repo):
+    src = (repo / "examples" / "linear_inline.optc").read_text()
+    c = optc.compile(src)
+    paths = c.save(tmp_path / "out")
+    assert [p.name for p in paths] == ["dft4.netlist.yaml", "dft4.phases.yaml", "dft4.report.yaml"]
+    back = optc.load(tmp_path / "out" / "dft4.netlist.yaml")
+    assert back.netlist == c.netlist and back.phases == c.phases and back.report == c.report
+    np.testing.assert_array_equal(back.matrix(), c.matrix())
+
+
+def test_compile_error_carries_location(tmp_path):
+    bad = tmp_path / "bad.optc"
+    bad.write_text("linear w {\n  matrix = [[1, 0], [0, 1]]\n  realize = nonsense\n}\n")
+    with pytest.raises(optc.CompileError) as info:
+        optc.compile(bad)
+    msg = str(info.value)
+    assert f"{bad}:3:" in msg, msg
+    assert isinstance(info.value, optc.OptcError)
+
+
+def test_compile_error_same_as_cli(repo, optc_bin):
+    bad = repo / "tests" / "bad" / "expected_equals.optc"
+    with pytest.raises(optc.CompileError) as info:
+        optc.compile(bad)
+    cli = subprocess.run([str(optc_bin), "check", str(bad)], capture_output=True, text=True)
+    assert cli.returncode != 0
+    assert str(info.value).strip() in cli.stderr
+
+
+def test_source_text_errors_name_source():
+    with pytest.raises(optc.CompileError, match=r"<source>:2:\d+"):
+        optc.compile("linear w {\n  matrix = oops oops\n}\n")
+
+
+def test_netlist_errors_carry_file_and_line(tmp_path, repo):
+    c = optc.compile(repo / "examples" / "linear_inline.optc")
+    c.save(tmp_path)
+    net = tmp_path / "dft4.netlist.yaml"
+    lines = net.read_text().splitlines()
+    i = next(k for k, l in enumerate(lines) if "component: mzi" in l)
+    lines[i] = lines[i].replace("mzi", "warp_drive")
+    net.write_text("\n".join(lines) + "\n")
+    with pytest.raises(optc.FormatError) as info:
+        optc.load(net)
+    # Located at the instance's own line, just above its `component:` line.
+    assert str(info.value).startswith(f"{net}:{i}: instance `"), str(info.value)
+
+
+def test_matrix_of_reducer_is_an_error(reducer_4x4b):
+    with pytest.raises(optc.RunError, match="not linear|linear"):
+        reducer_4x4b.matrix()
+
+
+def test_reduce_rejects_bad_codes(reducer_4x4b):
+    with pytest.raises(optc.RunError, match="outside"):
+        reducer_4x4b.reduce(np.array([[8, 0, 0, 0]]))
+    with pytest.raises(optc.RunError, match="shape"):
+        reducer_4x4b.reduce(np.zeros((3, 5), dtype=np.int64))
+    with pytest.raises(optc.RunError, match="integer"):
+        reducer_4x4b.reduce(np.zeros((3, 4)))
+
+
+def test_device_errors_are_located(reducer_4x4b):
+    with pytest.raises(optc.FormatError, match="coupler_error"):
+        reducer_4x4b.reducer({"coupler_error": 3.0})
+
+
+def test_several_networks_need_a_name(tmp_path, repo):
+    src = (repo / "examples" / "linear_inline.optc").read_text()
+    two = src + "\n" + src.replace("linear dft4", "linear dft4b")
+    with pytest.raises(optc.CompileError, match="network=NAME"):
+        optc.compile(two)
+    assert optc.compile(two, network="dft4b").name == "dft4b"
+    assert list(optc.compile_all(two)) == ["dft4", "dft4b"]
+
+
+def test_design_errors_are_located_like_the_cli(repo, optc_bin, tmp_path):
+    bad = repo / "tests" / "bad_design" / "linear_reduce_sum.optc"
+    with pytest.raises(optc.CompileError) as info:
+        optc.compile(bad)
+    cli = subprocess.run(
+        [str(optc_bin), "compile", str(bad), "-o", str(tmp_path)], capture_output=True, text=True
+    )
+    assert cli.returncode != 0
+    assert f"{bad}:2:9" in str(info.value)
+    assert str(info.value).strip() in cli.stderr
+    # The same source as text: located in `<source>`.
+    with pytest.raises(optc.CompileError, match=r"<source>:2:9"):
+        optc.compile(bad.read_text())

@@ -1,0 +1,139 @@
+//! Properties of the calibration search (`reducer::calibrate`) on the
+//! compiled 4×4b reducer: settings stay on the DAC grid with θ in [0, π],
+//! margins never get worse, continuous heaters work, gains move only when
+//! asked, and a coherent readout has nothing to calibrate.
+
+use optc::driver::{compile, CompileOptions};
+use optc_runtime::device::{DeviceInstance, DeviceParams, NodeSettings};
+use optc_runtime::netlist::{Circuit, Kind, Netlist};
+use optc_runtime::phases::{Dac, Phases};
+use optc_runtime::reducer::calibrate::{calibrate, CalibrationOptions};
+use optc_runtime::reducer::netlist_run::NetlistReducer;
+use optc_runtime::simulate::Plan;
+use std::f64::consts::PI;
+use std::path::Path;
+
+fn compiled(example: &str) -> (Netlist, Circuit, Phases, NodeSettings) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = CompileOptions {
+        out_dir: dir.path().to_path_buf(),
+        ..CompileOptions::default()
+    };
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../examples/{example}.optc"));
+    let mut out = compile(&source, &options, |_, _| {}).unwrap();
+    let (netlist, phases) = out.remove(0).unit.netlist.unwrap();
+    let text = netlist.to_yaml();
+    let circuit = Circuit::new(&netlist, "n", &text).unwrap();
+    let settings = phases.resolve(&circuit, "p", &phases.to_yaml()).unwrap();
+    (netlist, circuit, phases, settings)
+}
+
+fn realistic(phase_bits: Option<u32>) -> DeviceParams {
+    DeviceParams {
+        mzi_loss_db: 0.1,
+        coupler_error: 0.005,
+        phase_bits,
+        phase_error_rad: 0.01,
+        crosstalk: 0.02,
+        detector_noise: 0.0,
+    }
+}
+
+fn runner(
+    netlist: &Netlist,
+    circuit: &Circuit,
+    s: &NodeSettings,
+    d: &DeviceInstance,
+) -> NetlistReducer {
+    NetlistReducer::new(netlist.reducer.as_ref().unwrap(), &Plan::new(circuit, s, d)).unwrap()
+}
+
+#[test]
+fn search_properties_on_the_4x4b_reducer() {
+    let (netlist, circuit, _, settings) = compiled("optinc_4x4b");
+
+    // 8-bit DAC: every heater on the grid, θ in [0, π], never worse.
+    let chip = DeviceInstance::sample(&realistic(Some(8)), &circuit, 5);
+    let r = runner(&netlist, &circuit, &settings, &chip);
+    let cal = calibrate(
+        &circuit,
+        &r,
+        &chip,
+        &settings,
+        &CalibrationOptions::default(),
+    )
+    .unwrap()
+    .unwrap();
+    assert!(cal.after.worst >= cal.before.worst);
+    assert!(cal.after.error_rate <= cal.before.error_rate);
+    assert!(cal.gains.is_empty(), "a chip's calibration moved a gain");
+    assert!(cal.trials > 1);
+    let dac = Dac::new(8);
+    for (node, v) in circuit.nodes.iter().zip(&cal.settings) {
+        let slots = match node.kind {
+            Kind::Mzi => 2,
+            Kind::PhaseShifter => 1,
+            _ => 0,
+        };
+        for &x in &v[..slots] {
+            assert!(
+                (dac.quantize(x) - x).abs() < 1e-12,
+                "{}: {x} off the DAC grid",
+                node.name
+            );
+        }
+        if node.kind == Kind::Mzi {
+            assert!((0.0..=PI).contains(&v[0]), "{}: θ = {}", node.name, v[0]);
+        }
+    }
+
+    // Continuous heaters: the search still runs and does not get worse.
+    let chip = DeviceInstance::sample(&realistic(None), &circuit, 5);
+    let r = runner(&netlist, &circuit, &settings, &chip);
+    let cal = calibrate(
+        &circuit,
+        &r,
+        &chip,
+        &settings,
+        &CalibrationOptions::default(),
+    )
+    .unwrap()
+    .unwrap();
+    assert!(cal.after.worst >= cal.before.worst);
+
+    // Design time: gains are knobs, every activation reported once.
+    let nominal = DeviceInstance::sample(&realistic(Some(8)).nominal(), &circuit, 0);
+    let r = runner(&netlist, &circuit, &settings, &nominal);
+    let opts = CalibrationOptions {
+        tune_gains: true,
+        coarsest_step: 1.0,
+        max_sweeps: 1,
+        ..CalibrationOptions::default()
+    };
+    let cal = calibrate(&circuit, &r, &nominal, &settings, &opts)
+        .unwrap()
+        .unwrap();
+    let activations = circuit
+        .nodes
+        .iter()
+        .filter(|n| n.kind == Kind::EoActivation)
+        .count();
+    assert_eq!(cal.gains.len(), activations);
+    assert!(cal.gains.iter().all(|&(_, g)| g.is_finite() && g > 0.0));
+}
+
+#[test]
+fn a_coherent_readout_has_nothing_to_calibrate() {
+    let (netlist, circuit, _, settings) = compiled("optinc_4x4b_linear");
+    let chip = DeviceInstance::sample(&realistic(Some(8)), &circuit, 1);
+    let r = runner(&netlist, &circuit, &settings, &chip);
+    let cal = calibrate(
+        &circuit,
+        &r,
+        &chip,
+        &settings,
+        &CalibrationOptions::default(),
+    )
+    .unwrap();
+    assert!(cal.is_none());
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Interop check (spec/export.md): optc's SAX and gdsfactory exports of a
+# 4-mode and an 8-mode Clements mesh and a 4x4 SVD network, checked in a
+# Python venv with pinned sax and gdsfactory from PyPI.
+#
+#   tests/interop/run.sh            # builds optc (cargo build --release -p optc)
+#   OPTC_BIN=target/debug/optc tests/interop/run.sh
+#
+# The venv lives in ${OPTC_CACHE_DIR:-$HOME/.cache/optc}/interop-venv-<hash
+# of requirements.txt> and is reused while that file is unchanged.
+# Fails loudly: any error stops the script with a nonzero status.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+die() { echo "interop FAILED: $*" >&2; exit 1; }
+start=$(date +%s)
+
+command -v python3 >/dev/null || die "python3 is not installed"
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || die "python3 >= 3.11 is required (gdsfactory 9), found $(python3 --version 2>&1)"
+
+req="$here/requirements.txt"
+hash="$( (cat "$req"; python3 -c 'import sys; print(sys.version_info[:2])') | sha256sum | cut -c1-16)"
+cache="${OPTC_CACHE_DIR:-$HOME/.cache/optc}"
+venv="$cache/interop-venv-$hash"
+if [[ ! -f "$venv/.complete" ]]; then
+  echo "interop: creating $venv (pip install -r tests/interop/requirements.txt)"
+  rm -rf "$venv"
+  mkdir -p "$cache"
+  python3 -m venv "$venv" || die "cannot create a venv at $venv"
+  "$venv/bin/pip" install --quiet -r "$req" || die "pip install of $req failed"
+  touch "$venv/.complete"
+else
+  echo "interop: reusing $venv"
+fi
+
+if [[ -n "${OPTC_BIN:-}" ]]; then
+  optc="$OPTC_BIN"
+else
+  (cd "$root" && cargo build --release -p optc --quiet) || die "cargo build --release -p optc failed"
+  optc="$root/target/release/optc"
+fi
+[[ -x "$optc" ]] || die "optc binary not found at $optc"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+# dft4: 4-mode Clements; haar8: 8-mode Clements; svd4: U·Σ·V† (two meshes + attenuators).
+"$optc" compile examples/linear_inline.optc -o "$work" >/dev/null || die "optc compile dft4"
+"$optc" compile examples/data/haar8.npy -o "$work" >/dev/null || die "optc compile haar8"
+"$optc" compile "$here/svd4.optc" -o "$work" >/dev/null || die "optc compile svd4"
+names=(dft4 haar8 svd4)
+for n in "${names[@]}"; do
+  "$optc" export "$work/$n.netlist.yaml" --to sax -o "$work/$n.sax.yaml" >/dev/null || die "optc export $n --to sax"
+  "$optc" export "$work/$n.netlist.yaml" --to gdsfactory -o "$work/$n.gf.yaml" >/dev/null || die "optc export $n --to gdsfactory"
+  "$optc" simulate "$work/$n.netlist.yaml" --matrix --format json -o "$work/$n.matrix.json" || die "optc simulate $n"
+done
+
+"$venv/bin/python" "$here/check.py" "$work" "${names[@]}" || die "check.py reported a mismatch (see above)"
+echo "interop: done in $(( $(date +%s) - start )) s"
