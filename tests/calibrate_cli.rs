@@ -107,6 +107,28 @@ fn calibrating_a_chip_restores_the_contract() {
         after > before,
         "calibration did not help: {before} → {after}"
     );
+
+    // `optc reduce --calibrate` calibrates the same chip on the fly: the
+    // same codes, element for element, as running the written chip file.
+    let run = |extra: &[&str], phases: &Path| {
+        optc()
+            .arg("reduce")
+            .arg(&netlist)
+            .arg("--phases")
+            .arg(phases)
+            .arg("--codes")
+            .arg(&codes)
+            .arg("--device")
+            .arg(repo("examples/data/realistic.yaml"))
+            .args(["--seed", "7"])
+            .args(extra)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run(&["--calibrate"], &shipped), run(&[], &chip));
 }
 
 #[test]

@@ -93,23 +93,27 @@ pub struct ReducerChip {
 
 /// Without a device file the chip is the phase file's nominal device (its
 /// DAC, and the loss and crosstalk it was calibrated for; no random errors);
-/// with one, static errors are sampled from `seed`.
+/// with one, static errors are sampled from `seed`. With `calibrate`, the
+/// sampled chip is first calibrated on its own comparator signals, exactly
+/// as `optc calibrate` does.
 pub fn load_reducer(
     netlist_path: &Path,
     phases_path: Option<&Path>,
     device_path: Option<&Path>,
     seed: u64,
+    calibrate: bool,
 ) -> Result<ReducerChip, CliError> {
     let programmed = load(netlist_path, phases_path)?;
     let params = match device_path {
         Some(p) => Some(DeviceParams::load(p).map_err(|e| CliError::Input(e.to_string()))?),
         None => None,
     };
-    reducer_chip(
+    chip(
         &programmed,
         &netlist_path.display().to_string(),
         params,
         seed,
+        calibrate,
     )
 }
 
@@ -121,6 +125,16 @@ pub fn reducer_chip(
     netlist_file: &str,
     device: Option<DeviceParams>,
     seed: u64,
+) -> Result<ReducerChip, CliError> {
+    chip(programmed, netlist_file, device, seed, false)
+}
+
+fn chip(
+    programmed: &Programmed,
+    netlist_file: &str,
+    device: Option<DeviceParams>,
+    seed: u64,
+    calibrate: bool,
 ) -> Result<ReducerChip, CliError> {
     let input_err = |e: &dyn std::fmt::Display| CliError::Input(e.to_string());
     let Programmed {
@@ -138,8 +152,22 @@ pub fn reducer_chip(
         ..params
     };
     let device = DeviceInstance::sample(&quiet, circuit, seed);
-    let plan = Plan::new(circuit, settings, &device);
+    let mut plan = Plan::new(circuit, settings, &device);
     let runner = NetlistReducer::new(&interface, &plan).map_err(|e| input_err(&e))?;
+    if calibrate {
+        let cal = optc_runtime::reducer::calibrate::calibrate(
+            circuit,
+            &runner,
+            &device,
+            settings,
+            &optc_runtime::reducer::calibrate::CalibrationOptions::default(),
+        )
+        .map_err(|e| input_err(&format!("{netlist_file}: {e}")))?;
+        // A coherent readout has nothing to calibrate: keep the plan.
+        if let Some(cal) = cal {
+            plan = Plan::new(circuit, &cal.settings, &device);
+        }
+    }
     Ok(ReducerChip {
         interface,
         plan,

@@ -35,6 +35,10 @@ pub struct ReduceArgs {
     /// Seed of the device instance and of the detector noise.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Calibrate that chip first on its own comparator signals, as
+    /// `optc calibrate` does, instead of running the shipped phase file on it.
+    #[arg(long, requires = "device")]
+    pub calibrate: bool,
     /// Simulate every element through the netlist instead of the per-sum
     /// table (exact on any device, slower).
     #[arg(long)]
@@ -59,6 +63,7 @@ pub fn run(args: ReduceArgs) -> Result<(), CliError> {
         args.phases.as_deref(),
         args.device.as_deref(),
         args.seed,
+        args.calibrate,
     )?;
     let iface = &interface;
 

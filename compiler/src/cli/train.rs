@@ -90,6 +90,10 @@ pub struct TrainArgs {
     /// (static errors and detector noise from --seed).
     #[arg(long, value_name = "FILE")]
     pub device: Option<PathBuf>,
+    /// Calibrate that chip first on its own comparator signals, as
+    /// `optc calibrate` does (a chip is calibrated once after fabrication).
+    #[arg(long, requires = "device")]
+    pub calibrate: bool,
     /// Reducers to compare, in order.
     #[arg(
         long,
@@ -197,6 +201,7 @@ fn load_optical(args: &TrainArgs) -> Result<Option<OpticalSetup>, CliError> {
         args.phases.as_deref(),
         args.device.as_deref(),
         args.seed,
+        args.calibrate,
     )?;
     let mut exec = runner
         .executor(&plan, detector_noise, args.seed)
