@@ -7,7 +7,7 @@ use optc::driver::{compile, CompileOptions};
 use optc_runtime::device::{DeviceInstance, DeviceParams, NodeSettings};
 use optc_runtime::netlist::{Circuit, Kind, Netlist};
 use optc_runtime::phases::{Dac, Phases};
-use optc_runtime::reducer::calibrate::{calibrate, CalibrationOptions};
+use optc_runtime::reducer::calibrate::{calibrate, Calibration, CalibrationOptions};
 use optc_runtime::reducer::netlist_run::NetlistReducer;
 use optc_runtime::simulate::Plan;
 use std::f64::consts::PI;
@@ -39,13 +39,19 @@ fn realistic(phase_bits: Option<u32>) -> DeviceParams {
     }
 }
 
-fn runner(
+/// The calibration of `settings` on instance `seed` of `params`.
+fn calibrated(
     netlist: &Netlist,
     circuit: &Circuit,
-    s: &NodeSettings,
-    d: &DeviceInstance,
-) -> NetlistReducer {
-    NetlistReducer::new(netlist.reducer.as_ref().unwrap(), &Plan::new(circuit, s, d)).unwrap()
+    settings: &NodeSettings,
+    params: &DeviceParams,
+    seed: u64,
+    opts: &CalibrationOptions,
+) -> Option<Calibration> {
+    let chip = DeviceInstance::sample(params, circuit, seed);
+    let plan = Plan::new(circuit, settings, &chip);
+    let runner = NetlistReducer::new(netlist.reducer.as_ref().unwrap(), &plan).unwrap();
+    calibrate(circuit, &runner, &chip, settings, opts).unwrap()
 }
 
 #[test]
@@ -53,16 +59,14 @@ fn search_properties_on_the_4x4b_reducer() {
     let (netlist, circuit, _, settings) = compiled("optinc_4x4b");
 
     // 8-bit DAC: every heater on the grid, θ in [0, π], never worse.
-    let chip = DeviceInstance::sample(&realistic(Some(8)), &circuit, 5);
-    let r = runner(&netlist, &circuit, &settings, &chip);
-    let cal = calibrate(
+    let cal = calibrated(
+        &netlist,
         &circuit,
-        &r,
-        &chip,
         &settings,
+        &realistic(Some(8)),
+        5,
         &CalibrationOptions::default(),
     )
-    .unwrap()
     .unwrap();
     assert!(cal.after.worst >= cal.before.worst);
     assert!(cal.after.error_rate <= cal.before.error_rate);
@@ -88,31 +92,26 @@ fn search_properties_on_the_4x4b_reducer() {
     }
 
     // Continuous heaters: the search still runs and does not get worse.
-    let chip = DeviceInstance::sample(&realistic(None), &circuit, 5);
-    let r = runner(&netlist, &circuit, &settings, &chip);
-    let cal = calibrate(
+    let cal = calibrated(
+        &netlist,
         &circuit,
-        &r,
-        &chip,
         &settings,
+        &realistic(None),
+        5,
         &CalibrationOptions::default(),
     )
-    .unwrap()
     .unwrap();
     assert!(cal.after.worst >= cal.before.worst);
 
     // Design time: gains are knobs, every activation reported once.
-    let nominal = DeviceInstance::sample(&realistic(Some(8)).nominal(), &circuit, 0);
-    let r = runner(&netlist, &circuit, &settings, &nominal);
     let opts = CalibrationOptions {
         tune_gains: true,
         coarsest_step: 1.0,
         max_sweeps: 1,
         ..CalibrationOptions::default()
     };
-    let cal = calibrate(&circuit, &r, &nominal, &settings, &opts)
-        .unwrap()
-        .unwrap();
+    let nominal = realistic(Some(8)).nominal();
+    let cal = calibrated(&netlist, &circuit, &settings, &nominal, 0, &opts).unwrap();
     let activations = circuit
         .nodes
         .iter()
@@ -125,15 +124,13 @@ fn search_properties_on_the_4x4b_reducer() {
 #[test]
 fn a_coherent_readout_has_nothing_to_calibrate() {
     let (netlist, circuit, _, settings) = compiled("optinc_4x4b_linear");
-    let chip = DeviceInstance::sample(&realistic(Some(8)), &circuit, 1);
-    let r = runner(&netlist, &circuit, &settings, &chip);
-    let cal = calibrate(
+    let cal = calibrated(
+        &netlist,
         &circuit,
-        &r,
-        &chip,
         &settings,
+        &realistic(Some(8)),
+        1,
         &CalibrationOptions::default(),
-    )
-    .unwrap();
+    );
     assert!(cal.is_none());
 }
