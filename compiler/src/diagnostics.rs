@@ -78,8 +78,14 @@ impl Diagnostics {
     }
 
     /// Renders the diagnostics in source order (the first `MAX_RENDERED`),
-    /// followed by a count line.
+    /// followed by a count line ("could not check …").
     pub fn render(&self) -> String {
+        self.render_as("check")
+    }
+
+    /// The same, with the count line naming what failed: "could not
+    /// `{what}` …" (`compile` for errors the passes find).
+    pub fn render_as(&self, what: &str) -> String {
         let index = LineIndex::new(&self.source);
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();
         items.sort_by_key(|d| (d.span.start, d.span.end));
@@ -102,7 +108,7 @@ impl Diagnostics {
         }
         let _ = writeln!(
             out,
-            "error: could not check `{}` due to {n} error{}",
+            "error: could not {what} `{}` due to {n} error{}",
             self.file_name,
             if n == 1 { "" } else { "s" }
         );

@@ -165,7 +165,7 @@ fn located(e: PassError, file: &str, text: Option<&str>) -> CompileError {
         }
         d.items.push(item);
         return CompileError::Diagnostics {
-            rendered: d.render(),
+            rendered: d.render_as("compile"),
             count: 1,
         };
     }
