@@ -43,9 +43,10 @@ pub struct ReducerReport {
     pub bits: u32,
     /// `linear` or `onn`.
     pub realization: String,
-    /// Fraction of inputs whose delivered code equals the contract, ideal device.
+    /// Fraction of inputs whose delivered code equals the contract on the
+    /// nominal target chip (its DAC, loss and crosstalk; no random errors).
     pub exact_match_rate: f64,
-    /// The ideal device realizes phases through this DAC (the target's;
+    /// The nominal chip realizes phases through this DAC (the target's;
     /// absent: continuous phases).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ideal_phase_bits: Option<u32>,
