@@ -49,7 +49,7 @@ impl Pass for VerifyReducer {
     }
 
     fn description(&self) -> &'static str {
-        "execute the netlist: exact-match rate ideal and over seeded device instances; check it against the model"
+        "execute the netlist: exact-match on the nominal chip and over seeded device instances, as shipped and each calibrated"
     }
 
     fn run(&self, unit: &mut CompileUnit) -> Result<(), PassError> {
