@@ -225,27 +225,11 @@ fn sum_only(
         }))
 }
 
-/// Every code vector, row-major (odometer, server 0 fastest).
+/// Every code vector, row-major (server 0 fastest).
 fn all_vectors(contract: &Contract) -> Vec<i32> {
-    let n = contract.servers;
-    let q = contract.max_code();
-    let mut codes = vec![-q; n];
     let mut out = Vec::new();
-    loop {
-        out.extend_from_slice(&codes);
-        let mut i = 0;
-        while i < n {
-            if codes[i] < q {
-                codes[i] += 1;
-                break;
-            }
-            codes[i] = -q;
-            i += 1;
-        }
-        if i == n {
-            return out;
-        }
-    }
+    contract.for_each_vector(|codes| out.extend_from_slice(codes));
+    out
 }
 
 fn sampled_vectors(contract: &Contract, samples: u64, seed: u64) -> Vec<i32> {

@@ -174,6 +174,22 @@ impl Contract {
             .collect()
     }
 
+    /// Visits every input vector, server 0's code fastest (an odometer over
+    /// [−Q, Q]^N).
+    pub fn for_each_vector(&self, mut visit: impl FnMut(&[i32])) {
+        let n = self.servers;
+        let q = self.max_code();
+        let mut codes = vec![-q; n];
+        loop {
+            visit(&codes);
+            let Some(i) = codes.iter().position(|&c| c < q) else {
+                return;
+            };
+            codes[i] += 1;
+            codes[..i].fill(-q);
+        }
+    }
+
     /// A canonical input vector with sum S (codes spread as evenly as possible).
     pub fn representative(&self, sum: i64) -> Vec<i32> {
         let n = self.servers as i64;
@@ -235,25 +251,7 @@ where
         worst = worst.max((r - d).abs());
     };
     let coverage = if contract.dataset_size_raw() <= EXHAUSTIVE_LIMIT {
-        // Odometer over all combinations.
-        loop {
-            visit(&codes);
-            let mut i = 0;
-            loop {
-                if i == n {
-                    break;
-                }
-                if codes[i] < q {
-                    codes[i] += 1;
-                    break;
-                }
-                codes[i] = -q;
-                i += 1;
-            }
-            if i == n {
-                break;
-            }
-        }
+        contract.for_each_vector(&mut visit);
         Coverage::Exhaustive
     } else {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -300,6 +298,20 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_vector_is_visited_once_in_odometer_order() {
+        let c = Contract::mean(3, 3).unwrap();
+        let mut seen = Vec::new();
+        c.for_each_vector(|v| seen.push(v.to_vec()));
+        assert_eq!(seen.len(), 7 * 7 * 7);
+        assert_eq!(seen[0], vec![-3, -3, -3]);
+        assert_eq!(seen[1], vec![-2, -3, -3]);
+        assert_eq!(seen[7], vec![-3, -2, -3]);
+        assert_eq!(seen.last(), Some(&vec![3, 3, 3]));
+        let distinct: std::collections::HashSet<_> = seen.iter().collect();
+        assert_eq!(distinct.len(), seen.len());
+    }
 
     #[test]
     fn half_even_ties() {
