@@ -1,7 +1,8 @@
 //! Properties of the calibration search (`reducer::calibrate`) on the
 //! compiled 4×4b reducer: settings stay on the DAC grid with θ in [0, π],
-//! margins never get worse, continuous heaters work, gains move only when
-//! asked, and a coherent readout has nothing to calibrate.
+//! margins never get worse, continuous heaters work, a chip trims its
+//! attenuators (within [0, 1]) but never a gain, the design time tunes gains
+//! but not attenuators, and a coherent readout has nothing to calibrate.
 
 use optc::driver::{compile, CompileOptions};
 use optc_runtime::device::{DeviceInstance, DeviceParams, NodeSettings};
@@ -90,6 +91,15 @@ fn search_properties_on_the_4x4b_reducer() {
             assert!((0.0..=PI).contains(&v[0]), "{}: θ = {}", node.name, v[0]);
         }
     }
+    // The attenuators Σ are the chip's fine power trims: kept in [0, 1].
+    let mut trimmed = 0;
+    for ((node, v), start) in circuit.nodes.iter().zip(&cal.settings).zip(&settings) {
+        if node.kind == Kind::Attenuator {
+            assert!((0.0..=1.0).contains(&v[0]), "{}: t = {}", node.name, v[0]);
+            trimmed += usize::from(v[0] != start[0]);
+        }
+    }
+    assert!(trimmed > 0, "the chip's calibration trimmed no attenuator");
 
     // Continuous heaters: the search still runs and does not get worse.
     let cal = calibrated(
@@ -119,6 +129,12 @@ fn search_properties_on_the_4x4b_reducer() {
         .count();
     assert_eq!(cal.gains.len(), activations);
     assert!(cal.gains.iter().all(|&(_, g)| g.is_finite() && g > 0.0));
+    // ... and the attenuators are not (the gains are the design's trims).
+    for ((node, v), start) in circuit.nodes.iter().zip(&cal.settings).zip(&settings) {
+        if node.kind == Kind::Attenuator {
+            assert_eq!(v[0], start[0], "{}", node.name);
+        }
+    }
 }
 
 #[test]

@@ -108,3 +108,44 @@ fn onn_8x4b() {
 fn onn_16x4b() {
     compile_and_reduce("optinc_16x4b.optc", 16, 4, "onn");
 }
+
+/// `weights` chooses each layer's realization: `svd` adds a V† mesh (a full
+/// 6-mode Clements mesh, 15 MZIs, per bit block) to the layer, `unitary_diag`
+/// does not; both carry a trained attenuator column Σ, and both verify exact.
+#[test]
+fn onn_weights_svd_adds_a_v_mesh_per_bit_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = |weights: &str| {
+        format!(
+            "device d {{ mzi_loss = 0.1 dB; phase_bits = 8; phase_error = 0.01 rad }}\n\
+             reducer r {{\n  servers = 3;  bits = 3;  reduce = mean;  preprocess = sum;  device = d\n  \
+             onn {{\n    layer 6 activation eo(alpha = 0.1) weights {weights}\n    \
+             layer 3 weights {weights}\n    detect threshold\n  }}\n  \
+             train {{ epochs = 40; lr = 0.001; seed = 7 }}\n}}\n"
+        )
+    };
+    let mut figures = Vec::new();
+    for weights in ["unitary_diag", "svd"] {
+        let out = dir.path().join(weights);
+        let file = dir.path().join(format!("{weights}.optc"));
+        std::fs::write(&file, source(weights)).unwrap();
+        let options = CompileOptions {
+            out_dir: out.clone(),
+            ..CompileOptions::default()
+        };
+        let compiled =
+            compile(&file, &options, |_, _| {}).unwrap_or_else(|e| panic!("{weights}: {e}"));
+        let c = &compiled[0];
+        let r = c.unit.report.reducer.as_ref().expect("reducer report");
+        assert_eq!(r.exact_match_rate, 1.0, "{weights}");
+        let netlist = std::fs::read_to_string(&c.paths.netlist).unwrap();
+        let count = |kind: &str| netlist.matches(&format!("component: {kind}\n")).count();
+        figures.push((r.mzi_count_model, count("attenuator"), r.mzi_count_full_svd));
+    }
+    let (ud, svd) = (figures[0], figures[1]);
+    // 3 bits: two layers of 3 bit blocks, 15 MZIs per V† block.
+    assert_eq!(svd.0, ud.0 + 2 * 3 * 15);
+    assert_eq!((ud.1, svd.1), (2 * 18, 2 * 18));
+    assert_eq!(ud.2, svd.2);
+    assert!(ud.0 < svd.0 && svd.0 < svd.2);
+}

@@ -115,7 +115,7 @@ pub fn emit_reducer(
     let mut rails = Rails {
         of_mode: (0..circuit.modes).map(|m| (m < n).then_some(m)).collect(),
     };
-    for (i, stage) in circuit.stages.iter().enumerate() {
+    for stage in &circuit.stages {
         match stage {
             Stage::Mesh {
                 name,
@@ -154,12 +154,13 @@ pub fn emit_reducer(
                 rails.of_mode[*mode] = Some(r);
             }
             Stage::Attenuators {
+                name,
                 offset,
                 transmission,
             } => {
                 check_range(circuit, *offset, transmission.len())?;
                 let first = rails.block(&mut b, *offset, transmission.len())?;
-                b.add_attenuators(first, transmission, &format!("s{i}_"));
+                b.add_attenuators(first, transmission, &format!("{name}_"));
             }
             Stage::Activation {
                 mode,

@@ -17,7 +17,7 @@ use crate::syntax::Span;
 use crate::unit::{CompileUnit, ReducerLowering};
 use indicatif::{ProgressBar, ProgressStyle};
 use optc_runtime::reducer::contract::Contract;
-use optc_runtime::reducer::design::{self, OnnOptions};
+use optc_runtime::reducer::design::{self, LayerWeights, OnnOptions};
 use optc_runtime::reducer::train::{train, TrainOptions};
 use std::io::IsTerminal;
 use std::time::Instant;
@@ -110,10 +110,11 @@ impl Pass for DesignReducer {
                 training_time_s: 0.0,
             }
         } else {
-            let alpha = check_onn(&layers, *bits)
+            let (alpha, weights) = check_onn(&layers, *bits)
                 .map_err(|e| at(e.span.unwrap_or(unit.ir.span), e.message, Some(e.help)))?;
             let opts = OnnOptions {
                 alpha,
+                weights,
                 ..OnnOptions::default()
             };
             let mut circuit = design::onn(&contract, &opts).map_err(|e| fail(e.to_string()))?;
@@ -149,14 +150,16 @@ struct OnnMismatch {
     help: String,
 }
 
-/// Checks the written layers against the photonic-ADC structure; returns α.
-fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<f64, OnnMismatch> {
+/// Checks the written layers against the photonic-ADC structure; returns α
+/// and each layer's realization.
+fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<(f64, [LayerWeights; 2]), OnnMismatch> {
     let b = bits as usize;
     let help = format!(
         "the onn realization is the photonic ADC of spec/reducer.md: write exactly\n  \
          layer {} activation eo(alpha = 0.1) weights unitary_diag\n  \
          layer {b} weights unitary_diag\n  detect threshold\n\
-         (layer 1: two phase-modulated rails per result bit; layer 2: one balanced comparator per bit)",
+         (layer 1: two phase-modulated rails per result bit; layer 2: one balanced comparator per bit;\n\
+         `weights svd` instead of unitary_diag adds a V† mesh per bit block)",
         2 * b
     );
     let mismatch = |span: Option<Span>, message: String| OnnMismatch {
@@ -183,16 +186,25 @@ fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<f64, OnnMismatch> {
             ),
         ));
     }
+    let mut weights = [LayerWeights::UnitaryDiag; 2];
     for (i, l) in [l1, l2].iter().enumerate() {
-        if l.weights == WeightRealization::Svd {
-            return Err(mismatch(
-                Some(l.span),
-                format!(
-                    "layer {}: the design's weight layers are unitary meshes (Σ = 1), not a full SVD",
-                    i + 1
-                ),
-            ));
-        }
+        weights[i] = match l.weights {
+            WeightRealization::Svd => LayerWeights::Svd,
+            WeightRealization::UnitaryDiag => LayerWeights::UnitaryDiag,
+            WeightRealization::Segmented { block } => {
+                return Err(mismatch(
+                    Some(l.span),
+                    format!(
+                        "layer {}: segmented({block}) splits the layer's matrix into \
+                         {block}×{block} blocks, but the design's layers are per-bit 6-mode \
+                         blocks (a bit's rails with their bias and arm modes) that no square \
+                         block of the matrix matches; write unitary_diag (the bit blocks' \
+                         mesh U with attenuators Σ) or svd (V†, Σ and U)",
+                        i + 1
+                    ),
+                ))
+            }
+        };
     }
     if let Some(a) = l2.activation {
         if a != Activation::None {
@@ -207,7 +219,7 @@ fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<f64, OnnMismatch> {
             gain: None,
             bias_rad: None,
             alpha,
-        }) => Ok(alpha),
+        }) => Ok((alpha, weights)),
         Some(Activation::Eo { .. }) => Err(mismatch(
             Some(l1.span),
             "layer 1: the design sets each bit's activation gain (its phase slope) and bias itself; \

@@ -178,7 +178,7 @@ impl Objective {
 
     /// Squared hinge below the margin goal, weighted by how often each sum
     /// occurs (with a small floor), plus a heavy penalty on wrong bits that
-    /// ignores multiplicity.
+    /// ignores multiplicity and does not vanish as a wrong margin nears 0.
     fn loss(&self, table: &[SumResponse]) -> f64 {
         let floor = 1.0 / self.targets.len() as f64;
         self.targets
@@ -189,7 +189,13 @@ impl Objective {
                 let (hinge, wrong) = self.margins(t, r).fold((0.0, 0.0), |(h, e), m| {
                     (
                         h + (self.goal - m).max(0.0).powi(2),
-                        e + (-m).max(0.0).powi(2),
+                        // A wrong bit costs goal² however slightly it is
+                        // wrong, or the search would keep one at m = −0.0001.
+                        e + if m <= 0.0 {
+                            self.goal * self.goal + m * m
+                        } else {
+                            0.0
+                        },
                     )
                 });
                 (w + 0.05 * floor) * hinge + WRONG_PENALTY * floor * wrong
@@ -220,13 +226,18 @@ enum Knob {
         slot: usize,
         theta: bool,
     },
+    /// An attenuator's power transmission (a phase-file setting, so a
+    /// chip's calibration may trim it): relative steps, kept in [0, 1].
+    Attenuator { node: usize },
     /// An `eo_activation`'s electrical gain (design time only).
     Gain { node: usize },
 }
 
-/// Every MZI's θ and φ, every phase shifter's phase and then, with
-/// `gains`, every activation's gain (heaters first: each sweep settles the
-/// phases before it rescales the activations).
+/// Every MZI's θ and φ, every phase shifter's phase, every attenuator and
+/// then, with `gains`, every activation's gain (heaters first: each sweep
+/// settles the phases before it rescales powers). The attenuators trim the
+/// rails' powers finer than one DAC step of a splitting MZI can (one step
+/// at 50:50 moves 2.5% of the power; the LSB tolerates ≈ 0.4% of slope).
 fn knobs(circuit: &Circuit, gains: bool) -> Vec<Knob> {
     let heater = |node, slot, theta| Knob::Heater { node, slot, theta };
     let nodes = circuit.nodes.iter().enumerate();
@@ -235,10 +246,14 @@ fn knobs(circuit: &Circuit, gains: bool) -> Vec<Knob> {
         Kind::PhaseShifter => vec![heater(i, 0, false)],
         _ => Vec::new(),
     });
+    let attenuators = nodes
+        .clone()
+        .filter(|(_, n)| !gains && n.kind == Kind::Attenuator)
+        .map(|(node, _)| Knob::Attenuator { node });
     let activations = nodes
         .filter(|(_, n)| gains && n.kind == Kind::EoActivation)
         .map(|(node, _)| Knob::Gain { node });
-    heaters.chain(activations).collect()
+    heaters.chain(attenuators).chain(activations).collect()
 }
 
 /// Calibrates `start` on `device`. A coherent (linear) readout has no
@@ -304,6 +319,15 @@ pub fn calibrate(
                             x[node][slot] = v;
                             (node, old)
                         }
+                        Knob::Attenuator { node } => {
+                            let old = x[node][0];
+                            let v = (old * (1.0 + dir * gain_step)).clamp(0.0, 1.0);
+                            if v == old {
+                                continue;
+                            }
+                            x[node][0] = v;
+                            (node, old)
+                        }
                         Knob::Gain { node } => {
                             let old = chip.nodes[node].attrs[gain_at];
                             chip.nodes[node].attrs[gain_at] = old * (1.0 + dir * gain_step);
@@ -319,6 +343,7 @@ pub fn calibrate(
                     }
                     match knob {
                         Knob::Heater { slot, .. } => x[undo.0][slot] = undo.1,
+                        Knob::Attenuator { .. } => x[undo.0][0] = undo.1,
                         Knob::Gain { .. } => chip.nodes[undo.0].attrs[gain_at] = undo.1,
                     }
                 }
@@ -332,7 +357,7 @@ pub fn calibrate(
         .iter()
         .filter_map(|k| match *k {
             Knob::Gain { node } => Some((node, chip.nodes[node].attrs[gain_at])),
-            Knob::Heater { .. } => None,
+            Knob::Heater { .. } | Knob::Attenuator { .. } => None,
         })
         .collect();
     Ok(Some(Calibration {
@@ -342,4 +367,32 @@ pub fn calibrate(
         before,
         trials,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One sum, one bit that should read 1; margin = signal.
+    fn objective() -> Objective {
+        Objective {
+            targets: vec![1],
+            share: vec![1.0],
+            detectors: vec![(0.0, 1.0)],
+            goal: 0.05,
+        }
+    }
+
+    #[test]
+    fn a_barely_wrong_bit_costs_the_full_penalty() {
+        let o = objective();
+        let loss = |m: f64| o.loss(&[SumResponse::Signals(vec![m])]);
+        let step = WRONG_PENALTY * o.goal * o.goal;
+        assert!(loss(-1e-4) - loss(1e-4) >= step);
+        // Above the goal nothing is owed; below it the hinge grows.
+        assert_eq!(loss(0.06), 0.0);
+        assert!(loss(0.01) > loss(0.04) && loss(0.04) > 0.0);
+        // A response without signals is an error, not a silent zero loss.
+        assert!(o.check(&[SumResponse::Code(0)]).is_err());
+    }
 }

@@ -28,6 +28,7 @@ pub enum Stage {
     },
     /// A column of attenuators: power transmission t ∈ [0, 1] per mode.
     Attenuators {
+        name: String,
         offset: usize,
         transmission: Vec<f64>,
     },

@@ -22,8 +22,20 @@ pub enum DesignError {
     BiasRatio(f64),
     #[error("tap alpha must be in [0, 1) (got {0})")]
     Alpha(f64),
+    #[error("arm_share must be in (0, 1) (got {0})")]
+    ArmShare(f64),
     #[error("bit {bit}: the Gray bit has no boundary inside the sum range")]
     NoBoundary { bit: u32 },
+}
+
+/// How one weight layer is realized (the DSL's `weights`). Both put a
+/// column of attenuators Σ (t = 1 at design, trained) in front of the
+/// design's unitary mesh U; `Svd` adds a full Clements mesh V† per 6-mode
+/// bit block in front of Σ (identity at design, trained): W = U·Σ·V†.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LayerWeights {
+    UnitaryDiag,
+    Svd,
 }
 
 /// Design knobs of the ONN (photonic-ADC) realization.
@@ -35,6 +47,13 @@ pub struct OnnOptions {
     pub bias_ratio: f64,
     /// Activation tap α.
     pub alpha: f64,
+    /// Share t of each rail's power sent into the activation arm (the rest
+    /// takes the straight arm that cancels the activation's direct term).
+    /// A power-split error δθ scales the rail's whole phase Δ± by
+    /// tan(θ/2)·δθ = √((1−t)/t)·δθ: 0.5 at t = 0.8 against 1 at 50:50.
+    pub arm_share: f64,
+    /// Realization of layer 1 and layer 2.
+    pub weights: [LayerWeights; 2],
 }
 
 impl Default for OnnOptions {
@@ -42,6 +61,8 @@ impl Default for OnnOptions {
         Self {
             bias_ratio: 0.7,
             alpha: 0.1,
+            arm_share: 0.8,
+            weights: [LayerWeights::UnitaryDiag; 2],
         }
     }
 }
@@ -171,6 +192,9 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
     if !(0.0..1.0).contains(&opts.alpha) {
         return Err(DesignError::Alpha(opts.alpha));
     }
+    if !(opts.arm_share > 0.0 && opts.arm_share < 1.0) {
+        return Err(DesignError::ArmShare(opts.arm_share));
+    }
     let n = contract.servers;
     let b = contract.bits as usize;
     let q = contract.max_code() as f64;
@@ -181,6 +205,8 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
     // Signal amplitude on each rail after the fan-out: s' = S/(Q·√(N·2b)).
     let s_max = (n as f64 / fan as f64).sqrt();
     let c0 = s_max / opts.bias_ratio;
+    let theta_arm = 2.0 * opts.arm_share.sqrt().acos();
+    let (arm_a, arm_b) = (opts.arm_share.sqrt(), (1.0 - opts.arm_share).sqrt());
 
     let mut stages = vec![Stage::Mesh {
         name: "average".into(),
@@ -203,31 +229,22 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
             });
         }
     }
-    // Layer 1: bias/signal mixing (z₊ on SIG_P, z₋ on SIG_M), then 50:50
-    // splits into an activation arm (OUT_P / OUT_M) and a straight arm.
+    // Layer 1: bias/signal mixing (z₊ on SIG_P, z₋ on SIG_M), then splits
+    // sending the share t = arm_share into the activation arm (OUT_P /
+    // OUT_M, |a|² = cos²(θ/2)) and the rest into the straight arm.
     let mut l1 = Vec::new();
     for k in 0..b {
         let o = BLOCK * k;
         l1.push(mzi(o + BIAS_P, 0, FRAC_PI_2, 0.0));
         l1.push(mzi(o + SIG_M, 0, FRAC_PI_2, 0.0));
-        l1.push(mzi(o + SIG_P, 1, FRAC_PI_2, 0.0));
-        l1.push(mzi(o + OUT_M, 1, FRAC_PI_2, 0.0));
+        l1.push(mzi(o + SIG_P, 1, theta_arm, 0.0));
+        l1.push(mzi(o + OUT_M, 1, theta_arm, 0.0));
     }
-    stages.push(Stage::Mesh {
-        name: "layer1".into(),
-        offset: base,
-        mesh: Mesh {
-            modes: BLOCK * b,
-            style: MeshStyle::Clements,
-            mzis: l1,
-            output_phases: vec![0.0; BLOCK * b],
-        },
-        trainable: true,
-    });
-    // Gains: Δ₊ − Δ₋ = g·c0·s' = ω_k·S with s' = S/(Q·√(N·2b)).
+    push_layer(&mut stages, "layer1", base, b, l1, opts.weights[0]);
+    // Gains: Δ₊ − Δ₋ = g·t·2·c0·s' = ω_k·S with s' = S/(Q·√(N·2b)).
     for k in 0..b {
         let w = TAU / ((1usize << (k + 2)) as f64 * n as f64);
-        let gain = w * q * ((n * fan) as f64).sqrt() / c0;
+        let gain = w * q * ((n * fan) as f64).sqrt() / (2.0 * opts.arm_share * c0);
         for m in [OUT_P, OUT_M] {
             stages.push(Stage::Activation {
                 mode: base + BLOCK * k + m,
@@ -237,9 +254,9 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
             });
         }
     }
-    // Layer 2: cancel the activation's direct term (cot(θ/2) = κ/2), then
+    // Layer 2: cancel the activation's direct term (cot(θ/2) = κ|a|/(2|b|)), then
     // the rail combiner whose φ sets the bit's phase offset.
-    let theta_c = 2.0 * (2.0 / kappa).atan();
+    let theta_c = 2.0 * (2.0 * arm_b / (kappa * arm_a)).atan();
     let mut l2 = Vec::new();
     for k in 0..b {
         let o = BLOCK * k;
@@ -247,17 +264,7 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
         l2.push(mzi(o + OUT_M, 0, theta_c, 3.0 * FRAC_PI_2));
         l2.push(mzi(o + OUT_P, 1, FRAC_PI_2, 0.0));
     }
-    stages.push(Stage::Mesh {
-        name: "layer2".into(),
-        offset: base,
-        mesh: Mesh {
-            modes: BLOCK * b,
-            style: MeshStyle::Clements,
-            mzis: l2,
-            output_phases: vec![0.0; BLOCK * b],
-        },
-        trainable: true,
-    });
+    push_layer(&mut stages, "layer2", base, b, l2, opts.weights[1]);
     let detectors = (0..b)
         .map(|k| Detector {
             plus: base + BLOCK * k + OUT_P,
@@ -279,6 +286,64 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
     calibrate_combiners(&mut circuit, contract)?;
     set_full_scales(&mut circuit, contract);
     Ok(circuit)
+}
+
+/// One weight layer on the 6b modes from `offset`: (V†, for `Svd`) → Σ → U,
+/// where U is the design's sparse block-diagonal mesh `mzis`.
+fn push_layer(
+    stages: &mut Vec<Stage>,
+    name: &str,
+    offset: usize,
+    b: usize,
+    mzis: Vec<MziSetting>,
+    weights: LayerWeights,
+) {
+    let modes = BLOCK * b;
+    if weights == LayerWeights::Svd {
+        stages.push(Stage::Mesh {
+            name: format!("{name}_v"),
+            offset,
+            mesh: identity_blocks(b),
+            trainable: true,
+        });
+    }
+    stages.push(Stage::Attenuators {
+        name: name.into(),
+        offset,
+        transmission: vec![1.0; modes],
+    });
+    stages.push(Stage::Mesh {
+        name: name.into(),
+        offset,
+        mesh: Mesh {
+            modes,
+            style: MeshStyle::Clements,
+            mzis,
+            output_phases: vec![0.0; modes],
+        },
+        trainable: true,
+    });
+}
+
+/// A full Clements mesh on each 6-mode block (15 MZIs per block), set to
+/// the identity: θ = φ = π makes T(θ, φ) = 1 (BRIEF §3).
+fn identity_blocks(b: usize) -> Mesh {
+    let mut mzis = Vec::new();
+    for k in 0..b {
+        for column in 0..BLOCK {
+            let mut m = column % 2;
+            while m + 1 < BLOCK {
+                mzis.push(mzi(BLOCK * k + m, column, PI, PI));
+                m += 2;
+            }
+        }
+    }
+    Mesh {
+        modes: BLOCK * b,
+        style: MeshStyle::Clements,
+        mzis,
+        output_phases: vec![0.0; BLOCK * b],
+    }
 }
 
 fn layer2_combiner(circuit: &mut Circuit, k: usize) -> Option<&mut MziSetting> {

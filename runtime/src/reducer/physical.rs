@@ -91,6 +91,7 @@ impl<'a> PreparedCircuit<'a> {
                     Stage::Attenuators {
                         offset,
                         transmission,
+                        ..
                     } => Prep::Atten {
                         offset: *offset,
                         amp: transmission

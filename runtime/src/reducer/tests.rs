@@ -1,7 +1,8 @@
 //! End-to-end tests of the reducer: designs, evaluation, executor, training.
 
+use super::circuit::Stage;
 use super::contract::{Contract, Coverage};
-use super::design::{self, OnnOptions};
+use super::design::{self, LayerWeights, OnnOptions};
 use super::device::{realistic, DeviceInstance};
 use super::eval::{exact_match_rate, exact_match_rate_device};
 use super::executor::ReducerExecutor;
@@ -57,6 +58,84 @@ fn onn_design_is_exact_on_ideal_device() {
         let r = exact_match_rate(&circuit, &c);
         assert_eq!(r.exact_match_rate, 1.0, "{n}x{b}b: {r:?}");
         assert_eq!(r.max_error_lsb, 0);
+    }
+}
+
+/// unitary_diag puts Σ (t = 1) before each layer's mesh U; svd adds a full
+/// Clements V† per 6-mode bit block (15 MZIs) set to the identity, so the
+/// design stays exact either way.
+#[test]
+fn onn_weight_realizations_shape_the_layers() {
+    let c = contract(4, 3);
+    let b = 3usize;
+    let count = |w: [LayerWeights; 2]| {
+        let opts = OnnOptions {
+            weights: w,
+            ..OnnOptions::default()
+        };
+        let circuit = design::onn(&c, &opts).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            exact_match_rate(&circuit, &c).exact_match_rate,
+            1.0,
+            "{w:?}"
+        );
+        let mut v_meshes = 0;
+        for s in &circuit.stages {
+            match s {
+                Stage::Attenuators { transmission, .. } => {
+                    assert_eq!(transmission, &vec![1.0; 6 * b]);
+                }
+                Stage::Mesh { name, mesh, .. } if name.ends_with("_v") => {
+                    v_meshes += 1;
+                    assert_eq!(mesh.mzis.len(), 15 * b);
+                    let m = mesh.matrix();
+                    for i in 0..6 * b {
+                        for j in 0..6 * b {
+                            let want = if i == j { 1.0 } else { 0.0 };
+                            assert!((m[(i, j)] - want).norm() < 1e-12, "{name} ({i},{j})");
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        (circuit.component_counts(), v_meshes, circuit.mzi_count())
+    };
+    let (ud, v0, mzi_ud) = count([LayerWeights::UnitaryDiag; 2]);
+    let (mixed, v1, mzi_mixed) = count([LayerWeights::UnitaryDiag, LayerWeights::Svd]);
+    let (svd, v2, mzi_svd) = count([LayerWeights::Svd; 2]);
+    assert_eq!((v0, v1, v2), (0, 1, 2));
+    assert_eq!(ud.attenuators, 2 * 6 * b);
+    assert_eq!(svd.attenuators, ud.attenuators);
+    assert_eq!(mixed.attenuators, ud.attenuators);
+    assert_eq!(mzi_mixed, mzi_ud + 15 * b);
+    assert_eq!(mzi_svd, mzi_ud + 2 * 15 * b);
+}
+
+#[test]
+fn onn_arm_share_is_checked_and_keeps_the_design_exact() {
+    let c = contract(4, 4);
+    for t in [0.5, 0.8, 0.95] {
+        let opts = OnnOptions {
+            arm_share: t,
+            ..OnnOptions::default()
+        };
+        let circuit = design::onn(&c, &opts).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            exact_match_rate(&circuit, &c).exact_match_rate,
+            1.0,
+            "t={t}"
+        );
+    }
+    for t in [0.0, 1.0, f64::NAN] {
+        let opts = OnnOptions {
+            arm_share: t,
+            ..OnnOptions::default()
+        };
+        assert!(matches!(
+            design::onn(&c, &opts),
+            Err(design::DesignError::ArmShare(_))
+        ));
     }
 }
 
@@ -151,7 +230,16 @@ fn noisy_executor_is_reproducible() {
 #[test]
 fn circuit_adjoint_matches_finite_differences() {
     let c = contract(4, 3);
-    let circuit = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let mut circuit = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    // Attenuations inside (0, 1): at the design's t = 1 the clamp makes a
+    // central difference one-sided.
+    for s in circuit.stages.iter_mut() {
+        if let Stage::Attenuators { transmission, .. } = s {
+            for (i, t) in transmission.iter_mut().enumerate() {
+                *t = 0.9 - 0.01 * i as f64;
+            }
+        }
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(2);
     let dev = DeviceInstance::sample(&circuit, &realistic(), &mut rng);
     let dev = DeviceInstance {
