@@ -1,10 +1,11 @@
 //! `optc calibrate`: program one chip instance of a compiled reducer.
 //!
 //! Samples the chip's static errors from the device file and `--seed` (as
-//! `optc reduce --device` does), runs the heater search of
-//! `reducer::calibrate` on it, starting from the compiled phase file, and
-//! writes that chip's phase file. The search only uses the comparator
-//! signals of one known input vector per sum, as a test bench would.
+//! `optc reduce --device` does), runs the search of `reducer::calibrate`
+//! on it (heaters in DAC steps, attenuator trims), starting from the
+//! compiled phase file, and writes that chip's phase file. The search only
+//! uses the comparator signals of one known input vector per sum, as a
+//! test bench would.
 
 use super::programmed::{self, Programmed};
 use super::CliError;

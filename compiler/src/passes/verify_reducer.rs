@@ -14,7 +14,7 @@
 //!   vector when there are ≤ `DEVICE_SAMPLES`, else on `DEVICE_SAMPLES`
 //!   seeded uniform vectors; detector noise per vector. Each instance is
 //!   scored twice: with the shipped phase file, and after its own
-//!   calibration (`reducer::calibrate`, heaters only, from the comparator
+//!   calibration (`reducer::calibrate`, heaters and attenuators, from the comparator
 //!   signals of one input vector per sum; what `optc calibrate` writes).
 
 use super::{Pass, PassError};
@@ -125,7 +125,7 @@ impl Pass for VerifyReducer {
         let raw = contract.dataset_size_raw();
         let exhaustive = raw <= u128::from(DEVICE_SAMPLES);
         // Per instance: the shipped phase file as it is, then the same chip
-        // after its own calibration (heaters only; `reducer::calibrate`).
+        // after its own calibration (heaters and attenuators; `reducer::calibrate`).
         let per: Vec<[(f64, i64); 2]> = (0..DEVICE_INSTANCES)
             .into_par_iter()
             .map(|i| {
