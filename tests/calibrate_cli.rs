@@ -89,7 +89,7 @@ fn calibrating_a_chip_restores_the_contract() {
     };
     assert_eq!(hash(&text), hash(&shipped_text));
     assert!(text.contains("calibrated_for:"));
-    assert_ne!(text, shipped_text, "calibration changed no heater");
+    assert_ne!(text, shipped_text, "calibration changed no setting");
 
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let rows: Vec<Vec<i32>> = (0..3000)

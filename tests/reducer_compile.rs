@@ -111,7 +111,9 @@ fn onn_16x4b() {
 
 /// `weights` chooses each layer's realization: `svd` adds a V† mesh (a full
 /// 6-mode Clements mesh, 15 MZIs, per bit block) to the layer, `unitary_diag`
-/// does not; both carry a trained attenuator column Σ, and both verify exact.
+/// does not; both carry a trained attenuator column Σ (4 lit modes per bit
+/// block, 6 behind a V†), and both verify exact. `segmented(k)` is the
+/// unitary_diag circuit, with a warning that says so.
 #[test]
 fn onn_weights_svd_adds_a_v_mesh_per_bit_block() {
     let dir = tempfile::tempdir().unwrap();
@@ -125,10 +127,17 @@ fn onn_weights_svd_adds_a_v_mesh_per_bit_block() {
         )
     };
     let mut figures = Vec::new();
-    for weights in ["unitary_diag", "svd"] {
+    for weights in ["unitary_diag", "svd", "unitary_diag_then_segmented"] {
         let out = dir.path().join(weights);
         let file = dir.path().join(format!("{weights}.optc"));
-        std::fs::write(&file, source(weights)).unwrap();
+        let text = match weights {
+            "unitary_diag_then_segmented" => source("unitary_diag").replace(
+                "layer 3 weights unitary_diag",
+                "layer 3 weights segmented(3)",
+            ),
+            w => source(w),
+        };
+        std::fs::write(&file, text).unwrap();
         let options = CompileOptions {
             out_dir: out.clone(),
             ..CompileOptions::default()
@@ -140,12 +149,20 @@ fn onn_weights_svd_adds_a_v_mesh_per_bit_block() {
         assert_eq!(r.exact_match_rate, 1.0, "{weights}");
         let netlist = std::fs::read_to_string(&c.paths.netlist).unwrap();
         let count = |kind: &str| netlist.matches(&format!("component: {kind}\n")).count();
+        let warned = c
+            .unit
+            .report
+            .warnings
+            .iter()
+            .any(|w| w.contains("segmented(3)"));
+        assert_eq!(warned, weights.ends_with("segmented"), "{weights}");
         figures.push((r.mzi_count_model, count("attenuator"), r.mzi_count_full_svd));
     }
     let (ud, svd) = (figures[0], figures[1]);
+    assert_eq!(figures[2], ud);
     // 3 bits: two layers of 3 bit blocks, 15 MZIs per V† block.
     assert_eq!(svd.0, ud.0 + 2 * 3 * 15);
-    assert_eq!((ud.1, svd.1), (2 * 18, 2 * 18));
+    assert_eq!((ud.1, svd.1), (2 * 12, 2 * 18));
     assert_eq!(ud.2, svd.2);
     assert!(ud.0 < svd.0 && svd.0 < svd.2);
 }

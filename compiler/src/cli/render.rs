@@ -87,9 +87,15 @@ pub fn compile_drawings(
 }
 
 /// The stage an instance belongs to: its name up to the first `_`
-/// (`layer1_mzi_c00_m00` → `layer1`), as the emitter names them.
+/// (`layer1_mzi_c00_m00` → `layer1`), as the emitter names them; an `svd`
+/// layer's V† mesh (`layer1_v_mzi_…`) is a stage of its own (`layer1_v`).
 fn stage(name: &str) -> &str {
-    name.split('_').next().unwrap_or(name)
+    let first = name.split('_').next().unwrap_or(name);
+    if name[first.len()..].starts_with("_v_") {
+        &name[..first.len() + 2]
+    } else {
+        first
+    }
 }
 
 /// The reducer report's figures as tables: components per stage, the
@@ -196,5 +202,20 @@ pub fn report_summary(report: &Report, circuit: &Circuit) -> Summary {
     Summary {
         title: format!("{} — reducer report ({})", report.name, report.device),
         tables,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stage;
+
+    #[test]
+    fn instances_group_by_their_emitted_stage() {
+        assert_eq!(stage("layer1_mzi_c00_m00"), "layer1");
+        assert_eq!(stage("layer1_att_m08"), "layer1");
+        assert_eq!(stage("layer2_v_mzi_c03_m10"), "layer2_v");
+        assert_eq!(stage("layer2_v_out_ps_m10"), "layer2_v");
+        assert_eq!(stage("average"), "average");
+        assert_eq!(stage("eo_m12"), "eo");
     }
 }

@@ -155,12 +155,22 @@ pub fn emit_reducer(
             }
             Stage::Attenuators {
                 name,
-                offset,
+                modes,
                 transmission,
             } => {
-                check_range(circuit, *offset, transmission.len())?;
-                let first = rails.block(&mut b, *offset, transmission.len())?;
-                b.add_attenuators(first, transmission, &format!("{name}_"));
+                if modes.len() != transmission.len() {
+                    return Err(invalid(format!(
+                        "attenuators {name}: {} modes, {} transmissions",
+                        modes.len(),
+                        transmission.len()
+                    )));
+                }
+                let mut on = Vec::with_capacity(modes.len());
+                for &m in modes {
+                    check_range(circuit, m, 1)?;
+                    on.push(rails.rail(m)?);
+                }
+                b.add_attenuators_on(&on, transmission, &format!("{name}_"));
             }
             Stage::Activation {
                 mode,

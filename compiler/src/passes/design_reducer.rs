@@ -110,11 +110,12 @@ impl Pass for DesignReducer {
                 training_time_s: 0.0,
             }
         } else {
-            let (alpha, weights) = check_onn(&layers, *bits)
+            let choice = check_onn(&layers, *bits)
                 .map_err(|e| at(e.span.unwrap_or(unit.ir.span), e.message, Some(e.help)))?;
+            unit.report.warnings.extend(choice.notes);
             let opts = OnnOptions {
-                alpha,
-                weights,
+                alpha: choice.alpha,
+                weights: choice.weights,
                 ..OnnOptions::default()
             };
             let mut circuit = design::onn(&contract, &opts).map_err(|e| fail(e.to_string()))?;
@@ -150,9 +151,16 @@ struct OnnMismatch {
     help: String,
 }
 
-/// Checks the written layers against the photonic-ADC structure; returns α
-/// and each layer's realization.
-fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<(f64, [LayerWeights; 2]), OnnMismatch> {
+/// What a written onn becomes: α, each layer's realization, and notes for
+/// the report's warnings.
+struct OnnChoice {
+    alpha: f64,
+    weights: [LayerWeights; 2],
+    notes: Vec<String>,
+}
+
+/// Checks the written layers against the photonic-ADC structure.
+fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<OnnChoice, OnnMismatch> {
     let b = bits as usize;
     let help = format!(
         "the onn realization is the photonic ADC of spec/reducer.md: write exactly\n  \
@@ -187,22 +195,20 @@ fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<(f64, [LayerWeights; 
         ));
     }
     let mut weights = [LayerWeights::UnitaryDiag; 2];
+    let mut notes = Vec::new();
     for (i, l) in [l1, l2].iter().enumerate() {
         weights[i] = match l.weights {
             WeightRealization::Svd => LayerWeights::Svd,
             WeightRealization::UnitaryDiag => LayerWeights::UnitaryDiag,
             WeightRealization::Segmented { block } => {
-                return Err(mismatch(
-                    Some(l.span),
-                    format!(
-                        "layer {}: segmented({block}) splits the layer's matrix into \
-                         {block}×{block} blocks, but the design's layers are per-bit 6-mode \
-                         blocks (a bit's rails with their bias and arm modes) that no square \
-                         block of the matrix matches; write unitary_diag (the bit blocks' \
-                         mesh U with attenuators Σ) or svd (V†, Σ and U)",
-                        i + 1
-                    ),
-                ))
+                notes.push(format!(
+                    "layer {}: segmented({block}) is realized as unitary_diag: the design's layer \
+                     is block-diagonal already, one 6-mode block per bit (its rails with their \
+                     bias and arm modes) realized as the block's mesh U with attenuators Σ, so \
+                     no {block}×{block} segmentation of the layer's matrix changes the circuit",
+                    i + 1
+                ));
+                LayerWeights::UnitaryDiag
             }
         };
     }
@@ -219,7 +225,11 @@ fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<(f64, [LayerWeights; 
             gain: None,
             bias_rad: None,
             alpha,
-        }) => Ok((alpha, weights)),
+        }) => Ok(OnnChoice {
+            alpha,
+            weights,
+            notes,
+        }),
         Some(Activation::Eo { .. }) => Err(mismatch(
             Some(l1.span),
             "layer 1: the design sets each bit's activation gain (its phase slope) and bias itself; \

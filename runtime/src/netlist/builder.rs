@@ -256,6 +256,12 @@ impl NetlistBuilder {
         self.add_column(first_rail, t, prefix, "att", Kind::Attenuator)
     }
 
+    /// One column of attenuators on the given rails (any order, no gaps
+    /// required): rail `rails[j]` gets transmission `t[j]`.
+    pub fn add_attenuators_on(&mut self, rails: &[usize], t: &[f64], prefix: &str) -> &mut Self {
+        self.add_column_on(rails, t, prefix, "att", Kind::Attenuator)
+    }
+
     fn add_column(
         &mut self,
         first: usize,
@@ -264,10 +270,21 @@ impl NetlistBuilder {
         short: &str,
         kind: Kind,
     ) -> &mut Self {
+        let rails: Vec<usize> = (first..first + values.len()).collect();
+        self.add_column_on(&rails, values, prefix, short, kind)
+    }
+
+    fn add_column_on(
+        &mut self,
+        rails: &[usize],
+        values: &[f64],
+        prefix: &str,
+        short: &str,
+        kind: Kind,
+    ) -> &mut Self {
         let col = self.column;
-        let w = digits(first + values.len());
-        for (j, &v) in values.iter().enumerate() {
-            let rail = first + j;
+        let w = digits(rails.iter().max().map_or(0, |r| r + 1));
+        for (&rail, &v) in rails.iter().zip(values) {
             let name = format!("{prefix}{short}_m{rail:0w$}");
             self.add_inline(&name, kind, rail, &[]);
             self.place(&name, col, rail);

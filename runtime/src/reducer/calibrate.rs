@@ -1,13 +1,13 @@
-//! Calibrating a reducer chip: a coordinate search over its heater settings
-//! that restores the comparators' margins on one device instance
-//! (spec/reducer.md, "Calibration").
+//! Calibrating a reducer chip: a coordinate search over its heater and
+//! attenuator settings that restores the comparators' margins on one
+//! device instance (spec/reducer.md, "Calibration").
 //!
 //! The search sees only what a test bench sees on a real chip: the balanced
 //! detectors' signals P₊ − P₋ for one known input vector per sum
 //! S ∈ [−N·Q, N·Q] (2·N·Q + 1 measurements per trial setting, detector
-//! noise averaged away). It never reads the instance's hidden errors. Each
-//! trial setting moves one heater by whole DAC steps, so the result is a
-//! phase file the chip's DAC can hold exactly.
+//! noise averaged away). It never reads the instance's hidden errors. A
+//! trial moves one heater by whole DAC steps (so the chip's DAC holds the
+//! result exactly) or one attenuator by a relative step.
 //!
 //! Used twice: by `optc compile` on the *nominal* target device (insertion
 //! loss, thermal crosstalk and DAC are known at design time; random static
@@ -29,9 +29,14 @@ use thiserror::Error;
 
 /// Heater step when the device has no DAC (continuous heaters).
 const CONTINUOUS_STEP: f64 = TAU / 4096.0;
-/// Search steps, coarse to fine: heaters in DAC steps, activation gains
-/// (electrical, continuous) relative.
-const STEP_SCHEDULE: [(f64, f64); 4] = [(8.0, 0.02), (4.0, 0.005), (2.0, 0.001), (1.0, 0.0002)];
+/// Search steps, coarse to fine: heaters in DAC steps, then the relative
+/// steps of activation gains (electrical, continuous) and of attenuators.
+const STEP_SCHEDULE: [(f64, f64, f64); 4] = [
+    (8.0, 0.02, 0.02),
+    (4.0, 0.005, 0.01),
+    (2.0, 0.001, 0.005),
+    (1.0, 0.0002, 0.001),
+];
 /// Weight of a wrong bit of any sum, however rare the sum: the search
 /// must not trade a rare sum's correctness for common sums' margins.
 const WRONG_PENALTY: f64 = 1000.0;
@@ -233,11 +238,12 @@ enum Knob {
     Gain { node: usize },
 }
 
-/// Every MZI's θ and φ, every phase shifter's phase, every attenuator and
-/// then, with `gains`, every activation's gain (heaters first: each sweep
-/// settles the phases before it rescales powers). The attenuators trim the
-/// rails' powers finer than one DAC step of a splitting MZI can (one step
-/// at 50:50 moves 2.5% of the power; the LSB tolerates ≈ 0.4% of slope).
+/// Every MZI's θ and φ, every phase shifter's phase, then with `gains`
+/// (design time) every activation's gain, else (a chip) every attenuator:
+/// heaters first, so each sweep settles the phases before it rescales
+/// powers. A chip's attenuators trim the rails' powers finer than one DAC
+/// step of a splitting MZI can (one step at 50:50 moves 2.5% of the power;
+/// bit 0 tolerates ½ sum level of N·Q).
 fn knobs(circuit: &Circuit, gains: bool) -> Vec<Knob> {
     let heater = |node, slot, theta| Knob::Heater { node, slot, theta };
     let nodes = circuit.nodes.iter().enumerate();
@@ -301,9 +307,10 @@ pub fn calibrate(
     let (mut best, table) = evaluate(&chip, &x)?;
     let before = objective.summary(&table);
     let mut best_table = table;
-    for (mult, gain_step) in STEP_SCHEDULE
+    let (x0, chip0) = (x.clone(), chip.clone());
+    for (mult, gain_step, att_step) in STEP_SCHEDULE
         .into_iter()
-        .filter(|&(m, _)| m <= opts.coarsest_step)
+        .filter(|&(m, _, _)| m <= opts.coarsest_step)
     {
         for _ in 0..opts.max_sweeps {
             let mut improved = false;
@@ -321,7 +328,7 @@ pub fn calibrate(
                         }
                         Knob::Attenuator { node } => {
                             let old = x[node][0];
-                            let v = (old * (1.0 + dir * gain_step)).clamp(0.0, 1.0);
+                            let v = (old * (1.0 + dir * att_step)).clamp(0.0, 1.0);
                             if v == old {
                                 continue;
                             }
@@ -353,6 +360,12 @@ pub fn calibrate(
             }
         }
     }
+    // The loss trades margins between sums; the result must not be a chip
+    // that gets more vectors wrong, or its worst bit, than where it started.
+    let mut after = objective.summary(&best_table);
+    if (after.error_rate, -after.worst) > (before.error_rate, -before.worst) {
+        (x, chip, after) = (x0, chip0, before);
+    }
     let gains = knobs
         .iter()
         .filter_map(|k| match *k {
@@ -361,7 +374,7 @@ pub fn calibrate(
         })
         .collect();
     Ok(Some(Calibration {
-        after: objective.summary(&best_table),
+        after,
         settings: x,
         gains,
         before,

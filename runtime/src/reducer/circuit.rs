@@ -26,10 +26,11 @@ pub enum Stage {
         mesh: Mesh,
         trainable: bool,
     },
-    /// A column of attenuators: power transmission t ∈ [0, 1] per mode.
+    /// A column of attenuators: power transmission t ∈ [0, 1] on each of
+    /// `modes` (ascending; only modes that carry light).
     Attenuators {
         name: String,
-        offset: usize,
+        modes: Vec<usize>,
         transmission: Vec<f64>,
     },
     /// Electro-optic activation (Williamson et al. 2020) on one mode:

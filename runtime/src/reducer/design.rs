@@ -32,6 +32,8 @@ pub enum DesignError {
 /// column of attenuators Σ (t = 1 at design, trained) in front of the
 /// design's unitary mesh U; `Svd` adds a full Clements mesh V† per 6-mode
 /// bit block in front of Σ (identity at design, trained): W = U·Σ·V†.
+/// Without V†, Σ sits only on the 4 modes per block that carry light into
+/// U (an attenuator on a dark or discarded mode would do nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LayerWeights {
     UnitaryDiag,
@@ -240,7 +242,8 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
         l1.push(mzi(o + SIG_P, 1, theta_arm, 0.0));
         l1.push(mzi(o + OUT_M, 1, theta_arm, 0.0));
     }
-    push_layer(&mut stages, "layer1", base, b, l1, opts.weights[0]);
+    let lit1 = [BIAS_P, SIG_P, SIG_M, BIAS_M];
+    push_layer(&mut stages, "layer1", base, b, l1, opts.weights[0], lit1);
     // Gains: Δ₊ − Δ₋ = g·t·2·c0·s' = ω_k·S with s' = S/(Q·√(N·2b)).
     for k in 0..b {
         let w = TAU / ((1usize << (k + 2)) as f64 * n as f64);
@@ -264,7 +267,8 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
         l2.push(mzi(o + OUT_M, 0, theta_c, 3.0 * FRAC_PI_2));
         l2.push(mzi(o + OUT_P, 1, FRAC_PI_2, 0.0));
     }
-    push_layer(&mut stages, "layer2", base, b, l2, opts.weights[1]);
+    let lit2 = [SIG_P, OUT_P, OUT_M, SIG_M];
+    push_layer(&mut stages, "layer2", base, b, l2, opts.weights[1], lit2);
     let detectors = (0..b)
         .map(|k| Detector {
             plus: base + BLOCK * k + OUT_P,
@@ -289,7 +293,8 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
 }
 
 /// One weight layer on the 6b modes from `offset`: (V†, for `Svd`) → Σ → U,
-/// where U is the design's sparse block-diagonal mesh `mzis`.
+/// where U is the design's sparse block-diagonal mesh `mzis` and `lit` the
+/// block modes that carry light into U (Σ covers every mode after a V†).
 fn push_layer(
     stages: &mut Vec<Stage>,
     name: &str,
@@ -297,20 +302,28 @@ fn push_layer(
     b: usize,
     mzis: Vec<MziSetting>,
     weights: LayerWeights,
+    lit: [usize; 4],
 ) {
     let modes = BLOCK * b;
-    if weights == LayerWeights::Svd {
+    let sigma: Vec<usize> = if weights == LayerWeights::Svd {
         stages.push(Stage::Mesh {
             name: format!("{name}_v"),
             offset,
             mesh: identity_blocks(b),
             trainable: true,
         });
-    }
+        (offset..offset + modes).collect()
+    } else {
+        let mut m: Vec<usize> = (0..b)
+            .flat_map(|k| lit.map(|j| offset + BLOCK * k + j))
+            .collect();
+        m.sort_unstable();
+        m
+    };
     stages.push(Stage::Attenuators {
         name: name.into(),
-        offset,
-        transmission: vec![1.0; modes],
+        transmission: vec![1.0; sigma.len()],
+        modes: sigma,
     });
     stages.push(Stage::Mesh {
         name: name.into(),

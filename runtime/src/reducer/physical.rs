@@ -21,7 +21,7 @@ enum Prep {
         pm: Box<PhysicalMesh>,
     },
     Atten {
-        offset: usize,
+        modes: Vec<usize>,
         amp: Vec<f64>,
     },
     Act {
@@ -89,11 +89,11 @@ impl<'a> PreparedCircuit<'a> {
                         }
                     }
                     Stage::Attenuators {
-                        offset,
+                        modes,
                         transmission,
                         ..
                     } => Prep::Atten {
-                        offset: *offset,
+                        modes: modes.clone(),
                         amp: transmission
                             .iter()
                             .map(|t| t.clamp(0.0, 1.0).sqrt())
@@ -146,9 +146,9 @@ impl<'a> PreparedCircuit<'a> {
                     None => pm.apply(slice),
                 }
             }
-            Prep::Atten { offset, amp } => {
-                for (x, a) in field[*offset..].iter_mut().zip(amp) {
-                    *x *= a;
+            Prep::Atten { modes, amp } => {
+                for (&m, a) in modes.iter().zip(amp) {
+                    field[m] *= a;
                 }
             }
             Prep::Act {
@@ -232,16 +232,16 @@ impl<'a> PreparedCircuit<'a> {
                         }
                     }
                 }
-                Prep::Atten { offset, amp } => {
-                    for (j, a) in amp.iter().enumerate() {
-                        let x = before[offset + j];
-                        let g = grad[offset + j];
+                Prep::Atten { modes, amp } => {
+                    for (j, (&m, a)) in modes.iter().zip(amp).enumerate() {
+                        let x = before[m];
+                        let g = grad[m];
                         if let Some(b) = base {
                             if *a > 0.0 {
                                 out[b + j] += (g.conj() * x).re / (2.0 * a);
                             }
                         }
-                        grad[offset + j] = g * a;
+                        grad[m] = g * a;
                     }
                 }
                 Prep::Act {
