@@ -101,6 +101,26 @@ fn search_properties_on_the_4x4b_reducer() {
     }
     assert!(trimmed > 0, "the chip's calibration trimmed no attenuator");
 
+    // Other chips: never more wrong vectors, nor (at equal error rate) a
+    // worse worst margin, than where the chip started.
+    for seed in [1, 2, 3] {
+        let c = calibrated(
+            &netlist,
+            &circuit,
+            &settings,
+            &realistic(Some(8)),
+            seed,
+            &CalibrationOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            (c.after.error_rate, -c.after.worst) <= (c.before.error_rate, -c.before.worst),
+            "seed {seed}: {:?} → {:?}",
+            c.before,
+            c.after
+        );
+    }
+
     // Continuous heaters: the search still runs and does not get worse.
     let cal = calibrated(
         &netlist,
