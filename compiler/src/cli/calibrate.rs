@@ -7,15 +7,13 @@
 //! uses the comparator signals of one known input vector per sum, as a
 //! test bench would.
 
-use super::programmed::{self, Programmed};
+use super::programmed;
 use super::CliError;
 use clap::Args;
-use optc_runtime::device::{DeviceInstance, DeviceParams};
+use optc_runtime::device::DeviceParams;
 use optc_runtime::phases::CalibratedFor;
-use optc_runtime::reducer::calibrate::{calibrate, CalibrationOptions};
 use optc_runtime::reducer::interface::InterfaceReadout;
-use optc_runtime::reducer::netlist_run::{NetlistReducer, NetlistRunError};
-use optc_runtime::simulate::Plan;
+use optc_runtime::reducer::netlist_run::NetlistRunError;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -41,29 +39,24 @@ fn input_err(e: impl std::fmt::Display) -> CliError {
 }
 
 pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
-    let Programmed {
-        netlist,
-        circuit,
-        phases,
-        settings,
-    } = programmed::load(&args.netlist, args.phases.as_deref())?;
-    let interface = netlist.reducer.clone().ok_or_else(|| {
-        input_err(format!(
-            "{}: {}",
-            args.netlist.display(),
-            NetlistRunError::NotAReducer
-        ))
-    })?;
+    let programmed = programmed::load(&args.netlist, args.phases.as_deref())?;
+    let netlist_file = args.netlist.display().to_string();
+    let iface =
+        programmed.netlist.reducer.as_ref().ok_or_else(|| {
+            input_err(format!("{netlist_file}: {}", NetlistRunError::NotAReducer))
+        })?;
     let params = DeviceParams::load(&args.device).map_err(input_err)?;
-    if matches!(interface.readout, InterfaceReadout::Coherent { .. }) {
-        return Err(input_err(format!(
-            "{}: a coherent (linear) readout has no comparators to calibrate",
-            args.netlist.display()
-        )));
+    let coherent = || {
+        input_err(format!(
+            "{netlist_file}: a coherent (linear) readout has no comparators to calibrate"
+        ))
+    };
+    if matches!(iface.readout, InterfaceReadout::Coherent { .. }) {
+        return Err(coherent());
     }
     // The chip's DAC is the phase file's: codes in the output must be codes
     // this chip holds.
-    if params.phase_bits != phases.phase_bits {
+    if params.phase_bits != programmed.phases.phase_bits {
         let bits = |b: Option<u32>| {
             b.map_or("continuous phases".to_string(), |b| {
                 format!("a {b}-bit DAC")
@@ -81,35 +74,15 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
                     std::path::Path::to_path_buf
                 )
                 .display(),
-            bits(phases.phase_bits)
+            bits(programmed.phases.phase_bits)
         )));
     }
-    let device = DeviceInstance::sample(
-        &DeviceParams {
-            detector_noise: 0.0,
-            ..params
-        },
-        &circuit,
-        args.seed,
-    );
-    let plan = Plan::new(&circuit, &settings, &device);
-    let located = |e: &dyn std::fmt::Display| input_err(format!("{}: {e}", args.netlist.display()));
-    let runner = NetlistReducer::new(&interface, &plan).map_err(|e| located(&e))?;
-    let Some(cal) = calibrate(
-        &circuit,
-        &runner,
-        &device,
-        &settings,
-        &CalibrationOptions::default(),
-    )
-    .map_err(|e| located(&e))?
-    else {
-        return Err(input_err(format!(
-            "{}: a coherent (linear) readout has no comparators to calibrate",
-            args.netlist.display()
-        )));
-    };
-    let mut out = phases.with_settings(&circuit, &cal.settings);
+    let chip = programmed::sample_chip(&programmed, &netlist_file, &params, args.seed)?;
+    let cal =
+        programmed::calibrate_chip(&programmed, &netlist_file, &chip)?.ok_or_else(coherent)?;
+    let mut out = programmed
+        .phases
+        .with_settings(&programmed.circuit, &cal.settings);
     // This file is for this chip: its loss and crosstalk are the device's.
     out.calibrated_for = Some(CalibratedFor {
         mzi_loss_db: params.mzi_loss_db,

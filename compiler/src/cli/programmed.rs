@@ -6,6 +6,7 @@ use super::CliError;
 use optc_runtime::device::{DeviceInstance, DeviceParams, NodeSettings};
 use optc_runtime::netlist::{Circuit, Netlist};
 use optc_runtime::phases::Phases;
+use optc_runtime::reducer::calibrate::{calibrate, Calibration, CalibrationOptions};
 use optc_runtime::reducer::interface::ReducerInterface;
 use optc_runtime::reducer::netlist_run::{NetlistReducer, NetlistRunError};
 use optc_runtime::simulate::Plan;
@@ -129,6 +130,60 @@ pub fn reducer_chip(
     chip(programmed, netlist_file, device, seed, false)
 }
 
+/// One sampled chip instance of a programmed reducer: its static errors
+/// (detector noise off: the comparators add it), the plan of the phase
+/// file's settings on it, and the runner.
+pub struct SampledChip {
+    pub interface: ReducerInterface,
+    pub device: DeviceInstance,
+    pub plan: Plan,
+    pub runner: NetlistReducer,
+}
+
+/// Samples instance `seed` of `params` for `programmed` (`netlist_file`
+/// names it in errors).
+pub fn sample_chip(
+    programmed: &Programmed,
+    netlist_file: &str,
+    params: &DeviceParams,
+    seed: u64,
+) -> Result<SampledChip, CliError> {
+    let interface = programmed.netlist.reducer.clone().ok_or_else(|| {
+        CliError::Input(format!("{netlist_file}: {}", NetlistRunError::NotAReducer))
+    })?;
+    let quiet = DeviceParams {
+        detector_noise: 0.0,
+        ..*params
+    };
+    let device = DeviceInstance::sample(&quiet, &programmed.circuit, seed);
+    let plan = Plan::new(&programmed.circuit, &programmed.settings, &device);
+    let runner = NetlistReducer::new(&interface, &plan)
+        .map_err(|e| CliError::Input(format!("{netlist_file}: {e}")))?;
+    Ok(SampledChip {
+        interface,
+        device,
+        plan,
+        runner,
+    })
+}
+
+/// The chip's own calibration, starting from the phase file's settings
+/// (`None`: a coherent readout has no comparators to calibrate).
+pub fn calibrate_chip(
+    programmed: &Programmed,
+    netlist_file: &str,
+    chip: &SampledChip,
+) -> Result<Option<Calibration>, CliError> {
+    calibrate(
+        &programmed.circuit,
+        &chip.runner,
+        &chip.device,
+        &programmed.settings,
+        &CalibrationOptions::default(),
+    )
+    .map_err(|e| CliError::Input(format!("{netlist_file}: {e}")))
+}
+
 fn chip(
     programmed: &Programmed,
     netlist_file: &str,
@@ -136,42 +191,18 @@ fn chip(
     seed: u64,
     calibrate: bool,
 ) -> Result<ReducerChip, CliError> {
-    let input_err = |e: &dyn std::fmt::Display| CliError::Input(e.to_string());
-    let Programmed {
-        netlist,
-        circuit,
-        phases,
-        settings,
-    } = programmed;
-    let interface = netlist.reducer.clone().ok_or_else(|| {
-        CliError::Input(format!("{netlist_file}: {}", NetlistRunError::NotAReducer))
-    })?;
-    let params = device.unwrap_or_else(|| phases.nominal_device());
-    let quiet = DeviceParams {
-        detector_noise: 0.0,
-        ..params
-    };
-    let device = DeviceInstance::sample(&quiet, circuit, seed);
-    let mut plan = Plan::new(circuit, settings, &device);
-    let runner = NetlistReducer::new(&interface, &plan).map_err(|e| input_err(&e))?;
+    let params = device.unwrap_or_else(|| programmed.phases.nominal_device());
+    let mut sampled = sample_chip(programmed, netlist_file, &params, seed)?;
     if calibrate {
-        let cal = optc_runtime::reducer::calibrate::calibrate(
-            circuit,
-            &runner,
-            &device,
-            settings,
-            &optc_runtime::reducer::calibrate::CalibrationOptions::default(),
-        )
-        .map_err(|e| input_err(&format!("{netlist_file}: {e}")))?;
         // A coherent readout has nothing to calibrate: keep the plan.
-        if let Some(cal) = cal {
-            plan = Plan::new(circuit, &cal.settings, &device);
+        if let Some(cal) = calibrate_chip(programmed, netlist_file, &sampled)? {
+            sampled.plan = Plan::new(&programmed.circuit, &cal.settings, &sampled.device);
         }
     }
     Ok(ReducerChip {
-        interface,
-        plan,
-        runner,
+        interface: sampled.interface,
+        plan: sampled.plan,
+        runner: sampled.runner,
         detector_noise: params.detector_noise,
     })
 }
