@@ -153,24 +153,14 @@ pub fn emit_reducer(
                 let r = b.add_source(*amplitude, *phase, &format!("bias_m{mode}"));
                 rails.of_mode[*mode] = Some(r);
             }
-            Stage::Attenuators {
-                name,
-                modes,
-                transmission,
-            } => {
-                if modes.len() != transmission.len() {
-                    return Err(invalid(format!(
-                        "attenuators {name}: {} modes, {} transmissions",
-                        modes.len(),
-                        transmission.len()
-                    )));
+            Stage::Attenuators { name, column } => {
+                let mut on = Vec::with_capacity(column.len());
+                for a in column {
+                    check_range(circuit, a.mode, 1)?;
+                    on.push(rails.rail(a.mode)?);
                 }
-                let mut on = Vec::with_capacity(modes.len());
-                for &m in modes {
-                    check_range(circuit, m, 1)?;
-                    on.push(rails.rail(m)?);
-                }
-                b.add_attenuators_on(&on, transmission, &format!("{name}_"));
+                let t: Vec<f64> = column.iter().map(|a| a.transmission).collect();
+                b.add_attenuators_on(&on, &t, &format!("{name}_"));
             }
             Stage::Activation {
                 mode,

@@ -26,12 +26,10 @@ pub enum Stage {
         mesh: Mesh,
         trainable: bool,
     },
-    /// A column of attenuators: power transmission t ∈ [0, 1] on each of
-    /// `modes` (ascending; only modes that carry light).
+    /// A column of attenuators (ascending modes; only modes that carry light).
     Attenuators {
         name: String,
-        modes: Vec<usize>,
-        transmission: Vec<f64>,
+        column: Vec<Attenuator>,
     },
     /// Electro-optic activation (Williamson et al. 2020) on one mode:
     /// f(z) = i·√(1−α)·e^{−iΔ/2}·cos(Δ/2)·z, Δ = gain·|z|² + bias.
@@ -45,6 +43,13 @@ pub enum Stage {
     /// the field on `from` is divided equally, amplitude 1/√K, onto the dark
     /// modes `to` (`from` is left dark unless it is listed in `to`).
     FanOut { from: usize, to: Vec<usize> },
+}
+
+/// One attenuator: power transmission t ∈ [0, 1] on `mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Attenuator {
+    pub mode: usize,
+    pub transmission: f64,
 }
 
 /// A balanced (or single-ended, when `minus` is None) photodetector with a
@@ -152,7 +157,7 @@ impl Circuit {
             match s {
                 Stage::Source { .. } => c.sources += 1,
                 Stage::Mesh { mesh, .. } => c.mesh_mzis += mesh.mzis.len(),
-                Stage::Attenuators { transmission, .. } => c.attenuators += transmission.len(),
+                Stage::Attenuators { column, .. } => c.attenuators += column.len(),
                 Stage::Activation { .. } => c.activations += 1,
                 Stage::FanOut { to, .. } => c.fanout_mzis += to.len().saturating_sub(1),
             }

@@ -2,7 +2,7 @@
 //! realization initialized as an interferometric photonic ADC (derivation in
 //! spec/reducer.md, "The ONN design").
 
-use super::circuit::{Circuit, Detector, Readout, Stage};
+use super::circuit::{Attenuator, Circuit, Detector, Readout, Stage};
 use super::contract::{Contract, Reduction};
 use super::device::DeviceInstance;
 use super::encoding::{encode_bits, BitCode};
@@ -322,8 +322,13 @@ fn push_layer(
     };
     stages.push(Stage::Attenuators {
         name: name.into(),
-        transmission: vec![1.0; sigma.len()],
-        modes: sigma,
+        column: sigma
+            .into_iter()
+            .map(|mode| Attenuator {
+                mode,
+                transmission: 1.0,
+            })
+            .collect(),
     });
     stages.push(Stage::Mesh {
         name: name.into(),

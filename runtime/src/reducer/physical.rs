@@ -88,15 +88,11 @@ impl<'a> PreparedCircuit<'a> {
                             pm: Box::new(pm),
                         }
                     }
-                    Stage::Attenuators {
-                        modes,
-                        transmission,
-                        ..
-                    } => Prep::Atten {
-                        modes: modes.clone(),
-                        amp: transmission
+                    Stage::Attenuators { column, .. } => Prep::Atten {
+                        modes: column.iter().map(|a| a.mode).collect(),
+                        amp: column
                             .iter()
-                            .map(|t| t.clamp(0.0, 1.0).sqrt())
+                            .map(|a| a.transmission.clamp(0.0, 1.0).sqrt())
                             .collect(),
                     },
                     Stage::Activation {
@@ -328,7 +324,7 @@ fn stage_param_len(s: &Stage) -> usize {
             ..
         } => 2 * mesh.mzis.len() + mesh.modes,
         Stage::Mesh { .. } => 0,
-        Stage::Attenuators { transmission, .. } => transmission.len(),
+        Stage::Attenuators { column, .. } => column.len(),
         Stage::Activation { .. } => 2,
         Stage::FanOut { .. } => 0,
     }
@@ -354,7 +350,9 @@ impl Circuit {
                     v.extend(mesh.mzis.iter().map(|m| m.phi));
                     v.extend(mesh.output_phases.iter().copied());
                 }
-                Stage::Attenuators { transmission, .. } => v.extend(transmission.iter().copied()),
+                Stage::Attenuators { column, .. } => {
+                    v.extend(column.iter().map(|a| a.transmission))
+                }
                 Stage::Activation { gain, bias, .. } => v.extend([*gain, *bias]),
                 _ => {}
             }
@@ -393,9 +391,9 @@ impl Circuit {
                         *o = next();
                     }
                 }
-                Stage::Attenuators { transmission, .. } => {
-                    for t in transmission.iter_mut() {
-                        *t = next();
+                Stage::Attenuators { column, .. } => {
+                    for a in column.iter_mut() {
+                        a.transmission = next();
                     }
                 }
                 Stage::Activation { gain, bias, .. } => {

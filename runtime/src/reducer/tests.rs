@@ -83,14 +83,9 @@ fn onn_weight_realizations_shape_the_layers() {
         let mut v_meshes = 0;
         for s in &circuit.stages {
             match s {
-                Stage::Attenuators {
-                    transmission,
-                    modes,
-                    ..
-                } => {
-                    assert_eq!(transmission.len(), modes.len());
-                    assert!(transmission.iter().all(|&t| t == 1.0));
-                    assert!(modes.windows(2).all(|w| w[0] < w[1]));
+                Stage::Attenuators { column, .. } => {
+                    assert!(column.iter().all(|a| a.transmission == 1.0));
+                    assert!(column.windows(2).all(|w| w[0].mode < w[1].mode));
                 }
                 Stage::Mesh { name, mesh, .. } if name.ends_with("_v") => {
                     v_meshes += 1;
@@ -241,9 +236,9 @@ fn circuit_adjoint_matches_finite_differences() {
     // Attenuations inside (0, 1): at the design's t = 1 the clamp makes a
     // central difference one-sided.
     for s in circuit.stages.iter_mut() {
-        if let Stage::Attenuators { transmission, .. } = s {
-            for (i, t) in transmission.iter_mut().enumerate() {
-                *t = 0.9 - 0.01 * i as f64;
+        if let Stage::Attenuators { column, .. } = s {
+            for (i, a) in column.iter_mut().enumerate() {
+                a.transmission = 0.9 - 0.01 * i as f64;
             }
         }
     }

@@ -144,9 +144,9 @@ fn project(circuit: &mut Circuit) {
         match s {
             Stage::Source { amplitude, .. } => *amplitude = amplitude.max(0.0),
             Stage::Activation { gain, .. } => *gain = gain.max(0.0),
-            Stage::Attenuators { transmission, .. } => {
-                transmission.iter_mut().for_each(|t| *t = t.clamp(0.0, 1.0))
-            }
+            Stage::Attenuators { column, .. } => column
+                .iter_mut()
+                .for_each(|a| a.transmission = a.transmission.clamp(0.0, 1.0)),
             _ => {}
         }
     }
