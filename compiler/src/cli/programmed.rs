@@ -151,11 +151,8 @@ pub fn sample_chip(
     let interface = programmed.netlist.reducer.clone().ok_or_else(|| {
         CliError::Input(format!("{netlist_file}: {}", NetlistRunError::NotAReducer))
     })?;
-    let quiet = DeviceParams {
-        detector_noise: 0.0,
-        ..*params
-    };
-    let device = DeviceInstance::sample(&quiet, &programmed.circuit, seed);
+    let device =
+        DeviceInstance::sample(&params.without_detector_noise(), &programmed.circuit, seed);
     let plan = Plan::new(&programmed.circuit, &programmed.settings, &device);
     let runner = NetlistReducer::new(&interface, &plan)
         .map_err(|e| CliError::Input(format!("{netlist_file}: {e}")))?;

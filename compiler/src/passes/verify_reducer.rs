@@ -20,8 +20,7 @@
 use super::{Pass, PassError};
 use crate::emit::{DeviceFigures, ReducerReport};
 use crate::unit::CompileUnit;
-use optc_runtime::device::{DeviceInstance, DeviceParams, NodeSettings};
-use optc_runtime::netlist::Circuit;
+use optc_runtime::device::{DeviceInstance, NodeSettings};
 use optc_runtime::reducer::calibrate::{calibrate, CalibrationOptions};
 use optc_runtime::reducer::contract::{Contract, EXHAUSTIVE_LIMIT};
 use optc_runtime::reducer::executor::SumResponse;
@@ -72,7 +71,11 @@ impl Pass for VerifyReducer {
         // and crosstalk (known at design time, compensated by `calibrate`),
         // no random static errors, no noise.
         let nominal = unit.ir.device.params.nominal();
-        let ideal = plan(&circuit, &settings, &nominal, 0);
+        let ideal = Plan::new(
+            &circuit,
+            &settings,
+            &DeviceInstance::sample(&nominal, &circuit, 0),
+        );
         let runner = NetlistReducer::new(iface, &ideal).map_err(|e| fail(e.to_string()))?;
         let table = runner.sum_table(&ideal).map_err(|e| fail(e.to_string()))?;
         let (rate, worst, coverage) = if contract.dataset_size_raw() <= EXHAUSTIVE_LIMIT {
@@ -118,12 +121,10 @@ impl Pass for VerifyReducer {
 
         // Device instances of the target device.
         let params = unit.ir.device.params;
-        let quiet = DeviceParams {
-            detector_noise: 0.0,
-            ..params
-        };
+        let quiet = params.without_detector_noise();
         let raw = contract.dataset_size_raw();
         let exhaustive = raw <= u128::from(DEVICE_SAMPLES);
+        let every_vector = exhaustive.then(|| all_vectors(contract));
         // Per instance: the shipped phase file as it is, then the same chip
         // after its own calibration (heaters and attenuators; `reducer::calibrate`).
         let per: Vec<[(f64, i64); 2]> = (0..DEVICE_INSTANCES)
@@ -131,18 +132,21 @@ impl Pass for VerifyReducer {
             .map(|i| {
                 let seed = DEVICE_SEED + i as u64;
                 let chip = DeviceInstance::sample(&quiet, &circuit, seed);
-                let codes = if exhaustive {
-                    all_vectors(contract)
-                } else {
-                    sampled_vectors(contract, DEVICE_SAMPLES, seed)
+                let sampled;
+                let codes: &[i32] = match &every_vector {
+                    Some(all) => all,
+                    None => {
+                        sampled = sampled_vectors(contract, DEVICE_SAMPLES, seed);
+                        &sampled
+                    }
                 };
                 let run = |s: &NodeSettings| -> Result<(f64, i64), String> {
                     let p = Plan::new(&circuit, s, &chip);
-                    let resp = runner.respond(&p, &codes, 0).map_err(|e| e.to_string())?;
+                    let resp = runner.respond(&p, codes, 0).map_err(|e| e.to_string())?;
                     Ok(score(
                         contract,
                         &runner,
-                        &codes,
+                        codes,
                         &resp,
                         params.detector_noise,
                         seed,
@@ -192,16 +196,6 @@ impl Pass for VerifyReducer {
         report.exact_match_rate_device_calibrated = figures(1);
         Ok(())
     }
-}
-
-/// The plan of one device instance (detector noise is the comparators').
-fn plan(circuit: &Circuit, settings: &NodeSettings, params: &DeviceParams, seed: u64) -> Plan {
-    let quiet = DeviceParams {
-        detector_noise: 0.0,
-        ..*params
-    };
-    let device = DeviceInstance::sample(&quiet, circuit, seed);
-    Plan::new(circuit, settings, &device)
 }
 
 /// Whether `SUM_ONLY_CHECK` seeded vectors get exactly the decision of

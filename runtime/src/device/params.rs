@@ -39,6 +39,15 @@ impl DeviceParams {
         detector_noise: 0.0,
     };
 
+    /// The device's static errors without detector noise: what a chip
+    /// instance is sampled from (the comparators add the noise per sample).
+    pub fn without_detector_noise(&self) -> DeviceParams {
+        DeviceParams {
+            detector_noise: 0.0,
+            ..*self
+        }
+    }
+
     /// The nominal chip of this device: what is the same on every chip and
     /// known at design time (DAC, insertion loss, thermal crosstalk), with
     /// no random static errors and no detector noise.
@@ -46,8 +55,7 @@ impl DeviceParams {
         DeviceParams {
             coupler_error: 0.0,
             phase_error_rad: 0.0,
-            detector_noise: 0.0,
-            ..*self
+            ..self.without_detector_noise()
         }
     }
 
