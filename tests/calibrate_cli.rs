@@ -3,12 +3,12 @@
 //! file does not; the per-chip file keeps the netlist hash and the nominal
 //! device; a linear reducer and missing files are clear errors.
 
+#[path = "support/codes.rs"]
+mod codes;
+
 use assert_cmd::Command;
 use optc_runtime::reducer::contract::Contract;
 use predicates::prelude::*;
-use rand::Rng;
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
 
 fn repo(path: &str) -> PathBuf {
@@ -48,11 +48,7 @@ fn chip_rate(netlist: &Path, phases: &Path, codes: &Path, rows: &[Vec<i32>]) -> 
         .stdout
         .clone();
     let contract = Contract::mean(4, 4).unwrap();
-    let got: Vec<i64> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| l.parse().unwrap())
-        .collect();
+    let got = codes::parse_delivered(&out);
     assert_eq!(got.len(), rows.len());
     let hits = rows
         .iter()
@@ -91,16 +87,8 @@ fn calibrating_a_chip_restores_the_contract() {
     assert!(text.contains("calibrated_for:"));
     assert_ne!(text, shipped_text, "calibration changed no setting");
 
-    let mut rng = ChaCha8Rng::seed_from_u64(11);
-    let rows: Vec<Vec<i32>> = (0..3000)
-        .map(|_| (0..4).map(|_| rng.gen_range(-7..=7)).collect())
-        .collect();
-    let csv: String = rows
-        .iter()
-        .map(|r| format!("{},{},{},{}\n", r[0], r[1], r[2], r[3]))
-        .collect();
     let codes = dir.path().join("codes.csv");
-    std::fs::write(&codes, csv).unwrap();
+    let rows = codes::write_random_codes(&codes, 11, 3000, 4, 7);
     let before = chip_rate(&netlist, &shipped, &codes, &rows);
     let after = chip_rate(&netlist, &chip, &codes, &rows);
     assert!(after >= 0.99, "calibrated chip: {after}");

@@ -4,12 +4,12 @@
 //! (16×4b's nominal chip is wrong on 1.3e-6 of all inputs, which such a
 //! sample is unlikely to hit; the report states it).
 
+#[path = "support/codes.rs"]
+mod codes;
+
 use assert_cmd::Command;
 use optc::driver::{compile, CompileOptions};
 use optc_runtime::reducer::contract::Contract;
-use rand::Rng;
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
 
 fn example(file: &str) -> PathBuf {
@@ -41,23 +41,8 @@ fn compile_and_reduce(file: &str, servers: usize, bits: u32, realization: &str) 
     assert!(r.exact_match_rate_device.worst <= r.exact_match_rate_device.mean);
 
     let contract = Contract::mean(servers, bits).unwrap();
-    let q = contract.max_code();
-    let mut rng = ChaCha8Rng::seed_from_u64(2026);
-    let rows: Vec<Vec<i32>> = (0..2000)
-        .map(|_| (0..servers).map(|_| rng.gen_range(-q..=q)).collect())
-        .collect();
-    let csv: String = rows
-        .iter()
-        .map(|r| {
-            r.iter()
-                .map(|x| x.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-                + "\n"
-        })
-        .collect();
     let codes = dir.path().join("codes.csv");
-    std::fs::write(&codes, csv).unwrap();
+    let rows = codes::write_random_codes(&codes, 2026, 2000, servers, contract.max_code());
     for exact in [false, true] {
         let mut cmd = Command::cargo_bin("optc").unwrap();
         cmd.arg("reduce")
@@ -67,12 +52,7 @@ fn compile_and_reduce(file: &str, servers: usize, bits: u32, realization: &str) 
         if exact {
             cmd.arg("--exact");
         }
-        let out = cmd.assert().success().get_output().stdout.clone();
-        let got: Vec<i64> = String::from_utf8(out)
-            .unwrap()
-            .lines()
-            .map(|l| l.parse().unwrap())
-            .collect();
+        let got = codes::parse_delivered(&cmd.assert().success().get_output().stdout);
         assert_eq!(got.len(), rows.len());
         for (row, g) in rows.iter().zip(&got) {
             assert_eq!(
