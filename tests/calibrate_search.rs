@@ -59,16 +59,21 @@ fn calibrated(
 fn search_properties_on_the_4x4b_reducer() {
     let (netlist, circuit, _, settings) = compiled("optinc_4x4b");
 
-    // 8-bit DAC: every heater on the grid, θ in [0, π], never worse.
-    let cal = calibrated(
-        &netlist,
-        &circuit,
-        &settings,
-        &realistic(Some(8)),
-        5,
-        &CalibrationOptions::default(),
-    )
-    .unwrap();
+    // A chip of the realistic device with an 8-bit DAC.
+    let chip = |seed| {
+        calibrated(
+            &netlist,
+            &circuit,
+            &settings,
+            &realistic(Some(8)),
+            seed,
+            &CalibrationOptions::default(),
+        )
+        .unwrap()
+    };
+
+    // Every heater on the grid, θ in [0, π], never worse.
+    let cal = chip(5);
     assert!(cal.after.worst >= cal.before.worst);
     assert!(cal.after.error_rate <= cal.before.error_rate);
     assert!(cal.gains.is_empty(), "a chip's calibration moved a gain");
@@ -104,15 +109,7 @@ fn search_properties_on_the_4x4b_reducer() {
     // Other chips: never more wrong vectors, nor (at equal error rate) a
     // worse worst margin, than where the chip started.
     for seed in [1, 2, 3] {
-        let c = calibrated(
-            &netlist,
-            &circuit,
-            &settings,
-            &realistic(Some(8)),
-            seed,
-            &CalibrationOptions::default(),
-        )
-        .unwrap();
+        let c = chip(seed);
         assert!(
             (c.after.error_rate, -c.after.worst) <= (c.before.error_rate, -c.before.worst),
             "seed {seed}: {:?} → {:?}",
