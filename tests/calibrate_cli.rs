@@ -7,7 +7,7 @@
 mod codes;
 
 use assert_cmd::Command;
-use optc_runtime::reducer::contract::Contract;
+use optc_model::contract::Contract;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 

@@ -5,12 +5,13 @@
 //! but not attenuators, and a coherent readout has nothing to calibrate.
 
 use optc::driver::{compile, CompileOptions};
-use optc_runtime::device::{DeviceInstance, DeviceParams, NodeSettings};
-use optc_runtime::netlist::{Circuit, Kind, Netlist};
-use optc_runtime::phases::{Dac, Phases};
-use optc_runtime::reducer::calibrate::{calibrate, Calibration, CalibrationOptions};
-use optc_runtime::reducer::netlist_run::NetlistReducer;
-use optc_runtime::simulate::Plan;
+use optc_formats::netlist::{Circuit, Kind, Netlist};
+use optc_formats::phases::Phases;
+use optc_model::dac::Dac;
+use optc_sim::device::{DeviceInstance, DeviceParams, NodeSettings};
+use optc_sim::reducer::calibrate::{calibrate, Calibration, CalibrationOptions};
+use optc_sim::reducer::netlist_run::NetlistReducer;
+use optc_sim::simulate::Plan;
 use std::f64::consts::PI;
 use std::path::Path;
 

@@ -1,16 +1,16 @@
-//! `optc_runtime::export`: the SAX and gdsfactory netlists carry every
+//! `optc_draw::export`: the SAX and gdsfactory netlists carry every
 //! instance with its values, the connectivity and the ports; the SAX
 //! netlist, evaluated here with the BRIEF's T(θ, φ), reproduces the
 //! simulator's transfer matrix; unsupported kinds are errors naming the
 //! instance.
 
 use num_complex::Complex64;
-use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::export::{to_gdsfactory, to_sax, ExportError, GF_ROW_PITCH_UM};
-use optc_runtime::mesh::random_clements;
-use optc_runtime::mzi;
-use optc_runtime::netlist::{Circuit, Netlist, NetlistBuilder};
-use optc_runtime::simulate::Plan;
+use optc_draw::export::{to_gdsfactory, to_sax, ExportError, GF_ROW_PITCH_UM};
+use optc_formats::netlist::{Circuit, Netlist, NetlistBuilder};
+use optc_model::mesh::random_clements;
+use optc_model::mzi;
+use optc_sim::device::{DeviceInstance, DeviceParams};
+use optc_sim::simulate::Plan;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_yaml::Value;
@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 fn programmed(
     netlist: Netlist,
-    phases: &optc_runtime::phases::Phases,
+    phases: &optc_formats::phases::Phases,
 ) -> (Netlist, Circuit, Vec<[f64; 2]>) {
     let circuit = Circuit::new(&netlist, "t.netlist.yaml", &netlist.to_yaml()).unwrap();
     let settings = phases

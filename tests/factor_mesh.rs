@@ -7,9 +7,9 @@ use optc::factor::{
     clements, decompose, factor_unitary, max_abs_error, mesh_matrix, reck, unitarity_error,
     FactorError, FactorWarning, UnitaryTolerance,
 };
-use optc_runtime::mesh::{Mesh, MeshStyle};
-use optc_runtime::mzi::settings_in_range;
-use optc_runtime::Complex64;
+use optc_model::mesh::{Mesh, MeshStyle};
+use optc_model::mzi::settings_in_range;
+use optc_model::Complex64;
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

@@ -7,8 +7,8 @@ use optc::factor::{
     realize_segmented, realize_svd, realize_unitary_diag, relative_frobenius_error, svd_mzi_count,
     unitarity_error, BlockKind, FactorError, FactorWarning, Realization,
 };
-use optc_runtime::mesh::MeshStyle;
-use optc_runtime::Complex64;
+use optc_model::mesh::MeshStyle;
+use optc_model::Complex64;
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

@@ -4,12 +4,12 @@
 
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::mesh::{Mesh, MeshStyle, MziSetting};
-use optc_runtime::mzi;
-use optc_runtime::netlist::{Circuit, Netlist, NetlistBuilder};
-use optc_runtime::phases::Phases;
-use optc_runtime::simulate::Plan;
+use optc_formats::netlist::{Circuit, Netlist, NetlistBuilder};
+use optc_formats::phases::Phases;
+use optc_model::mesh::{Mesh, MeshStyle, MziSetting};
+use optc_model::mzi;
+use optc_sim::device::{DeviceInstance, DeviceParams};
+use optc_sim::simulate::Plan;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::f64::consts::PI;
@@ -21,7 +21,7 @@ fn netlists_dir() -> std::path::PathBuf {
 
 /// A Clements mesh with random settings from `seed`.
 fn random_clements(n: usize, seed: u64) -> Mesh {
-    optc_runtime::mesh::random_clements(n, &mut ChaCha8Rng::seed_from_u64(seed))
+    optc_model::mesh::random_clements(n, &mut ChaCha8Rng::seed_from_u64(seed))
 }
 
 /// Loads `NAME.netlist.yaml` + `NAME.phases.yaml` and plans them.

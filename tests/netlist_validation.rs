@@ -1,9 +1,8 @@
 //! Every validation error of the netlist, phase and device files, as a
 //! snapshot of its message (file, line, instance, what is wrong).
 
-use optc_runtime::device::DeviceParams;
-use optc_runtime::netlist::{Circuit, Netlist};
-use optc_runtime::phases::Phases;
+use optc_formats::netlist::{Circuit, Netlist};
+use optc_formats::phases::Phases;
 
 const NETLIST: &str = include_str!("netlists/triangle.netlist.yaml");
 const PHASES: &str = include_str!("netlists/triangle.phases.yaml");
@@ -229,11 +228,12 @@ fn device_file_errors() {
         ("unknown_field", "mzi_loss: 0.1\n"),
     ];
     for (name, text) in cases {
-        let e = DeviceParams::parse("dev.yaml", text)
+        let e = optc_formats::device_file::parse("dev.yaml", text)
             .unwrap_err()
             .to_string();
         insta::assert_snapshot!(format!("device_{name}"), e);
     }
-    let ok = DeviceParams::parse("dev.yaml", "mzi_loss_db: 0.1\nphase_bits: 8\n").unwrap();
+    let ok =
+        optc_formats::device_file::parse("dev.yaml", "mzi_loss_db: 0.1\nphase_bits: 8\n").unwrap();
     assert_eq!(ok.phase_bits, Some(8));
 }

@@ -9,7 +9,7 @@ mod codes;
 
 use assert_cmd::Command;
 use optc::driver::{compile, CompileOptions};
-use optc_runtime::reducer::contract::Contract;
+use optc_model::contract::Contract;
 use std::path::{Path, PathBuf};
 
 fn example(file: &str) -> PathBuf {

@@ -2,9 +2,9 @@
 //! of the structure hash, and every inconsistency is a located error.
 
 use optc::emit::emit_reducer;
-use optc_runtime::netlist::{structure_hash, Circuit, Netlist};
-use optc_runtime::reducer::contract::Contract;
-use optc_runtime::reducer::design::{self, OnnOptions};
+use optc::reducer::design::{self, OnnOptions};
+use optc_formats::netlist::{structure_hash, Circuit, Netlist};
+use optc_model::contract::Contract;
 
 fn onn_netlist() -> Netlist {
     let contract = Contract::mean(4, 4).unwrap();

@@ -1,14 +1,14 @@
-//! `optc_runtime::render`: the SVG is well-formed XML, every instance of the
+//! `optc_draw::render`: the SVG is well-formed XML, every instance of the
 //! netlist is drawn exactly once (as `<g id=NAME>`), instance boxes never
 //! overlap (checked up to a 64-mode Clements mesh), MZIs sit in their
 //! placement columns and rows and are coloured by θ, and two examples'
 //! drawings are pinned by insta snapshots.
 
 use optc::driver::{compile, CompileOptions};
-use optc_runtime::mesh::random_clements;
-use optc_runtime::netlist::{Circuit, Kind, Netlist, NetlistBuilder};
-use optc_runtime::phases::Phases;
-use optc_runtime::render::{mzi_colour, render_svg, row_y, Layout};
+use optc_draw::render::{mzi_colour, render_svg, row_y, Layout};
+use optc_formats::netlist::{Circuit, Kind, Netlist, NetlistBuilder};
+use optc_formats::phases::Phases;
+use optc_model::mesh::random_clements;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;

@@ -1,8 +1,8 @@
 //! `optc simulate` end to end (assert_cmd).
 
 use assert_cmd::Command;
-use optc_runtime::matrix_file;
-use optc_runtime::mzi;
+use optc_formats::matrix_file;
+use optc_model::mzi;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -168,19 +168,19 @@ fn usage_errors() {
 /// CARGO_TARGET_TMPDIR/clements64 for timing the command by hand.
 #[test]
 fn clements64_cli_round_trip() {
-    use optc_runtime::netlist::NetlistBuilder;
+    use optc_formats::netlist::NetlistBuilder;
     use rand::SeedableRng;
     let n = 64;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(64);
-    let mesh = optc_runtime::mesh::random_clements(n, &mut rng);
+    let mesh = optc_model::mesh::random_clements(n, &mut rng);
     let mut b = NetlistBuilder::new("clements64", n);
     b.add_mesh(&mesh, 0, "u_");
     let (netlist, phases) = b.build().unwrap();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("clements64");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("clements64.netlist.yaml");
-    optc_runtime::fsio::write_atomic(&path, netlist.to_yaml().as_bytes()).unwrap();
-    optc_runtime::fsio::write_atomic(
+    optc_formats::fsio::write_atomic(&path, netlist.to_yaml().as_bytes()).unwrap();
+    optc_formats::fsio::write_atomic(
         &dir.join("clements64.phases.yaml"),
         phases.to_yaml().as_bytes(),
     )

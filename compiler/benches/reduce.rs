@@ -5,12 +5,12 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use optc::emit::emit_reducer;
-use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::netlist::Circuit;
-use optc_runtime::reducer::contract::Contract;
-use optc_runtime::reducer::design::{self, OnnOptions};
-use optc_runtime::reducer::netlist_run::NetlistReducer;
-use optc_runtime::simulate::Plan;
+use optc::reducer::design::{self, OnnOptions};
+use optc_formats::netlist::Circuit;
+use optc_model::contract::Contract;
+use optc_sim::device::{DeviceInstance, DeviceParams};
+use optc_sim::reducer::netlist_run::NetlistReducer;
+use optc_sim::simulate::Plan;
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;

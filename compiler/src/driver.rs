@@ -10,8 +10,8 @@ use crate::ir::{self, IrGraph, NetworkKind};
 use crate::passes::{linear_pipeline, reducer_pipeline, PassError, PassManager};
 use crate::syntax::Span;
 use crate::unit::CompileUnit;
-use optc_runtime::matrix_file::{read_matrix, MatrixFileError};
-use optc_runtime::mesh::MeshStyle;
+use optc_formats::matrix_file::{read_matrix, MatrixFileError};
+use optc_model::mesh::MeshStyle;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 

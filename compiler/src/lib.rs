@@ -6,7 +6,6 @@
 //! factorizations) → `emit` (netlist, phase file, report).
 
 pub mod check;
-pub mod cli;
 pub mod diagnostics;
 pub mod driver;
 pub mod emit;
@@ -14,5 +13,6 @@ pub mod factor;
 pub mod frontend;
 pub mod ir;
 pub mod passes;
+pub mod reducer;
 pub mod syntax;
 pub mod unit;

@@ -6,12 +6,12 @@ use crate::emit::Report;
 use crate::factor::Realization;
 use crate::ir::IrGraph;
 use nalgebra::DMatrix;
-use optc_runtime::mesh::MeshStyle;
-use optc_runtime::netlist::Netlist;
-use optc_runtime::phases::Phases;
-use optc_runtime::reducer::circuit::Circuit as ReducerCircuit;
-use optc_runtime::reducer::contract::Contract;
-use optc_runtime::Complex64;
+use optc_formats::netlist::Netlist;
+use optc_formats::phases::Phases;
+use optc_model::contract::Contract;
+use optc_model::mesh::MeshStyle;
+use optc_model::Complex64;
+use optc_sim::reducer::circuit::Circuit as ReducerCircuit;
 use std::fmt::Write;
 
 #[derive(Debug, Clone)]

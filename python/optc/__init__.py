@@ -1,6 +1,6 @@
 """optc: compile, simulate and run optical in-network reduction circuits.
 
-The heavy lifting is Rust (the ``optc`` compiler and ``optc-runtime``); this
+The heavy lifting is Rust (the ``optc`` compiler and ``optc-sim``); this
 package converts numpy arrays and dicts at the boundary. Calls that compile,
 simulate or reduce release the GIL.
 
@@ -9,7 +9,7 @@ simulate or reduce release the GIL.
     >>> r = c.reduce(codes)          # codes: int array (elements, servers)
 
 Errors are :class:`OptcError` (subclasses :class:`CompileError`,
-:class:`FormatError`, :class:`RunError`) whose message is the diagnostic the
+:class:`FormatError`, :class:`CalibrationError`, :class:`RunError`) whose message is the diagnostic the
 ``optc`` command line prints, with file, line and column.
 """
 
@@ -23,10 +23,11 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 import numpy as np
 
 from . import _optc
-from ._optc import CompileError, FormatError, OptcError, RunError
+from ._optc import CalibrationError, CompileError, FormatError, OptcError, RunError
 
 __all__ = [
     "Circuit",
+    "CalibrationError",
     "CompileError",
     "FormatError",
     "OptcError",

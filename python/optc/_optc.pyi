@@ -15,6 +15,9 @@ class CompileError(OptcError):
 class FormatError(OptcError):
     """A netlist, phase file or device file is malformed or inconsistent."""
 
+class CalibrationError(OptcError):
+    """Per-chip calibration of a sampled reducer chip failed."""
+
 class RunError(OptcError):
     """Inputs of a simulation or reduction do not fit the circuit."""
 

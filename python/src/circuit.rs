@@ -6,10 +6,10 @@ use crate::arrays;
 use crate::device::device_params;
 use crate::errors::Failure;
 use crate::reducer::Reducer;
-use optc::cli::programmed::{self, Programmed};
-use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::netlist::{FormatError as NetlistFormatError, Problem};
-use optc_runtime::simulate::Plan;
+use optc_sim::programmed::{self, Programmed};
+use optc_sim::device::{DeviceInstance, DeviceParams};
+use optc_formats::netlist::{FormatError as NetlistFormatError, Problem};
+use optc_sim::simulate::Plan;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::path::{Path, PathBuf};
@@ -233,7 +233,7 @@ impl NativeCircuit {
         let mut written = Vec::with_capacity(files.len());
         for (file, text) in files {
             let path = dir.join(file);
-            optc_runtime::fsio::write_atomic(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
+            optc_formats::fsio::write_atomic(&path, text.as_bytes()).map_err(|e| io(&path, e))?;
             written.push(path);
         }
         Ok(written)

@@ -2,10 +2,10 @@
 //! by the runtime's device-file parser so errors name the label and line.
 
 use crate::errors::Failure;
-use optc_runtime::device::DeviceParams;
+use optc_model::device::DeviceParams;
 
 pub fn device_params(device: Option<&(String, String)>) -> Result<Option<DeviceParams>, Failure> {
     device
-        .map(|(file, text)| DeviceParams::parse(file, text).map_err(Failure::format))
+        .map(|(file, text)| optc_formats::device_file::parse(file, text).map_err(Failure::format))
         .transpose()
 }

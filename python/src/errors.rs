@@ -2,10 +2,10 @@
 //! are the ones the `optc` CLI prints (located `file:line:col` diagnostics,
 //! `file:line` format errors), without the CLI's `error: ` prefix.
 
-use optc::cli::CliError;
 use optc::driver::CompileError as DriverError;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
+use optc_sim::programmed::ProgramError;
 use pyo3::PyErr;
 
 create_exception!(
@@ -28,6 +28,12 @@ create_exception!(
 );
 create_exception!(
     _optc,
+    CalibrationError,
+    OptcError,
+    "Per-chip calibration of a sampled reducer chip failed (the message says why)."
+);
+create_exception!(
+    _optc,
     RunError,
     OptcError,
     "Inputs of a simulation or reduction do not fit the circuit (shape, range)."
@@ -38,6 +44,7 @@ create_exception!(
 pub enum Failure {
     Compile(String),
     Format(String),
+    Calibration(String),
     Run(String),
 }
 
@@ -63,9 +70,14 @@ impl From<DriverError> for Failure {
     }
 }
 
-impl From<CliError> for Failure {
-    fn from(e: CliError) -> Self {
-        Failure::Format(e.to_string())
+impl From<ProgramError> for Failure {
+    fn from(e: ProgramError) -> Self {
+        match e {
+            ProgramError::Format(_) | ProgramError::Reducer { .. } => {
+                Failure::Format(e.to_string())
+            }
+            ProgramError::Calibration { .. } => Failure::Calibration(e.to_string()),
+        }
     }
 }
 
@@ -74,6 +86,7 @@ impl From<Failure> for PyErr {
         match f {
             Failure::Compile(m) => CompileError::new_err(m),
             Failure::Format(m) => FormatError::new_err(m),
+            Failure::Calibration(m) => CalibrationError::new_err(m),
             Failure::Run(m) => RunError::new_err(m),
         }
     }

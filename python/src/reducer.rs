@@ -3,11 +3,11 @@
 
 use crate::arrays;
 use crate::errors::Failure;
-use optc::cli::programmed::{self, Programmed, ReducerChip};
-use optc_runtime::device::DeviceParams;
-use optc_runtime::reducer::executor::ReducerExecutor;
-use optc_runtime::reducer::netlist_run::NetlistReducer;
-use optc_runtime::simulate::Plan;
+use optc_sim::programmed::{self, Programmed, ReducerChip};
+use optc_model::device::DeviceParams;
+use optc_sim::reducer::executor::ReducerExecutor;
+use optc_sim::reducer::netlist_run::NetlistReducer;
+use optc_sim::simulate::Plan;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rand_chacha::rand_core::SeedableRng;

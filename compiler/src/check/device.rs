@@ -6,7 +6,7 @@ use super::units::Quantity;
 use super::values::{int_in, real_in, Range};
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::Block;
-use optc_runtime::device::DeviceParams;
+use optc_model::device::DeviceParams;
 use std::f64::consts::PI;
 
 pub const DEVICE_KEYS: &[&str] = &[

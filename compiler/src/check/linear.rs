@@ -11,8 +11,8 @@ use super::values::{describe, real_in, Range};
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{Block, Row, Value, ValueKind};
 use nalgebra::DMatrix;
-use optc_runtime::mesh::MeshStyle;
-use optc_runtime::Complex64;
+use optc_model::mesh::MeshStyle;
+use optc_model::Complex64;
 use std::path::Path;
 
 pub const LINEAR_KEYS: &[&str] = &["matrix", "realize", "mesh", "tolerance", "device"];
@@ -167,7 +167,7 @@ fn matrix_value(
                 files.allow_outside,
                 diags,
             )?;
-            match optc_runtime::matrix_file::read_matrix(&path) {
+            match optc_formats::matrix_file::read_matrix(&path) {
                 Ok(m) => (
                     m,
                     MatrixSource::File {

@@ -8,7 +8,7 @@ use super::values::{describe, head, int_in, real_in, unknown_choice, Range};
 use crate::check::names::closest;
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{Layer, OnnBlock, OnnStage, Value, ValueKind};
-use optc_runtime::mesh::MeshStyle;
+use optc_model::mesh::MeshStyle;
 
 const CLAUSES: &[&str] = &["activation", "weights", "mesh"];
 

@@ -2,9 +2,9 @@
 //! passed the checks in spec/language.md ("Semantic rules").
 
 use crate::syntax::Span;
-use optc_runtime::device::DeviceParams;
-use optc_runtime::mesh::MeshStyle;
-use optc_runtime::Complex64;
+use optc_model::device::DeviceParams;
+use optc_model::mesh::MeshStyle;
+use optc_model::Complex64;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -4,7 +4,7 @@
 use super::values::{describe, head, int_in, unknown_choice, word_of};
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::Value;
-use optc_runtime::mesh::MeshStyle;
+use optc_model::mesh::MeshStyle;
 
 /// A realization as written: its name and, for `segmented`, the block size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

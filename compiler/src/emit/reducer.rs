@@ -1,4 +1,4 @@
-//! A reducer circuit model (`optc_runtime::reducer::Circuit`) as a netlist,
+//! A reducer circuit model (`optc_sim::reducer::Circuit`) as a netlist,
 //! stage by stage, each stage onto its own components:
 //!
 //! - `Mesh` → `add_mesh` on the rails of its modes, brought side by side
@@ -18,10 +18,10 @@
 //! The `reducer:` section records the input ports and the comparators.
 
 use super::EmitError;
-use optc_runtime::netlist::{BuildError, Netlist, NetlistBuilder, Rail};
-use optc_runtime::phases::Phases;
-use optc_runtime::reducer::circuit::{Circuit, Readout, Stage};
-use optc_runtime::reducer::interface::{BitPorts, InterfaceReadout, ReducerInterface};
+use optc_formats::netlist::{BuildError, Netlist, NetlistBuilder, Rail};
+use optc_formats::phases::Phases;
+use optc_formats::reducer_section::{BitPorts, InterfaceReadout, ReducerInterface};
+use optc_sim::reducer::circuit::{Circuit, Readout, Stage};
 
 /// The name `design::linear` / `design::onn` give the averaging mesh.
 const AVERAGE: &str = "average";

@@ -2,7 +2,7 @@
 //! written atomically (temporary file, then rename), so a failed compile
 //! leaves no partial file, and an output never replaces an input.
 
-use optc_runtime::fsio::write_atomic;
+use optc_formats::fsio::write_atomic;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]

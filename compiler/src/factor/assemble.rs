@@ -9,7 +9,7 @@
 //! * R(θ, φ) = T(θ, φ)/g,  arg g = π/2 + θ/2
 
 use super::rotation::{wrap, Rot};
-use optc_runtime::mesh::{Mesh, MeshStyle, MziSetting};
+use optc_model::mesh::{Mesh, MeshStyle, MziSetting};
 use std::f64::consts::FRAC_PI_2;
 
 /// `right`: rotations nulled as U·R†, in the order found (= propagation

@@ -17,7 +17,7 @@ use super::rotation::Rot;
 use super::workspace::{descending_chain, for_row_groups, RowMajor, PARALLEL_MIN_MODES};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_runtime::mesh::{Mesh, MeshStyle};
+use optc_model::mesh::{Mesh, MeshStyle};
 use rayon::prelude::*;
 
 /// Sweeps whose right chains are applied to the upper rows in one pass:

@@ -6,7 +6,7 @@
 use super::verify::mesh_matrix;
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_runtime::mesh::Mesh;
+use optc_model::mesh::Mesh;
 use serde::{Deserialize, Serialize};
 
 /// Port usage of a realization of an m×n matrix on `modes` = max(m, n)

@@ -12,7 +12,7 @@ use super::rotation::Rot;
 use super::workspace::{ascending_chain, for_row_groups, RowMajor};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_runtime::mesh::{Mesh, MeshStyle};
+use optc_model::mesh::{Mesh, MeshStyle};
 
 /// Reck decomposition of a unitary (not checked: see
 /// [`super::factor_unitary`] for the checked entry point).

@@ -96,7 +96,7 @@ fn bar_if_both_zero(a: Complex64, b: Complex64, theta: f64) -> f64 {
 
 /// Wraps into [0, 2π).
 pub(crate) fn wrap(x: f64) -> f64 {
-    optc_runtime::mzi::wrap_phase(x)
+    optc_model::mzi::wrap_phase(x)
 }
 
 #[cfg(test)]
@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn left_update_is_r_and_right_update_is_r_dagger() {
         let (theta, phi) = (1.1, 2.3);
-        let t = optc_runtime::mzi::transfer(theta, phi);
+        let t = optc_model::mzi::transfer(theta, phi);
         let g = Complex64::i() * Complex64::from_polar(1.0, 0.5 * theta);
         let rm = [[t[0][0] / g, t[0][1] / g], [t[1][0] / g, t[1][1] / g]];
         let (x, y) = (c(0.2, 0.9), c(-1.0, 0.5));

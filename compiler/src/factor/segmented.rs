@@ -14,7 +14,7 @@ use super::unitary_diag::realize_unitary_diag;
 use super::unitary_input::check_finite;
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_runtime::mesh::MeshStyle;
+use optc_model::mesh::MeshStyle;
 use serde::{Deserialize, Serialize};
 
 /// How each block is realized.

@@ -7,7 +7,7 @@ use super::realization::{Ports, SvdRealization};
 use super::unitary_input::{check_finite, decompose, nearest_unitary, unitarity_error};
 use nalgebra::{DMatrix, DVector};
 use num_complex::Complex64;
-use optc_runtime::mesh::MeshStyle;
+use optc_model::mesh::MeshStyle;
 
 /// Singular factors below this ‖·‖_F unitarity error are used as returned.
 const SVD_UNITARY_SLACK: f64 = 1e-11;

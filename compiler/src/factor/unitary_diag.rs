@@ -15,7 +15,7 @@ use super::svd::{full_svd, pad_square};
 use super::unitary_input::{check_finite, decompose};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_runtime::mesh::MeshStyle;
+use optc_model::mesh::MeshStyle;
 
 pub const MAX_ITERATIONS: usize = 500;
 const RELATIVE_STOP: f64 = 1e-12;

@@ -6,7 +6,7 @@ use super::error::{FactorError, FactorWarning};
 use super::{clements::clements, reck::reck};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_runtime::mesh::{Mesh, MeshStyle};
+use optc_model::mesh::{Mesh, MeshStyle};
 use rayon::prelude::*;
 
 /// Tolerances on ‖UU†−I‖_F (Frobenius norm).

@@ -3,7 +3,7 @@
 
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_runtime::mesh::{apply_pair, Mesh};
+use optc_model::mesh::{apply_pair, Mesh};
 use rayon::prelude::*;
 
 /// The matrix a mesh realizes, identical to `Mesh::matrix()` but built one

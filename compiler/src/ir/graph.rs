@@ -8,8 +8,8 @@ use crate::check::program::{
 };
 use crate::syntax::Span;
 use nalgebra::DMatrix;
-use optc_runtime::mesh::MeshStyle;
-use optc_runtime::Complex64;
+use optc_model::mesh::MeshStyle;
+use optc_model::Complex64;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 /// One network's stage graph. Node indices are in signal order (inputs first).

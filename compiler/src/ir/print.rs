@@ -5,7 +5,7 @@ use crate::check::program::{
     Activation, DeviceRef, LinearRealization, MatrixSource, Preprocess, Reduction,
     WeightRealization,
 };
-use optc_runtime::matrix_file::format_complex;
+use optc_formats::matrix_file::format_complex;
 use petgraph::Direction;
 use std::fmt::Write;
 

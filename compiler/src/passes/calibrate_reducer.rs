@@ -9,12 +9,12 @@
 use super::{Pass, PassError};
 use crate::emit::{DesignCalibration, ReducerReport};
 use crate::unit::CompileUnit;
-use optc_runtime::device::DeviceInstance;
-use optc_runtime::netlist::{structure_hash, Netlist};
-use optc_runtime::phases::CalibratedFor;
-use optc_runtime::reducer::calibrate::{calibrate, CalibrationOptions};
-use optc_runtime::reducer::netlist_run::NetlistReducer;
-use optc_runtime::simulate::Plan;
+use optc_formats::netlist::{structure_hash, Netlist};
+use optc_formats::phases::CalibratedFor;
+use optc_sim::device::DeviceInstance;
+use optc_sim::reducer::calibrate::{calibrate, CalibrationOptions};
+use optc_sim::reducer::netlist_run::NetlistReducer;
+use optc_sim::simulate::Plan;
 
 pub struct CalibrateReducer;
 

@@ -13,12 +13,12 @@ use crate::check::program::{
     Activation, Preprocess, Reduction as DslReduction, TrainSettings, WeightRealization,
 };
 use crate::ir::{NetworkKind, Stage};
+use crate::reducer::design::{self, LayerWeights, OnnOptions};
+use crate::reducer::train::{train, TrainOptions};
 use crate::syntax::Span;
 use crate::unit::{CompileUnit, ReducerLowering};
 use indicatif::{ProgressBar, ProgressStyle};
-use optc_runtime::reducer::contract::Contract;
-use optc_runtime::reducer::design::{self, LayerWeights, OnnOptions};
-use optc_runtime::reducer::train::{train, TrainOptions};
+use optc_model::contract::Contract;
 use std::io::IsTerminal;
 use std::time::Instant;
 
@@ -246,12 +246,12 @@ fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<OnnChoice, OnnMismatc
 /// Trains with the DSL's settings: one step = one epoch over every distinct
 /// sum (full batch), so `epochs` is the number of Adam steps.
 fn run_training(
-    circuit: &mut optc_runtime::reducer::circuit::Circuit,
+    circuit: &mut optc_sim::reducer::circuit::Circuit,
     contract: &Contract,
     settings: &TrainSettings,
-    device: optc_runtime::device::DeviceParams,
+    device: optc_model::device::DeviceParams,
     network: &str,
-) -> optc_runtime::reducer::train::TrainReport {
+) -> crate::reducer::train::TrainReport {
     let opts = TrainOptions {
         steps: settings.epochs as usize,
         lr: settings.lr,

@@ -8,14 +8,14 @@
 use super::{Pass, PassError};
 use crate::emit::emit_reducer;
 use crate::unit::{CompileUnit, ReducerLowering};
-use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::netlist::Netlist;
-use optc_runtime::phases::Phases;
-use optc_runtime::reducer::circuit::Readout;
-use optc_runtime::reducer::device::DeviceInstance as ModelInstance;
-use optc_runtime::reducer::executor::{ReducerExecutor, SumResponse};
-use optc_runtime::reducer::netlist_run::NetlistReducer;
-use optc_runtime::simulate::Plan;
+use optc_formats::netlist::Netlist;
+use optc_formats::phases::Phases;
+use optc_sim::device::{DeviceInstance, DeviceParams};
+use optc_sim::reducer::circuit::Readout;
+use optc_sim::reducer::device::DeviceInstance as ModelInstance;
+use optc_sim::reducer::executor::{ReducerExecutor, SumResponse};
+use optc_sim::reducer::netlist_run::NetlistReducer;
+use optc_sim::simulate::Plan;
 use rand_chacha::ChaCha8Rng;
 
 pub struct PlaceReducer;
@@ -88,7 +88,7 @@ fn agrees_with_model(
     let model_signals: Vec<Vec<f64>> = match &lowering.circuit.readout {
         Readout::Bits { .. } => (-a..=a)
             .map(|s| {
-                optc_runtime::reducer::design::signals_at(&lowering.circuit, contract, s)
+                crate::reducer::design::signals_at(&lowering.circuit, contract, s)
                     .into_iter()
                     .map(|x| x.0)
                     .collect()

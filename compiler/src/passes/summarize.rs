@@ -4,7 +4,7 @@
 use super::{Pass, PassError};
 use crate::factor::svd_mzi_count;
 use crate::unit::{realization_name, CompileUnit};
-use optc_runtime::netlist::{Circuit, Driver, Kind};
+use optc_formats::netlist::{Circuit, Driver, Kind};
 
 pub struct Summarize;
 

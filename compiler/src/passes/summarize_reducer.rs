@@ -5,8 +5,8 @@
 use super::summarize::Summarize;
 use super::{Pass, PassError};
 use crate::emit::ReducerReport;
+use crate::reducer::design::mzi_count_full_svd;
 use crate::unit::CompileUnit;
-use optc_runtime::reducer::design::mzi_count_full_svd;
 
 pub struct SummarizeReducer;
 

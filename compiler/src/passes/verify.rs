@@ -6,11 +6,11 @@ use super::{Pass, PassError};
 use crate::factor::max_abs_error;
 use crate::unit::CompileUnit;
 use nalgebra::DMatrix;
-use optc_runtime::device::{DeviceInstance, DeviceParams};
-use optc_runtime::netlist::Netlist;
-use optc_runtime::phases::Phases;
-use optc_runtime::simulate::Plan;
-use optc_runtime::Complex64;
+use optc_formats::netlist::Netlist;
+use optc_formats::phases::Phases;
+use optc_model::Complex64;
+use optc_sim::device::{DeviceInstance, DeviceParams};
+use optc_sim::simulate::Plan;
 
 pub struct Verify;
 

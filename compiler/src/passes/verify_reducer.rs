@@ -20,12 +20,12 @@
 use super::{Pass, PassError};
 use crate::emit::{DeviceFigures, ReducerReport};
 use crate::unit::CompileUnit;
-use optc_runtime::device::{DeviceInstance, NodeSettings};
-use optc_runtime::reducer::calibrate::{calibrate, CalibrationOptions};
-use optc_runtime::reducer::contract::{Contract, EXHAUSTIVE_LIMIT};
-use optc_runtime::reducer::executor::SumResponse;
-use optc_runtime::reducer::netlist_run::NetlistReducer;
-use optc_runtime::simulate::Plan;
+use optc_model::contract::{Contract, EXHAUSTIVE_LIMIT};
+use optc_sim::device::{DeviceInstance, NodeSettings};
+use optc_sim::reducer::calibrate::{calibrate, CalibrationOptions};
+use optc_sim::reducer::executor::SumResponse;
+use optc_sim::reducer::netlist_run::NetlistReducer;
+use optc_sim::simulate::Plan;
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;

@@ -1,0 +1,105 @@
+//! `optc calibrate`: program one chip instance of a compiled reducer.
+//!
+//! Samples the chip's static errors from the device file and `--seed` (as
+//! `optc reduce --device` does), runs the search of `reducer::calibrate`
+//! on it (heaters in DAC steps, attenuator trims), starting from the
+//! compiled phase file, and writes that chip's phase file. The search only
+//! uses the comparator signals of one known input vector per sum, as a
+//! test bench would.
+
+use super::CliError;
+use clap::Args;
+use optc_formats::phases::CalibratedFor;
+use optc_formats::reducer_section::InterfaceReadout;
+use optc_sim::programmed;
+use optc_sim::reducer::netlist_run::NetlistRunError;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The reducer netlist (NAME.netlist.yaml, with a `reducer:` section).
+    pub netlist: PathBuf,
+    /// The phase file to start from [default: NAME.phases.yaml next to the netlist].
+    #[arg(long)]
+    pub phases: Option<PathBuf>,
+    /// The device file whose instance is calibrated.
+    #[arg(long, value_name = "FILE")]
+    pub device: PathBuf,
+    /// Seed of the device instance (the same seed as `optc reduce --seed`).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Where to write the chip's phase file.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+fn input_err(e: impl std::fmt::Display) -> CliError {
+    CliError::Input(e.to_string())
+}
+
+pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
+    let programmed = programmed::load(&args.netlist, args.phases.as_deref())?;
+    let netlist_file = args.netlist.display().to_string();
+    let iface =
+        programmed.netlist.reducer.as_ref().ok_or_else(|| {
+            input_err(format!("{netlist_file}: {}", NetlistRunError::NotAReducer))
+        })?;
+    let params = optc_formats::device_file::load(&args.device).map_err(input_err)?;
+    let coherent = || {
+        input_err(format!(
+            "{netlist_file}: a coherent (linear) readout has no comparators to calibrate"
+        ))
+    };
+    if matches!(iface.readout, InterfaceReadout::Coherent { .. }) {
+        return Err(coherent());
+    }
+    // The chip's DAC is the phase file's: codes in the output must be codes
+    // this chip holds.
+    if params.phase_bits != programmed.phases.phase_bits {
+        let bits = |b: Option<u32>| {
+            b.map_or("continuous phases".to_string(), |b| {
+                format!("a {b}-bit DAC")
+            })
+        };
+        return Err(input_err(format!(
+            "{}: the device has {} but the phase file {} was written for {}; \
+             compile for this device, or use a device file with `phase_bits` matching",
+            args.device.display(),
+            bits(params.phase_bits),
+            args.phases
+                .as_deref()
+                .map_or_else(
+                    || programmed::default_phases_path(&args.netlist),
+                    std::path::Path::to_path_buf
+                )
+                .display(),
+            bits(programmed.phases.phase_bits)
+        )));
+    }
+    let chip = programmed::sample_chip(&programmed, &netlist_file, &params, args.seed)?;
+    let cal =
+        programmed::calibrate_chip(&programmed, &netlist_file, &chip)?.ok_or_else(coherent)?;
+    let mut out = programmed
+        .phases
+        .with_settings(&programmed.circuit, &cal.settings);
+    // This file is for this chip: its loss and crosstalk are the device's.
+    out.calibrated_for = Some(CalibratedFor {
+        mzi_loss_db: params.mzi_loss_db,
+        crosstalk: params.crosstalk,
+    });
+    optc_formats::fsio::write_atomic(&args.out, out.to_yaml().as_bytes())
+        .map_err(|e| input_err(format!("cannot write `{}`: {e}", args.out.display())))?;
+    eprintln!(
+        "calibrated instance {} of {}: worst margin {:+.4} -> {:+.4} of full scale, \
+         error rate {:.4} -> {:.4} ({} trial settings)",
+        args.seed,
+        args.device.display(),
+        cal.before.worst,
+        cal.after.worst,
+        cal.before.error_rate,
+        cal.after.error_rate,
+        cal.trials
+    );
+    eprintln!("  wrote {}", args.out.display());
+    Ok(())
+}

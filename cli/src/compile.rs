@@ -1,0 +1,98 @@
+use super::CliError;
+use clap::{Args, ValueEnum};
+use optc::driver::{self, CompileError, CompileOptions};
+use optc::ir;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    /// The netlist, phase file and report (default).
+    Files,
+    /// The IR after the front end, printed readably.
+    Ir,
+    /// The IR as a Graphviz graph.
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// The .optc source file, or a .npy / .csv matrix to compile as a linear network.
+    pub file: PathBuf,
+    /// Output folder for NAME.netlist.yaml, NAME.phases.yaml, NAME.report.yaml.
+    #[arg(short = 'o', long = "out", default_value = "out")]
+    pub out: PathBuf,
+    /// What to produce.
+    #[arg(long, value_enum, default_value_t = Emit::Files)]
+    pub emit: Emit,
+    /// Allow matrix files outside the source file's folder (absolute paths, `..`).
+    #[arg(long)]
+    pub allow_outside_paths: bool,
+    /// Print each network's IR and lowering after the named pass (see `optc passes`).
+    #[arg(long, value_name = "PASS")]
+    pub dump_after: Option<String>,
+    /// Also draw each network: NAME.svg (and NAME.report.svg for a reducer).
+    #[arg(long)]
+    pub svg: bool,
+}
+
+pub fn run(args: CompileArgs) -> Result<(), CliError> {
+    match args.emit {
+        Emit::Files => compile_files(&args),
+        Emit::Ir | Emit::Dot => {
+            // Sources and bare .npy/.csv matrices, as `Emit::Files` sees them.
+            let graphs =
+                driver::load_graphs(&args.file, args.allow_outside_paths).map_err(|e| match e {
+                    CompileError::Diagnostics { rendered, count } => {
+                        eprint!("{rendered}");
+                        CliError::Reported(count)
+                    }
+                    other => CliError::Input(other.to_string()),
+                })?;
+            if args.emit == Emit::Ir {
+                print!("{}", ir::print::print_all(&graphs));
+            } else {
+                print!("{}", ir::dot::dot_all(&graphs));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
+    let options = CompileOptions {
+        out_dir: args.out.clone(),
+        allow_outside_paths: args.allow_outside_paths,
+        dump_after: args.dump_after.clone(),
+    };
+    let compiled = driver::compile(&args.file, &options, |pass, unit| {
+        eprintln!(
+            "=== {} after pass `{pass}` ===\n{}",
+            unit.name(),
+            unit.dump()
+        );
+    })
+    .map_err(|e| match e {
+        CompileError::Diagnostics { rendered, count } => {
+            eprint!("{rendered}");
+            CliError::Reported(count)
+        }
+        other => CliError::Input(other.to_string()),
+    })?;
+    for c in &compiled {
+        for w in &c.unit.report.warnings {
+            eprintln!("warning: {}: {w}", c.unit.name());
+        }
+        println!("{}", optc::emit::summary_line(&c.unit.report));
+        for p in c.paths.all() {
+            println!("  wrote {}", p.display());
+        }
+        if args.svg {
+            let drawn =
+                super::render::compile_drawings(&c.paths.netlist, &c.paths.phases, &c.unit.report)?;
+            for p in drawn {
+                println!("  wrote {}", p.display());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,455 @@
+//! The reducer designs: the linear reference realization and the ONN
+//! realization initialized as an interferometric photonic ADC (derivation in
+//! spec/reducer.md, "The ONN design").
+
+use num_complex::Complex64;
+use optc_model::contract::{Contract, Reduction};
+use optc_model::encoding::{encode_bits, BitCode};
+use optc_model::mesh::{Mesh, MeshStyle, MziSetting};
+use optc_model::mzi::wrap_phase;
+use optc_sim::reducer::circuit::{Attenuator, Circuit, Detector, Readout, Stage};
+use optc_sim::reducer::device::DeviceInstance;
+use optc_sim::reducer::physical::PreparedCircuit;
+use serde::{Deserialize, Serialize};
+use std::f64::consts::{FRAC_PI_2, PI, TAU};
+use thiserror::Error;
+
+#[derive(Debug, Error, PartialEq)]
+pub enum DesignError {
+    #[error("the optical reducer realizes reduce = mean only (got {0:?})")]
+    Reduction(Reduction),
+    #[error("bias_ratio must be in (0, 1) (got {0})")]
+    BiasRatio(f64),
+    #[error("tap alpha must be in [0, 1) (got {0})")]
+    Alpha(f64),
+    #[error("arm_share must be in (0, 1) (got {0})")]
+    ArmShare(f64),
+    #[error("bit {bit}: the Gray bit has no boundary inside the sum range")]
+    NoBoundary { bit: u32 },
+}
+
+/// How one weight layer is realized (the DSL's `weights`). Both put a
+/// column of attenuators Σ (t = 1 at design, trained) in front of the
+/// design's unitary mesh U; `Svd` adds a full Clements mesh V† per 6-mode
+/// bit block in front of Σ (identity at design, trained): W = U·Σ·V†.
+/// Without V†, Σ sits only on the 4 modes per block that carry light into
+/// U (an attenuator on a dark or discarded mode would do nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LayerWeights {
+    UnitaryDiag,
+    Svd,
+}
+
+/// Design knobs of the ONN (photonic-ADC) realization.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OnnOptions {
+    /// r = max|signal| / bias on each rail (0 < r < 1): larger r lowers the
+    /// activation's absolute phase (less sensitivity to power errors) but
+    /// shrinks the interference contrast at the ends of the range.
+    pub bias_ratio: f64,
+    /// Activation tap α.
+    pub alpha: f64,
+    /// Share t of each rail's power sent into the activation arm (the rest
+    /// takes the straight arm that cancels the activation's direct term).
+    /// A power-split error δθ scales the rail's whole phase Δ± by
+    /// tan(θ/2)·δθ = √((1−t)/t)·δθ: 0.5 at t = 0.8 against 1 at 50:50.
+    pub arm_share: f64,
+    /// Realization of layer 1 and layer 2.
+    pub weights: [LayerWeights; 2],
+}
+
+impl Default for OnnOptions {
+    fn default() -> Self {
+        Self {
+            bias_ratio: 0.7,
+            alpha: 0.1,
+            arm_share: 0.8,
+            weights: [LayerWeights::UnitaryDiag; 2],
+        }
+    }
+}
+
+/// The preprocessing mesh: a cascade of N−1 MZIs whose output 0 is Σx_i/√N
+/// (the first row of the realized unitary is uniform 1/√N; rows 1..N−1 are
+/// discarded). MZI j (from the bottom) merges x_j into the running sum of
+/// the N−j−1 modes below it with sin(θ/2) = 1/√(N−j); φ matches the running
+/// sum's phase; the output screen makes output 0 real and positive.
+pub fn averaging_mesh(n: usize) -> Mesh {
+    let mut mzis = Vec::new();
+    let mut gamma = Complex64::new(1.0, 0.0);
+    for (col, j) in (0..n.saturating_sub(1)).rev().enumerate() {
+        let k = (n - j) as f64;
+        let theta = 2.0 * (1.0 / k.sqrt()).asin();
+        let phi = wrap_phase(gamma.arg());
+        mzis.push(MziSetting {
+            mode: j,
+            column: col,
+            theta,
+            phi,
+        });
+        gamma = Complex64::i() * Complex64::from_polar(1.0, 0.5 * theta) * gamma;
+    }
+    let mut output_phases = vec![0.0; n];
+    if n > 1 {
+        output_phases[0] = wrap_phase(-gamma.arg());
+    }
+    Mesh {
+        modes: n,
+        style: MeshStyle::Reck,
+        mzis,
+        output_phases,
+    }
+}
+
+fn check_mean(contract: &Contract) -> Result<(), DesignError> {
+    match &contract.reduction {
+        Reduction::Mean => Ok(()),
+        r => Err(DesignError::Reduction(r.clone())),
+    }
+}
+
+/// Linear realization: coherent averaging, a 1→N fan-out to the servers'
+/// receivers, electronic rounding at each receiver.
+pub fn linear(contract: &Contract) -> Result<Circuit, DesignError> {
+    check_mean(contract)?;
+    let n = contract.servers;
+    let receivers: Vec<usize> = (n..2 * n).collect();
+    Ok(Circuit {
+        servers: n,
+        bits: contract.bits,
+        modes: 2 * n,
+        stages: vec![
+            Stage::Mesh {
+                name: "average".into(),
+                offset: 0,
+                mesh: averaging_mesh(n),
+                trainable: false,
+            },
+            Stage::FanOut {
+                from: 0,
+                to: receivers.clone(),
+            },
+        ],
+        // Each receiver sees S/(Q·√N)/√N = S/(Q·N).
+        readout: Readout::Coherent {
+            receivers,
+            gain: (contract.max_code() as f64) * n as f64,
+        },
+    })
+}
+
+/// Local mode layout of one bit block (6 modes).
+const BIAS_P: usize = 0;
+const SIG_P: usize = 1;
+const OUT_P: usize = 2;
+const OUT_M: usize = 3;
+const SIG_M: usize = 4;
+const BIAS_M: usize = 5;
+const BLOCK: usize = 6;
+
+fn mzi(mode: usize, column: usize, theta: f64, phi: f64) -> MziSetting {
+    MziSetting {
+        mode,
+        column,
+        theta,
+        phi: wrap_phase(phi),
+    }
+}
+
+/// The Gray bit k of the contract as a square wave in S: returns φ_k with
+/// bit_k(S) = [cos(ω_k·S + φ_k) < 0], ω_k = 2π / (2^(k+2)·N).
+fn bit_phase(contract: &Contract, k: u32) -> Result<f64, DesignError> {
+    let a = contract.max_sum();
+    let w = TAU / ((1i64 << (k + 2)) as f64 * contract.servers as f64);
+    let bit = |s: i64| {
+        (encode_bits(contract.reference_from_sum(s), contract.bits, BitCode::Gray) >> k) & 1
+    };
+    for s in -a..a {
+        let (b0, b1) = (bit(s), bit(s + 1));
+        if b0 != b1 {
+            let x = w * (s as f64 + 0.5);
+            // Rising (0→1): cos falls through 0 there; falling: cos rises.
+            return Ok(if b1 == 1 {
+                FRAC_PI_2 - x
+            } else {
+                -FRAC_PI_2 - x
+            });
+        }
+    }
+    Err(DesignError::NoBoundary { bit: k })
+}
+
+/// The ONN realization: per result bit, a balanced interferometric photonic
+/// ADC built from the allowed components (see spec/reducer.md):
+/// averaging mesh → 1→2b fan-out → per rail a bias source mixed with the
+/// signal (z± ∝ c ± s), an EO activation whose direct term is cancelled by
+/// an interfering straight arm (a pure phase modulator e^{−iΔ±}), a 50:50
+/// combiner of the two rails and a balanced detector pair. The rails' phase
+/// difference Δ₊ − Δ₋ = g·(|z₊|² − |z₋|²)/2 is exactly linear in S.
+pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignError> {
+    check_mean(contract)?;
+    if !(opts.bias_ratio > 0.0 && opts.bias_ratio < 1.0) {
+        return Err(DesignError::BiasRatio(opts.bias_ratio));
+    }
+    if !(0.0..1.0).contains(&opts.alpha) {
+        return Err(DesignError::Alpha(opts.alpha));
+    }
+    if !(opts.arm_share > 0.0 && opts.arm_share < 1.0) {
+        return Err(DesignError::ArmShare(opts.arm_share));
+    }
+    let n = contract.servers;
+    let b = contract.bits as usize;
+    let q = contract.max_code() as f64;
+    let fan = 2 * b;
+    let base = n;
+    let modes = n + BLOCK * b;
+    let kappa = (1.0 - opts.alpha).sqrt();
+    // Signal amplitude on each rail after the fan-out: s' = S/(Q·√(N·2b)).
+    let s_max = (n as f64 / fan as f64).sqrt();
+    let c0 = s_max / opts.bias_ratio;
+    let theta_arm = 2.0 * opts.arm_share.sqrt().acos();
+    let (arm_a, arm_b) = (opts.arm_share.sqrt(), (1.0 - opts.arm_share).sqrt());
+
+    let mut stages = vec![Stage::Mesh {
+        name: "average".into(),
+        offset: 0,
+        mesh: averaging_mesh(n),
+        trainable: false,
+    }];
+    let mut to = Vec::new();
+    for k in 0..b {
+        to.push(base + BLOCK * k + SIG_P);
+        to.push(base + BLOCK * k + SIG_M);
+    }
+    stages.push(Stage::FanOut { from: 0, to });
+    for k in 0..b {
+        for m in [BIAS_P, BIAS_M] {
+            stages.push(Stage::Source {
+                mode: base + BLOCK * k + m,
+                amplitude: c0,
+                phase: PI,
+            });
+        }
+    }
+    // Layer 1: bias/signal mixing (z₊ on SIG_P, z₋ on SIG_M), then splits
+    // sending the share t = arm_share into the activation arm (OUT_P /
+    // OUT_M, |a|² = cos²(θ/2)) and the rest into the straight arm.
+    let mut l1 = Vec::new();
+    for k in 0..b {
+        let o = BLOCK * k;
+        l1.push(mzi(o + BIAS_P, 0, FRAC_PI_2, 0.0));
+        l1.push(mzi(o + SIG_M, 0, FRAC_PI_2, 0.0));
+        l1.push(mzi(o + SIG_P, 1, theta_arm, 0.0));
+        l1.push(mzi(o + OUT_M, 1, theta_arm, 0.0));
+    }
+    let lit1 = [BIAS_P, SIG_P, SIG_M, BIAS_M];
+    push_layer(&mut stages, "layer1", base, b, l1, opts.weights[0], lit1);
+    // Gains: Δ₊ − Δ₋ = g·t·2·c0·s' = ω_k·S with s' = S/(Q·√(N·2b)).
+    for k in 0..b {
+        let w = TAU / ((1usize << (k + 2)) as f64 * n as f64);
+        let gain = w * q * ((n * fan) as f64).sqrt() / (2.0 * opts.arm_share * c0);
+        for m in [OUT_P, OUT_M] {
+            stages.push(Stage::Activation {
+                mode: base + BLOCK * k + m,
+                alpha: opts.alpha,
+                gain,
+                bias: 0.0,
+            });
+        }
+    }
+    // Layer 2: cancel the activation's direct term (cot(θ/2) = κ|a|/(2|b|)), then
+    // the rail combiner whose φ sets the bit's phase offset.
+    let theta_c = 2.0 * (2.0 * arm_b / (kappa * arm_a)).atan();
+    let mut l2 = Vec::new();
+    for k in 0..b {
+        let o = BLOCK * k;
+        l2.push(mzi(o + SIG_P, 0, theta_c, FRAC_PI_2));
+        l2.push(mzi(o + OUT_M, 0, theta_c, 3.0 * FRAC_PI_2));
+        l2.push(mzi(o + OUT_P, 1, FRAC_PI_2, 0.0));
+    }
+    let lit2 = [SIG_P, OUT_P, OUT_M, SIG_M];
+    push_layer(&mut stages, "layer2", base, b, l2, opts.weights[1], lit2);
+    let detectors = (0..b)
+        .map(|k| Detector {
+            plus: base + BLOCK * k + OUT_P,
+            minus: Some(base + BLOCK * k + OUT_M),
+            threshold: 0.0,
+            full_scale: 1.0,
+        })
+        .collect();
+    let mut circuit = Circuit {
+        servers: n,
+        bits: contract.bits,
+        modes,
+        stages,
+        readout: Readout::Bits {
+            detectors,
+            code: BitCode::Gray,
+        },
+    };
+    calibrate_combiners(&mut circuit, contract)?;
+    set_full_scales(&mut circuit, contract);
+    Ok(circuit)
+}
+
+/// One weight layer on the 6b modes from `offset`: (V†, for `Svd`) → Σ → U,
+/// where U is the design's sparse block-diagonal mesh `mzis` and `lit` the
+/// block modes that carry light into U (Σ covers every mode after a V†).
+fn push_layer(
+    stages: &mut Vec<Stage>,
+    name: &str,
+    offset: usize,
+    b: usize,
+    mzis: Vec<MziSetting>,
+    weights: LayerWeights,
+    lit: [usize; 4],
+) {
+    let modes = BLOCK * b;
+    let sigma: Vec<usize> = if weights == LayerWeights::Svd {
+        stages.push(Stage::Mesh {
+            name: format!("{name}_v"),
+            offset,
+            mesh: identity_blocks(b),
+            trainable: true,
+        });
+        (offset..offset + modes).collect()
+    } else {
+        let mut m: Vec<usize> = (0..b)
+            .flat_map(|k| lit.map(|j| offset + BLOCK * k + j))
+            .collect();
+        m.sort_unstable();
+        m
+    };
+    stages.push(Stage::Attenuators {
+        name: name.into(),
+        column: sigma
+            .into_iter()
+            .map(|mode| Attenuator {
+                mode,
+                transmission: 1.0,
+            })
+            .collect(),
+    });
+    stages.push(Stage::Mesh {
+        name: name.into(),
+        offset,
+        mesh: Mesh {
+            modes,
+            style: MeshStyle::Clements,
+            mzis,
+            output_phases: vec![0.0; modes],
+        },
+        trainable: true,
+    });
+}
+
+/// A full Clements mesh on each 6-mode block (15 MZIs per block), set to
+/// the identity: θ = φ = π makes T(θ, φ) = 1 (BRIEF §3).
+fn identity_blocks(b: usize) -> Mesh {
+    let mut mzis = Vec::new();
+    for k in 0..b {
+        for column in 0..BLOCK {
+            let mut m = column % 2;
+            while m + 1 < BLOCK {
+                mzis.push(mzi(BLOCK * k + m, column, PI, PI));
+                m += 2;
+            }
+        }
+    }
+    Mesh {
+        modes: BLOCK * b,
+        style: MeshStyle::Clements,
+        mzis,
+        output_phases: vec![0.0; BLOCK * b],
+    }
+}
+
+fn layer2_combiner(circuit: &mut Circuit, k: usize) -> Option<&mut MziSetting> {
+    circuit.stages.iter_mut().find_map(|s| match s {
+        Stage::Mesh { name, mesh, .. } if name == "layer2" => mesh.mzis.get_mut(3 * k + 2),
+        _ => None,
+    })
+}
+
+/// Detector signals of every bit for the representative input of sum S.
+pub fn signals_at(circuit: &Circuit, contract: &Contract, s: i64) -> Vec<(f64, f64)> {
+    let dev = DeviceInstance::ideal(circuit);
+    let prep = PreparedCircuit::new(circuit, &dev);
+    let mut field = Vec::new();
+    prep.forward(&contract.representative(s), &mut field);
+    match &circuit.readout {
+        Readout::Bits { detectors, .. } => detectors
+            .iter()
+            .map(|d| {
+                (
+                    d.signal(&field),
+                    field[d.plus].norm_sqr() + d.minus.map_or(0.0, |m| field[m].norm_sqr()),
+                )
+            })
+            .collect(),
+        Readout::Coherent { .. } => Vec::new(),
+    }
+}
+
+/// D(φ) = 2·Re(e^{iφ}·u₊·ū₋) = 2R·cos(φ + C(S)): measuring D at φ = 0 and
+/// π/2 gives C(S); the slope sign of C and C(0) fix the combiner phase so
+/// that D ∝ −cos(ω_k·S + φ_k), i.e. the detector fires exactly on bit k.
+fn calibrate_combiners(circuit: &mut Circuit, contract: &Contract) -> Result<(), DesignError> {
+    let b = contract.bits as usize;
+    let phase_at = |c: &mut Circuit, s: i64| -> Vec<f64> {
+        for k in 0..b {
+            if let Some(m) = layer2_combiner(c, k) {
+                m.phi = 0.0;
+            }
+        }
+        let d0 = signals_at(c, contract, s);
+        for k in 0..b {
+            if let Some(m) = layer2_combiner(c, k) {
+                m.phi = FRAC_PI_2;
+            }
+        }
+        let d1 = signals_at(c, contract, s);
+        d0.iter().zip(&d1).map(|(a, b)| (-b.0).atan2(a.0)).collect()
+    };
+    let c_0 = phase_at(circuit, 0);
+    let c_1 = phase_at(circuit, 1);
+    for k in 0..b {
+        let phi_k = bit_phase(contract, k as u32)?;
+        let slope_up = wrap_phase(c_1[k] - c_0[k]) < PI;
+        let phi = if slope_up {
+            phi_k + PI - c_0[k]
+        } else {
+            -phi_k - PI - c_0[k]
+        };
+        if let Some(m) = layer2_combiner(circuit, k) {
+            m.phi = wrap_phase(phi);
+        }
+    }
+    Ok(())
+}
+
+fn set_full_scales(circuit: &mut Circuit, contract: &Contract) {
+    let a = contract.max_sum();
+    let mut fs = vec![0.0f64; contract.bits as usize];
+    for s in -a..=a {
+        for (k, (_, p)) in signals_at(circuit, contract, s).iter().enumerate() {
+            fs[k] = fs[k].max(*p);
+        }
+    }
+    if let Readout::Bits { detectors, .. } = &mut circuit.readout {
+        for (d, f) in detectors.iter_mut().zip(fs) {
+            d.full_scale = f.max(f64::MIN_POSITIVE);
+        }
+    }
+}
+
+/// MZIs of a network of the given layer widths if every layer were a full
+/// SVD (two N×N meshes: N(N−1) MZIs per layer).
+pub fn mzi_count_full_svd(widths: &[usize]) -> usize {
+    widths.iter().map(|&w| w * w.saturating_sub(1)).sum()
+}
+
+/// The same with unitary × diagonal per layer (one mesh: N(N−1)/2).
+pub fn mzi_count_unitary_diag(widths: &[usize]) -> usize {
+    widths.iter().map(|&w| w * w.saturating_sub(1) / 2).sum()
+}

@@ -1,0 +1,5 @@
+//! optc-draw: pictures and other tools' formats of a netlist: SVG rendering
+//! (spec/render.md) and the SAX and gdsfactory exports (spec/export.md).
+
+pub mod export;
+pub mod render;

@@ -1,0 +1,174 @@
+//! The phase file (`NAME.phases.yaml`, spec/phases.md): the programmable
+//! settings of one netlist in physical units, tied to that netlist by name
+//! and structure hash so it can be swapped (recalibrated) without recompiling.
+
+mod resolve;
+mod update;
+
+pub use resolve::NodeSettings;
+
+use crate::netlist::{check_version, FormatError, Problem};
+use optc_model::device::DeviceParams;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The phase file format version this build reads and writes.
+pub const PHASES_VERSION: u32 = 1;
+
+/// A phase file as written in YAML.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phases {
+    pub version: u32,
+    pub netlist: NetlistRef,
+    /// Bits of the heater DAC; when present every phase also carries its
+    /// integer code and the quantization error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase_bits: Option<u32>,
+    /// The nominal device these settings were calibrated for by `optc
+    /// compile` (pass `calibrate`); with `phase_bits`, what every chip of
+    /// the target shares. Absent: settings for the ideal device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibrated_for: Option<CalibratedFor>,
+    /// Instance name → its programmable settings.
+    pub settings: BTreeMap<String, Setting>,
+}
+
+/// The deterministic device effects a phase file compensates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibratedFor {
+    /// Insertion loss per MZI, dB.
+    pub mzi_loss_db: f64,
+    /// Thermal crosstalk fraction between neighbouring heaters.
+    pub crosstalk: f64,
+}
+
+/// Which netlist a phase file belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetlistRef {
+    pub name: String,
+    /// `structure_hash` of the netlist.
+    pub hash: String,
+}
+
+/// The programmable settings of one instance. Which fields an instance must
+/// have depends on its kind (`Kind::programmable`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setting {
+    /// MZI internal phase θ (rad).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theta: Option<f64>,
+    /// MZI external phase φ (rad).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phi: Option<f64>,
+    /// Phase shifter phase (rad).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<f64>,
+    /// Attenuator power transmission t ∈ [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transmission: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theta_code: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theta_quant_error: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phi_code: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phi_quant_error: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase_code: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase_quant_error: Option<f64>,
+}
+
+impl Phases {
+    pub fn parse(file: &str, text: &str) -> Result<Phases, FormatError> {
+        check_version(file, text, "phase file", PHASES_VERSION)?;
+        let phases: Phases =
+            serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?;
+        if let Some(c) = phases.calibrated_for {
+            let checks = [
+                (
+                    "mzi_loss_db",
+                    c.mzi_loss_db,
+                    c.mzi_loss_db >= 0.0,
+                    "a finite loss ≥ 0 dB",
+                ),
+                (
+                    "crosstalk",
+                    c.crosstalk,
+                    (0.0..=1.0).contains(&c.crosstalk),
+                    "a fraction in [0, 1]",
+                ),
+            ];
+            for (what, value, ok, expected) in checks {
+                if !(ok && value.is_finite()) {
+                    return Err(FormatError::new(
+                        file,
+                        Problem::BadValue {
+                            what: format!("calibrated_for.{what}"),
+                            value,
+                            expected: expected.into(),
+                        },
+                    )
+                    .at_line(crate::netlist::locate::key_line(
+                        text,
+                        "calibrated_for",
+                        what,
+                    )));
+                }
+            }
+        }
+        Ok(phases)
+    }
+
+    /// Reads and parses a phase file; returns its text too, for locating
+    /// errors found by `resolve`.
+    pub fn load(path: &Path) -> Result<(Phases, String), FormatError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| FormatError::new(&file, Problem::Io(e.to_string())))?;
+        Ok((Phases::parse(&file, &text)?, text))
+    }
+
+    pub fn to_yaml(&self) -> String {
+        serde_yaml::to_string(self).unwrap_or_default()
+    }
+
+    /// The nominal chip these settings are meant for: the DAC of
+    /// `phase_bits` and the loss and crosstalk of `calibrated_for`; no random
+    /// errors, no noise. What `optc reduce` runs without `--device`.
+    pub fn nominal_device(&self) -> DeviceParams {
+        let c = self.calibrated_for.unwrap_or(CalibratedFor {
+            mzi_loss_db: 0.0,
+            crosstalk: 0.0,
+        });
+        DeviceParams {
+            phase_bits: self.phase_bits,
+            mzi_loss_db: c.mzi_loss_db,
+            crosstalk: c.crosstalk,
+            ..DeviceParams::IDEAL
+        }
+    }
+
+    /// Adds DAC codes and quantization errors for `bits`.
+    pub fn with_dac(mut self, bits: u32) -> Phases {
+        let dac = optc_model::dac::Dac::new(bits);
+        for s in self.settings.values_mut() {
+            let code = |v: Option<f64>| v.map(|v| dac.code(v));
+            let qerr = |v: Option<f64>| v.map(|v| dac.error(v));
+            s.theta_code = code(s.theta);
+            s.theta_quant_error = qerr(s.theta);
+            s.phi_code = code(s.phi);
+            s.phi_quant_error = qerr(s.phi);
+            s.phase_code = code(s.phase);
+            s.phase_quant_error = qerr(s.phase);
+        }
+        self.phase_bits = Some(bits);
+        self
+    }
+}

@@ -1,0 +1,15 @@
+//! optc-model: the physics of one chip, defined once (spec/device.md,
+//! spec/factorization.md): the MZI convention, the mesh and its adjoint,
+//! the device parameters, the heater DAC, and the reducer's arithmetic
+//! contract and code encodings. Every layer above uses these definitions;
+//! this crate depends on no other optc crate.
+
+pub mod contract;
+pub mod dac;
+pub mod device;
+pub mod encoding;
+pub mod mesh;
+pub mod mesh_adjoint;
+pub mod mzi;
+
+pub use num_complex::Complex64;
