@@ -32,12 +32,8 @@ fn compiled(example: &str) -> (Netlist, Circuit, Phases, NodeSettings) {
 
 fn realistic(phase_bits: Option<u32>) -> DeviceParams {
     DeviceParams {
-        mzi_loss_db: 0.1,
-        coupler_error: 0.005,
         phase_bits,
-        phase_error_rad: 0.01,
-        crosstalk: 0.02,
-        detector_noise: 0.0,
+        ..DeviceParams::REALISTIC.without_detector_noise()
     }
 }
 

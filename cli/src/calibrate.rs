@@ -86,6 +86,7 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
     out.calibrated_for = Some(CalibratedFor {
         mzi_loss_db: params.mzi_loss_db,
         crosstalk: params.crosstalk,
+        splitter_loss_db: params.splitter_loss_db,
     });
     optc_formats::fsio::write_atomic(&args.out, out.to_yaml().as_bytes())
         .map_err(|e| input_err(format!("cannot write `{}`: {e}", args.out.display())))?;

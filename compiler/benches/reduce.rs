@@ -1,6 +1,7 @@
 //! Elements/s of the executor `optc reduce` builds from an emitted netlist
 //! (8 servers × 4 bits, photonic-ADC design, ideal path: the per-sum table
-//! from one netlist batch, then lookups).
+//! from one netlist batch, then lookups; and a realistic chip, whose
+//! response depends on each code, through the plan element by element).
 //! Run: cargo bench -p optc --bench reduce
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -56,6 +57,21 @@ fn bench(c: &mut Criterion) {
     g.bench_function("ideal", |b| b.iter(|| exec.reduce(&codes, &mut out)));
     g.bench_function("build_table", |b| {
         b.iter(|| runner.executor(&plan, 0.0, 1).map(|e| e.has_noise()))
+    });
+    g.finish();
+    // A realistic chip: its imbalanced input combiner weighs servers
+    // differently, so every element goes through the plan (with noise).
+    let chip = DeviceInstance::sample(&DeviceParams::REALISTIC.without_detector_noise(), &net, 3);
+    let chip_plan = Plan::new(&net, &settings, &chip);
+    let Ok(direct) = runner.executor(&chip_plan, DeviceParams::REALISTIC.detector_noise, 1) else {
+        return;
+    };
+    let few = 1 << 16;
+    let mut g = c.benchmark_group("netlist_reduce_8x4b_realistic");
+    g.throughput(Throughput::Elements(few as u64));
+    g.sample_size(10);
+    g.bench_function("direct", |b| {
+        b.iter(|| direct.reduce(&codes[..few * 8], &mut out[..few]))
     });
     g.finish();
 }

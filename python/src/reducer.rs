@@ -5,7 +5,7 @@ use crate::arrays;
 use crate::errors::Failure;
 use optc_sim::programmed::{self, Programmed, ReducerChip};
 use optc_model::device::DeviceParams;
-use optc_sim::reducer::executor::ReducerExecutor;
+use optc_sim::reducer::netlist_run::Executor;
 use optc_sim::reducer::netlist_run::NetlistReducer;
 use optc_sim::simulate::Plan;
 use pyo3::prelude::*;
@@ -23,7 +23,7 @@ pub struct Reducer {
     noise_seed: u64,
     plan: Plan,
     runner: NetlistReducer,
-    executor: ReducerExecutor,
+    executor: Executor,
 }
 
 impl Reducer {

@@ -6,76 +6,48 @@ use super::units::Quantity;
 use super::values::{int_in, real_in, Range};
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::Block;
-use optc_model::device::DeviceParams;
-use std::f64::consts::PI;
-
-pub const DEVICE_KEYS: &[&str] = &[
-    "mzi_loss",
-    "coupler_error",
-    "phase_bits",
-    "phase_error",
-    "crosstalk",
-    "detector_noise",
-];
+use optc_model::device::{DeviceParams, Unit, PARAMS};
 
 /// Every key is optional; an omitted key is ideal (0, or continuous phases).
+/// Keys, units and ranges are the model's table (`optc_model::device::PARAMS`).
 pub fn check_device(block: &Block, recovered: bool, diags: &mut Vec<Diagnostic>) -> Option<Device> {
     let what = format!("device `{}`", block.name.name);
+    let keys: Vec<&str> = PARAMS.iter().map(|p| p.dsl).collect();
     let t = SettingTable::new(
         what,
         block.name.span,
         &block.settings,
-        DEVICE_KEYS,
+        &keys,
         recovered,
         diags,
     );
     let before = diags.len();
     let mut p = DeviceParams::IDEAL;
-    let read = |key: &str, q: Quantity, r: Range, diags: &mut Vec<Diagnostic>| {
-        t.get(key).and_then(|v| real_in(key, v, q, r, diags))
-    };
-    if let Some(x) = read(
-        "mzi_loss",
-        Quantity::Decibels,
-        Range::closed(0.0, 10.0),
-        diags,
-    ) {
-        p.mzi_loss_db = x;
-    }
-    if let Some(x) = read(
-        "coupler_error",
-        Quantity::Plain,
-        Range::half_open(0.0, 0.5),
-        diags,
-    ) {
-        p.coupler_error = x;
-    }
-    if let Some(x) = read(
-        "phase_error",
-        Quantity::Angle,
-        Range::closed(0.0, PI),
-        diags,
-    ) {
-        p.phase_error_rad = x;
-    }
-    if let Some(x) = read(
-        "crosstalk",
-        Quantity::Plain,
-        Range::half_open(0.0, 1.0),
-        diags,
-    ) {
-        p.crosstalk = x;
-    }
-    if let Some(x) = read(
-        "detector_noise",
-        Quantity::Plain,
-        Range::closed(0.0, 1.0),
-        diags,
-    ) {
-        p.detector_noise = x;
-    }
-    if let Some(v) = t.get("phase_bits") {
-        p.phase_bits = int_in("phase_bits", v, 1, 24, diags).map(|b| b as u32);
+    for spec in PARAMS {
+        let Some(v) = t.get(spec.dsl) else {
+            continue;
+        };
+        let value = match spec.unit {
+            Unit::Bits => {
+                int_in(spec.dsl, v, spec.min as i128, spec.max as i128, diags).map(|b| b as f64)
+            }
+            unit => {
+                let q = match unit {
+                    Unit::Decibels => Quantity::Decibels,
+                    Unit::Radians => Quantity::Angle,
+                    _ => Quantity::Plain,
+                };
+                let r = if spec.max_inclusive {
+                    Range::closed(spec.min, spec.max)
+                } else {
+                    Range::half_open(spec.min, spec.max)
+                };
+                real_in(spec.dsl, v, q, r, diags)
+            }
+        };
+        if let Some(x) = value {
+            p.set(spec.file, x);
+        }
     }
     (diags.len() == before).then(|| Device {
         name: block.name.name.clone(),

@@ -56,6 +56,7 @@ impl Pass for CalibrateReducer {
         let calibrated_for = Some(CalibratedFor {
             mzi_loss_db: target.mzi_loss_db,
             crosstalk: target.crosstalk,
+            splitter_loss_db: target.splitter_loss_db,
         });
         let Some(cal) = calibrate(&circuit, &runner, &nominal, &settings, &opts)
             .map_err(|e| fail(e.to_string()))?

@@ -1,7 +1,7 @@
-//! `design`: a reducer's contract (servers, bits, reduce) and its circuit
-//! model: the linear realization (`design::linear`), or the ONN photonic
-//! ADC (`design::onn`) followed by hardware-aware training with the
-//! source's `train` settings against the target device.
+//! `design`: a reducer's contract (servers, bits, reduce) and its circuit:
+//! the linear realization (`design::linear`), or the ONN photonic ADC
+//! (`design::onn`), analytic; `train` tunes and trains it once it is a
+//! netlist.
 //!
 //! DSL ↔ design (spec/reducer.md, "From the language"): both realizations
 //! need `reduce = mean` and `preprocess = sum`; an `onn` must be exactly
@@ -9,18 +9,12 @@
 //! `detect threshold`.
 
 use super::{Pass, PassError};
-use crate::check::program::{
-    Activation, Preprocess, Reduction as DslReduction, TrainSettings, WeightRealization,
-};
+use crate::check::program::{Activation, Preprocess, Reduction as DslReduction, WeightRealization};
 use crate::ir::{NetworkKind, Stage};
 use crate::reducer::design::{self, LayerWeights, OnnOptions};
-use crate::reducer::train::{train, TrainOptions};
 use crate::syntax::Span;
 use crate::unit::{CompileUnit, ReducerLowering};
-use indicatif::{ProgressBar, ProgressStyle};
 use optc_model::contract::Contract;
-use std::io::IsTerminal;
-use std::time::Instant;
 
 pub struct DesignReducer;
 
@@ -38,7 +32,7 @@ impl Pass for DesignReducer {
     }
 
     fn description(&self) -> &'static str {
-        "design the reducer circuit (linear, or the ONN photonic ADC) and train it hardware-aware"
+        "design the reducer circuit: linear, or the ONN photonic ADC"
     }
 
     fn run(&self, unit: &mut CompileUnit) -> Result<(), PassError> {
@@ -54,7 +48,6 @@ impl Pass for DesignReducer {
             servers,
             bits,
             reduce,
-            train: train_settings,
             ..
         } = &unit.ir.kind
         else {
@@ -97,7 +90,6 @@ impl Pass for DesignReducer {
             ));
         }
         let contract = Contract::mean(*servers, *bits).map_err(|e| fail(e.to_string()))?;
-        let started = Instant::now();
         let lowering = if is_linear {
             let circuit = design::linear(&contract).map_err(|e| fail(e.to_string()))?;
             ReducerLowering {
@@ -118,24 +110,16 @@ impl Pass for DesignReducer {
                 weights: choice.weights,
                 ..OnnOptions::default()
             };
-            let mut circuit = design::onn(&contract, &opts).map_err(|e| fail(e.to_string()))?;
-            let settings = train_settings.unwrap_or_default();
-            let report = run_training(
-                &mut circuit,
-                &contract,
-                &settings,
-                unit.ir.device.params,
-                &network,
-            );
+            let circuit = design::onn(&contract, &opts).map_err(|e| fail(e.to_string()))?;
             let width = 6 * *bits as usize;
             ReducerLowering {
                 contract,
                 realization: "onn",
                 circuit,
                 layer_widths: vec![width, width],
-                training_steps: report.steps,
-                training_final_loss: report.final_loss.is_finite().then_some(report.final_loss),
-                training_time_s: started.elapsed().as_secs_f64(),
+                training_steps: 0,
+                training_final_loss: None,
+                training_time_s: 0.0,
             }
         };
         unit.reducer = Some(lowering);
@@ -241,43 +225,4 @@ fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<OnnChoice, OnnMismatc
             "layer 1 needs an `eo` activation".into(),
         )),
     }
-}
-
-/// Trains with the DSL's settings: one step = one epoch over every distinct
-/// sum (full batch), so `epochs` is the number of Adam steps.
-fn run_training(
-    circuit: &mut optc_sim::reducer::circuit::Circuit,
-    contract: &Contract,
-    settings: &TrainSettings,
-    device: optc_model::device::DeviceParams,
-    network: &str,
-) -> crate::reducer::train::TrainReport {
-    let opts = TrainOptions {
-        steps: settings.epochs as usize,
-        lr: settings.lr,
-        seed: settings.seed,
-        noise_aware: settings.noise_aware,
-        device,
-        ..TrainOptions::default()
-    };
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = ProgressBar::new(opts.steps as u64);
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} epochs, loss {prefix}")
-        {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message(format!("training {network}"));
-        bar
-    });
-    let report = train(circuit, contract, &opts, &mut |step, loss| {
-        if let Some(b) = &bar {
-            b.set_position(step as u64 + 1);
-            b.set_prefix(format!("{loss:.4e}"));
-        }
-    });
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    report
 }

@@ -5,12 +5,14 @@
 mod calibrate_reducer;
 mod design_reducer;
 mod emitted;
+mod full_scale;
 mod manager;
 mod place;
 mod place_reducer;
 mod realize_matrix;
 mod summarize;
 mod summarize_reducer;
+mod train_reducer;
 mod verify;
 mod verify_reducer;
 
@@ -31,7 +33,9 @@ pub fn reducer_pipeline() -> PassManager {
     PassManager::new(vec![
         Box::new(design_reducer::DesignReducer),
         Box::new(place_reducer::PlaceReducer),
+        Box::new(train_reducer::TrainReducer),
         Box::new(calibrate_reducer::CalibrateReducer),
+        Box::new(full_scale::FullScale),
         Box::new(verify_reducer::VerifyReducer),
         Box::new(summarize_reducer::SummarizeReducer),
     ])

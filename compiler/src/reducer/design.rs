@@ -3,13 +3,12 @@
 //! spec/reducer.md, "The ONN design").
 
 use num_complex::Complex64;
+use optc_formats::netlist::mesh_mzi_name;
 use optc_model::contract::{Contract, Reduction};
 use optc_model::encoding::{encode_bits, BitCode};
 use optc_model::mesh::{Mesh, MeshStyle, MziSetting};
 use optc_model::mzi::wrap_phase;
 use optc_sim::reducer::circuit::{Attenuator, Circuit, Detector, Readout, Stage};
-use optc_sim::reducer::device::DeviceInstance;
-use optc_sim::reducer::physical::PreparedCircuit;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
 use thiserror::Error;
@@ -158,7 +157,7 @@ fn mzi(mode: usize, column: usize, theta: f64, phi: f64) -> MziSetting {
 
 /// The Gray bit k of the contract as a square wave in S: returns φ_k with
 /// bit_k(S) = [cos(ω_k·S + φ_k) < 0], ω_k = 2π / (2^(k+2)·N).
-fn bit_phase(contract: &Contract, k: u32) -> Result<f64, DesignError> {
+pub fn bit_phase(contract: &Contract, k: u32) -> Result<f64, DesignError> {
     let a = contract.max_sum();
     let w = TAU / ((1i64 << (k + 2)) as f64 * contract.servers as f64);
     let bit = |s: i64| {
@@ -277,7 +276,7 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
             full_scale: 1.0,
         })
         .collect();
-    let mut circuit = Circuit {
+    let circuit = Circuit {
         servers: n,
         bits: contract.bits,
         modes,
@@ -287,8 +286,9 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
             code: BitCode::Gray,
         },
     };
-    calibrate_combiners(&mut circuit, contract)?;
-    set_full_scales(&mut circuit, contract);
+    for k in 0..contract.bits {
+        bit_phase(contract, k)?;
+    }
     Ok(circuit)
 }
 
@@ -344,7 +344,7 @@ fn push_layer(
 }
 
 /// A full Clements mesh on each 6-mode block (15 MZIs per block), set to
-/// the identity: θ = φ = π makes T(θ, φ) = 1 (BRIEF §3).
+/// the identity: θ = φ = π makes T(θ, φ) = 1 (spec/factorization.md).
 fn identity_blocks(b: usize) -> Mesh {
     let mut mzis = Vec::new();
     for k in 0..b {
@@ -364,83 +364,21 @@ fn identity_blocks(b: usize) -> Mesh {
     }
 }
 
-fn layer2_combiner(circuit: &mut Circuit, k: usize) -> Option<&mut MziSetting> {
-    circuit.stages.iter_mut().find_map(|s| match s {
-        Stage::Mesh { name, mesh, .. } if name == "layer2" => mesh.mzis.get_mut(3 * k + 2),
-        _ => None,
-    })
-}
-
-/// Detector signals of every bit for the representative input of sum S.
-pub fn signals_at(circuit: &Circuit, contract: &Contract, s: i64) -> Vec<(f64, f64)> {
-    let dev = DeviceInstance::ideal(circuit);
-    let prep = PreparedCircuit::new(circuit, &dev);
-    let mut field = Vec::new();
-    prep.forward(&contract.representative(s), &mut field);
-    match &circuit.readout {
-        Readout::Bits { detectors, .. } => detectors
-            .iter()
-            .map(|d| {
-                (
-                    d.signal(&field),
-                    field[d.plus].norm_sqr() + d.minus.map_or(0.0, |m| field[m].norm_sqr()),
-                )
-            })
-            .collect(),
-        Readout::Coherent { .. } => Vec::new(),
-    }
-}
-
-/// D(φ) = 2·Re(e^{iφ}·u₊·ū₋) = 2R·cos(φ + C(S)): measuring D at φ = 0 and
-/// π/2 gives C(S); the slope sign of C and C(0) fix the combiner phase so
-/// that D ∝ −cos(ω_k·S + φ_k), i.e. the detector fires exactly on bit k.
-fn calibrate_combiners(circuit: &mut Circuit, contract: &Contract) -> Result<(), DesignError> {
-    let b = contract.bits as usize;
-    let phase_at = |c: &mut Circuit, s: i64| -> Vec<f64> {
-        for k in 0..b {
-            if let Some(m) = layer2_combiner(c, k) {
-                m.phi = 0.0;
-            }
-        }
-        let d0 = signals_at(c, contract, s);
-        for k in 0..b {
-            if let Some(m) = layer2_combiner(c, k) {
-                m.phi = FRAC_PI_2;
-            }
-        }
-        let d1 = signals_at(c, contract, s);
-        d0.iter().zip(&d1).map(|(a, b)| (-b.0).atan2(a.0)).collect()
-    };
-    let c_0 = phase_at(circuit, 0);
-    let c_1 = phase_at(circuit, 1);
-    for k in 0..b {
-        let phi_k = bit_phase(contract, k as u32)?;
-        let slope_up = wrap_phase(c_1[k] - c_0[k]) < PI;
-        let phi = if slope_up {
-            phi_k + PI - c_0[k]
-        } else {
-            -phi_k - PI - c_0[k]
-        };
-        if let Some(m) = layer2_combiner(circuit, k) {
-            m.phi = wrap_phase(phi);
-        }
-    }
-    Ok(())
-}
-
-fn set_full_scales(circuit: &mut Circuit, contract: &Contract) {
-    let a = contract.max_sum();
-    let mut fs = vec![0.0f64; contract.bits as usize];
-    for s in -a..=a {
-        for (k, (_, p)) in signals_at(circuit, contract, s).iter().enumerate() {
-            fs[k] = fs[k].max(*p);
-        }
-    }
-    if let Readout::Bits { detectors, .. } = &mut circuit.readout {
-        for (d, f) in detectors.iter_mut().zip(fs) {
-            d.full_scale = f.max(f64::MIN_POSITIVE);
-        }
-    }
+/// The netlist instance names of each bit's layer-2 rail combiner, whose φ
+/// sets the bit's phase offset (`tune::tune_combiners` sets it).
+pub fn combiner_names(circuit: &Circuit) -> Vec<String> {
+    circuit
+        .stages
+        .iter()
+        .find_map(|s| match s {
+            Stage::Mesh { name, mesh, .. } if name == "layer2" => Some(
+                (0..mesh.mzis.len() / 3)
+                    .map(|k| mesh_mzi_name("layer2_", mesh, &mesh.mzis[3 * k + 2]))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// MZIs of a network of the given layer widths if every layer were a full

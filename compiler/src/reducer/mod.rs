@@ -3,6 +3,7 @@
 
 pub mod design;
 pub mod train;
+pub mod tune;
 
 #[cfg(test)]
 mod tests;

@@ -1,21 +1,83 @@
-//! End-to-end tests of the reducer: designs, evaluation, executor, training.
+//! End-to-end tests of the reducer on its netlist: designs, tuning, the
+//! executors, training (spec/reducer.md).
 
-use crate::reducer::design::{self, LayerWeights, OnnOptions};
-use crate::reducer::train::{loss_and_grad, train, TrainOptions};
+use crate::emit::emit_reducer;
+use crate::reducer::design::{self, combiner_names, LayerWeights, OnnOptions};
+use crate::reducer::train::{train, TrainOptions, Trainee};
+use crate::reducer::tune::{set_full_scales, tune_combiners};
 use num_complex::Complex64;
+use optc_formats::netlist::Circuit as NetCircuit;
 use optc_model::contract::{Contract, Coverage};
-use optc_sim::device::DeviceParams;
-use optc_sim::reducer::circuit::Stage;
-use optc_sim::reducer::device::{realistic, DeviceInstance};
-use optc_sim::reducer::eval::{exact_match_rate, exact_match_rate_device};
-use optc_sim::reducer::executor::ReducerExecutor;
-use optc_sim::reducer::physical::{PreparedCircuit, Tape};
+use optc_sim::device::{DeviceInstance, DeviceParams};
+use optc_sim::reducer::circuit::{Circuit, Stage};
+use optc_sim::reducer::netlist_run::NetlistReducer;
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 fn contract(n: usize, b: u32) -> Contract {
     Contract::mean(n, b).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A designed circuit as its netlist, with the ONN's combiners tuned and
+/// full scales measured (what passes `place` and `train` do before training).
+fn compiled(circuit: &Circuit) -> Trainee {
+    let (netlist, phases) = emit_reducer(circuit, "t", None).unwrap_or_else(|e| panic!("{e}"));
+    let text = netlist.to_yaml();
+    let net = NetCircuit::new(&netlist, "t", &text).unwrap_or_else(|e| panic!("{e}"));
+    let settings = phases
+        .resolve(&net, "p", &phases.to_yaml())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let iface = netlist
+        .reducer
+        .clone()
+        .unwrap_or_else(|| panic!("no reducer section"));
+    let mut t = Trainee::new(net, settings, iface).unwrap_or_else(|e| panic!("{e}"));
+    let names = combiner_names(circuit);
+    if !names.is_empty() {
+        tune_combiners(&mut t, &names).unwrap_or_else(|e| panic!("{e}"));
+        set_full_scales(&mut t).unwrap_or_else(|e| panic!("{e}"));
+    }
+    t
+}
+
+/// Chip `seed` of `params` for `t`, its runner and its plan.
+fn chip(
+    t: &Trainee,
+    params: &DeviceParams,
+    seed: u64,
+) -> (NetlistReducer, optc_sim::simulate::Plan) {
+    let dev = DeviceInstance::sample(params, &t.circuit, seed);
+    let plan = t.plan(&dev);
+    let runner = NetlistReducer::new(&t.interface, &plan).unwrap_or_else(|e| panic!("{e}"));
+    (runner, plan)
+}
+
+/// Exact-match rate of chip `seed` over every input (or `sample` seeded ones).
+fn rate(t: &Trainee, params: &DeviceParams, seed: u64, sample: u64) -> (f64, Coverage) {
+    let (runner, plan) = chip(t, params, seed);
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let r = optc_model::contract::exact_match_vectors(&t.contract, sample, 5, |v| {
+        let resp = runner
+            .respond(&plan, v, 0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        runner.deliver(&resp[0], Some((params.detector_noise, &mut rng)))
+    });
+    (r.exact_match_rate, r.coverage)
+}
+
+/// The ideal chip's exact-match rate over the sums (its response is sum-only).
+fn ideal_rate(t: &Trainee) -> f64 {
+    let (runner, plan) = chip(t, &DeviceParams::IDEAL, 0);
+    let table = runner.sum_table(&plan).unwrap_or_else(|e| panic!("{e}"));
+    let a = t.contract.max_sum();
+    let ok = (-a..=a)
+        .zip(&table)
+        .filter(|(s, r)| {
+            runner.deliver::<ChaCha8Rng>(r, None) == i64::from(t.contract.reference_from_sum(*s))
+        })
+        .count();
+    ok as f64 / table.len() as f64
 }
 
 #[test]
@@ -37,28 +99,27 @@ fn averaging_mesh_first_row_is_uniform() {
 #[test]
 fn linear_realization_is_exact_over_all_inputs_4x4() {
     let c = contract(4, 4);
-    let circuit = design::linear(&c).unwrap_or_else(|e| panic!("{e}"));
-    let dev = DeviceInstance::ideal(&circuit);
-    let prep = PreparedCircuit::new(&circuit, &dev);
-    let (mut f, mut s) = (Vec::new(), Vec::new());
-    let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let r = optc_model::contract::exact_match_vectors(&c, 0, 0, |v| {
-        optc_sim::reducer::eval::delivered(&prep, 0.0, v, &mut f, &mut s, &mut rng)
-    });
-    assert_eq!(r.coverage, Coverage::Exhaustive);
-    assert_eq!(r.exact_match_rate, 1.0);
-    assert_eq!(r.max_error_lsb, 0);
+    let t = compiled(&design::linear(&c).unwrap_or_else(|e| panic!("{e}")));
+    let (r, coverage) = rate(&t, &DeviceParams::IDEAL, 0, 0);
+    assert_eq!(coverage, Coverage::Exhaustive);
+    assert_eq!(r, 1.0);
 }
 
 #[test]
-fn onn_design_is_exact_on_ideal_device() {
+fn onn_design_is_exact_on_the_ideal_chip() {
     for (n, b) in [(4usize, 4u32), (8, 4), (16, 4), (3, 4), (4, 6)] {
         let c = contract(n, b);
-        let circuit = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-        let r = exact_match_rate(&circuit, &c);
-        assert_eq!(r.exact_match_rate, 1.0, "{n}x{b}b: {r:?}");
-        assert_eq!(r.max_error_lsb, 0);
+        let t =
+            compiled(&design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(ideal_rate(&t), 1.0, "{n}x{b}b");
     }
+    // Exhaustive over every code vector, not only the sums.
+    let c = contract(4, 4);
+    let t = compiled(&design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(
+        rate(&t, &DeviceParams::IDEAL, 0, 0),
+        (1.0, Coverage::Exhaustive)
+    );
 }
 
 /// unitary_diag puts Σ (t = 1) on the 4 lit modes per bit block before each
@@ -75,11 +136,7 @@ fn onn_weight_realizations_shape_the_layers() {
             ..OnnOptions::default()
         };
         let circuit = design::onn(&c, &opts).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            exact_match_rate(&circuit, &c).exact_match_rate,
-            1.0,
-            "{w:?}"
-        );
+        assert_eq!(ideal_rate(&compiled(&circuit)), 1.0, "{w:?}");
         let mut v_meshes = 0;
         for s in &circuit.stages {
             match s {
@@ -123,11 +180,7 @@ fn onn_arm_share_is_checked_and_keeps_the_design_exact() {
             ..OnnOptions::default()
         };
         let circuit = design::onn(&c, &opts).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            exact_match_rate(&circuit, &c).exact_match_rate,
-            1.0,
-            "t={t}"
-        );
+        assert_eq!(ideal_rate(&compiled(&circuit)), 1.0, "t={t}");
     }
     for t in [0.0, 1.0, f64::NAN] {
         let opts = OnnOptions {
@@ -142,196 +195,107 @@ fn onn_arm_share_is_checked_and_keeps_the_design_exact() {
 }
 
 #[test]
-fn onn_ideal_response_depends_on_sum_only() {
-    let c = contract(4, 4);
-    let circuit = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    let dev = DeviceInstance::ideal(&circuit);
-    let prep = PreparedCircuit::new(&circuit, &dev);
-    let (mut f, mut s) = (Vec::new(), Vec::new());
-    let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let r = optc_model::contract::exact_match_vectors(&c, 0, 0, |v| {
-        optc_sim::reducer::eval::delivered(&prep, 0.0, v, &mut f, &mut s, &mut rng)
-    });
-    assert_eq!(r.exact_match_rate, 1.0);
-}
-
-#[test]
-fn executor_matches_circuit_model_on_random_codes() {
+fn sum_only_holds_on_the_nominal_chip_and_not_with_an_imbalanced_combiner() {
     let c = contract(8, 4);
-    let circuit = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    let mut rng = ChaCha8Rng::seed_from_u64(5);
-    // A device instance with static errors but no detector noise: the model
-    // evaluated on the same canonical per-sum input must agree everywhere.
-    let p = DeviceParams {
-        detector_noise: 0.0,
-        ..realistic()
-    };
-    let dev = DeviceInstance::sample(&circuit, &p, &mut rng);
-    let exec = ReducerExecutor::new(&circuit, &c, &dev, 1);
-    let prep = PreparedCircuit::new(&circuit, &dev);
-    let ideal_dev = DeviceInstance::ideal(&circuit);
-    let ideal_exec = ReducerExecutor::new(&circuit, &c, &ideal_dev, 1);
-    let ideal_prep = PreparedCircuit::new(&circuit, &ideal_dev);
-    let elements = 40_000;
-    let codes: Vec<i32> = (0..elements * 8).map(|_| rng.gen_range(-7..=7)).collect();
-    let mut out = vec![0; elements];
-    let mut out_ideal = vec![0; elements];
-    exec.reduce(&codes, &mut out)
-        .unwrap_or_else(|e| panic!("{e}"));
-    ideal_exec
-        .reduce(&codes, &mut out_ideal)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let (mut f, mut s) = (Vec::new(), Vec::new());
-    for (row, (&o, &oi)) in codes.chunks(8).zip(out.iter().zip(&out_ideal)) {
-        let sum: i64 = row.iter().map(|&x| x as i64).sum();
-        // Ideal: the model on the very same input vector.
-        let model =
-            optc_sim::reducer::eval::delivered(&ideal_prep, 0.0, row, &mut f, &mut s, &mut rng);
-        assert_eq!(oi as i64, model);
-        assert_eq!(oi as i64, c.reference(row));
-        // Device: the model on the sum's representative input.
-        let model = optc_sim::reducer::eval::delivered(
-            &prep,
-            0.0,
-            &c.representative(sum),
-            &mut f,
-            &mut s,
-            &mut rng,
-        );
-        assert_eq!(o as i64, model);
-    }
-    // Bad input is an error, not a panic.
-    assert!(exec.reduce(&[1, 2, 3], &mut out).is_err());
-    let mut bad = codes.clone();
-    bad[17] = 9;
-    assert!(exec.reduce(&bad, &mut out).is_err());
-}
-
-#[test]
-fn noisy_executor_is_reproducible() {
-    let c = contract(8, 4);
-    let circuit = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let p = DeviceParams {
-        detector_noise: 0.05,
+    let t = compiled(&design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}")));
+    let (runner, plan) = chip(&t, &DeviceParams::REALISTIC.nominal(), 0);
+    assert!(runner.sum_only(&plan).unwrap_or_else(|e| panic!("{e}")));
+    let imbalanced = DeviceParams {
+        splitter_imbalance: 0.01,
         ..DeviceParams::IDEAL
     };
-    let dev = DeviceInstance::sample(&circuit, &p, &mut rng);
-    let exec = ReducerExecutor::new(&circuit, &c, &dev, 42);
-    assert!(exec.has_noise());
-    let codes: Vec<i32> = (0..100_000 * 8).map(|_| rng.gen_range(-7..=7)).collect();
-    let mut a = vec![0; 100_000];
-    let mut b = vec![0; 100_000];
-    exec.reduce(&codes, &mut a)
+    let (runner, plan) = chip(&t, &imbalanced, 4);
+    assert!(!runner.sum_only(&plan).unwrap_or_else(|e| panic!("{e}")));
+    let exec = runner
+        .executor(&plan, 0.0, 1)
         .unwrap_or_else(|e| panic!("{e}"));
-    exec.reduce(&codes, &mut b)
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(a, b);
-    // Large noise causes some errors, all of them small in Gray code.
-    let wrong = codes
-        .chunks(8)
-        .zip(&a)
-        .filter(|(r, &o)| c.reference(r) != o as i64)
-        .count();
-    assert!(wrong > 0);
+    assert!(exec.is_direct());
+}
+
+/// The table executor, the direct executor and one-by-one delivery agree on
+/// random codes (a nominal chip and a realistic one).
+#[test]
+fn executors_match_the_plan_on_random_codes() {
+    let c = contract(8, 4);
+    let t = compiled(&design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}")));
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let codes: Vec<i32> = (0..600 * 8).map(|_| rng.gen_range(-7..=7)).collect();
+    for (params, direct) in [
+        (DeviceParams::REALISTIC.nominal(), false),
+        (DeviceParams::REALISTIC.without_detector_noise(), true),
+    ] {
+        let (runner, plan) = chip(&t, &params, 2);
+        let exec = runner
+            .executor(&plan, 0.0, 1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(exec.is_direct(), direct);
+        let mut out = vec![0i32; 600];
+        exec.reduce(&codes, &mut out)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let responses = runner
+            .respond(&plan, &codes, 0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (r, o) in responses.iter().zip(&out) {
+            assert_eq!(runner.deliver::<ChaCha8Rng>(r, None), i64::from(*o));
+        }
+        assert!(exec.reduce(&[1, 2, 3], &mut out).is_err());
+        let mut bad = codes[..8].to_vec();
+        bad[3] = 8;
+        assert!(exec.reduce(&bad, &mut out).is_err());
+    }
 }
 
 #[test]
-fn circuit_adjoint_matches_finite_differences() {
-    let c = contract(4, 3);
-    let mut circuit = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    // Attenuations inside (0, 1): at the design's t = 1 the clamp makes a
-    // central difference one-sided.
-    for s in circuit.stages.iter_mut() {
-        if let Stage::Attenuators { column, .. } = s {
-            for (i, a) in column.iter_mut().enumerate() {
-                a.transmission = 0.9 - 0.01 * i as f64;
-            }
-        }
+fn noisy_executors_are_reproducible() {
+    let c = contract(8, 4);
+    let t = compiled(&design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}")));
+    let mut rng = ChaCha8Rng::seed_from_u64(6);
+    let codes: Vec<i32> = (0..5000 * 8).map(|_| rng.gen_range(-7..=7)).collect();
+    for params in [
+        DeviceParams::REALISTIC.nominal(),
+        DeviceParams::REALISTIC.without_detector_noise(),
+    ] {
+        let (runner, plan) = chip(&t, &params, 1);
+        let exec = runner
+            .executor(&plan, 0.05, 42)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(exec.has_noise());
+        let (mut a, mut b) = (vec![0i32; 5000], vec![0i32; 5000]);
+        exec.reduce(&codes, &mut a)
+            .unwrap_or_else(|e| panic!("{e}"));
+        exec.reduce(&codes, &mut b)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a, b);
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(2);
-    let dev = DeviceInstance::sample(&circuit, &realistic(), &mut rng);
-    let dev = DeviceInstance {
-        phase_bits: None,
-        ..dev
-    };
-    // Continuous phases (no DAC) so finite differences are meaningful.
-    let strip = |d: &DeviceInstance| {
-        let mut d = d.clone();
-        for s in d.stages.iter_mut() {
-            if let optc_sim::reducer::device::StageErrors::Mesh(m) = s {
-                m.phase_bits = None;
-            }
-        }
-        d
-    };
-    let dev = strip(&dev);
-    let (l0, g) = loss_and_grad(&circuit, &c, &dev, 0.05, 0.05);
-    assert!(l0.is_finite());
-    let p0 = circuit.params();
-    let h = 1e-6;
-    let mut checked = 0;
-    for i in (0..p0.len()).step_by(3) {
-        let mut a = circuit.clone();
-        let mut pa = p0.clone();
-        pa[i] += h;
-        a.set_params(&pa);
-        let mut b = circuit.clone();
-        let mut pb = p0.clone();
-        pb[i] -= h;
-        b.set_params(&pb);
-        let fd = (loss_and_grad(&a, &c, &dev, 0.05, 0.05).0
-            - loss_and_grad(&b, &c, &dev, 0.05, 0.05).0)
-            / (2.0 * h);
-        assert!(
-            (fd - g[i]).abs() < 1e-6 + 1e-4 * fd.abs(),
-            "param {i}: fd {fd} adjoint {}",
-            g[i]
-        );
-        checked += 1;
-    }
-    assert!(checked > 10);
-    let _ = Tape::default();
 }
 
 #[test]
 fn training_is_deterministic_and_reduces_loss() {
     let c = contract(4, 4);
-    let base = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let base = compiled(&design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}")));
     let opts = TrainOptions {
-        steps: 15,
-        device: realistic(),
-        ..TrainOptions::default()
-    };
-    let mut a = base.clone();
-    let mut b = base.clone();
-    let ra = train(&mut a, &c, &opts, &mut |_, _| {});
-    let rb = train(&mut b, &c, &opts, &mut |_, _| {});
-    let pa = a.params();
-    let pb = b.params();
-    assert!(pa.iter().zip(&pb).all(|(x, y)| x.to_bits() == y.to_bits()));
-    assert_eq!(ra, rb);
-    assert!(pa != base.params());
-}
-
-#[test]
-fn noise_aware_training_improves_device_exact_match_4x4() {
-    let c = contract(4, 4);
-    let mut circuit = design::onn(&c, &OnnOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    let before = exact_match_rate_device(&circuit, &c, &realistic(), 4, 0, 3);
-    assert_eq!(before.coverage, Coverage::Exhaustive);
-    let opts = TrainOptions {
-        steps: 400,
+        steps: 40,
         lr: 0.004,
-        device: realistic(),
+        device: DeviceParams::REALISTIC,
         ..TrainOptions::default()
     };
-    let rep = train(&mut circuit, &c, &opts, &mut |_, _| {});
-    assert!(rep.final_loss < rep.initial_loss, "{rep:?}");
-    let after = exact_match_rate_device(&circuit, &c, &realistic(), 4, 0, 3);
-    assert!(
-        after.mean > before.mean + 0.1,
-        "before {before:?} after {after:?}"
+    let (mut a, mut b) = (base.clone(), base.clone());
+    let ra = train(&mut a, &opts, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
+    let rb = train(&mut b, &opts, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ra, rb);
+    assert_eq!(a.settings, b.settings);
+    assert_ne!(a.settings, base.settings);
+    assert!(ra.final_loss < ra.initial_loss, "{ra:?}");
+    let attrs = |t: &Trainee| -> Vec<f64> {
+        t.circuit
+            .nodes
+            .iter()
+            .flat_map(|n| n.attrs.clone())
+            .collect()
+    };
+    assert_ne!(
+        attrs(&a),
+        attrs(&base),
+        "source and EO attributes train too"
     );
-    assert!(after.max_error_lsb <= 1, "{after:?}");
 }

@@ -1,15 +1,22 @@
-//! Hardware-aware training in the hardware's own parameters (MZI θ/φ,
-//! output phases, bias-source amplitude/phase, attenuations, activation
-//! gain/bias), with adjoint gradients, DAC quantization (straight-through),
-//! optional per-step device sampling, and Adam.
+//! Hardware-aware training of a compiled reducer netlist, in the chip's own
+//! values: every programmable setting of the phase file (MZI θ/φ, phase
+//! shifters, attenuators) and the bias sources' amplitude and phase and the
+//! EO activations' gain and bias. Gradients come from the adjoint of the
+//! netlist's own plan (`optc_sim::simulate::adjoint`) on a device instance
+//! of the netlist (spec/reducer.md, "Training"), so training sees exactly
+//! the chip that `optc simulate` and `optc reduce` run.
 
 use num_complex::Complex64;
+use optc_formats::netlist::{Circuit, Kind, Netlist};
+use optc_formats::phases::NodeSettings;
+use optc_formats::reducer_section::{InterfaceReadout, ReducerInterface};
 use optc_model::contract::Contract;
 use optc_model::encoding::encode_bits;
-use optc_sim::device::DeviceParams;
-use optc_sim::reducer::circuit::{Circuit, Readout, Stage};
-use optc_sim::reducer::device::DeviceInstance;
-use optc_sim::reducer::physical::{PreparedCircuit, Tape};
+use optc_sim::device::{DeviceInstance, DeviceParams};
+use optc_sim::reducer::netlist_run::{NetlistReducer, NetlistRunError};
+use optc_sim::simulate::adjoint::{Differentiable, Gradient, Tape};
+use optc_sim::simulate::Plan;
+use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -19,11 +26,11 @@ pub struct TrainOptions {
     pub steps: usize,
     pub lr: f64,
     pub seed: u64,
-    /// Sample a fresh device instance (static errors) every step.
+    /// Sample a fresh device instance (every static error) every step.
     pub noise_aware: bool,
-    /// The device: its DAC bits always apply; its errors only when noise_aware.
+    /// The device: its DAC always applies; its errors only when noise_aware.
     pub device: DeviceParams,
-    /// Target margin μ of the normalized detector signal.
+    /// Target margin μ of the normalized comparator input.
     pub margin: f64,
     /// Softness τ of the logistic margin loss.
     pub temperature: f64,
@@ -82,7 +89,6 @@ impl Adam {
     }
 }
 
-/// softplus with a stable form.
 fn softplus(x: f64) -> f64 {
     if x > 30.0 {
         x
@@ -95,123 +101,219 @@ fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Mean over distinct sums S and bits of τ·softplus((μ − m)/τ), where
-/// m = ±(D − threshold)/full_scale is the signed normalized margin of the
-/// detector (+ when the target bit is 1). Returns the loss and its gradient
-/// in the flat layout of [`Circuit::params`].
-pub fn loss_and_grad(
-    circuit: &Circuit,
-    contract: &Contract,
-    dev: &DeviceInstance,
-    margin: f64,
-    tau: f64,
-) -> (f64, Vec<f64>) {
-    let mut grad = vec![0.0; circuit.params().len()];
-    let Readout::Bits { detectors, code } = &circuit.readout else {
-        return (0.0, grad);
-    };
-    let prep = PreparedCircuit::new(circuit, dev);
-    let a = contract.max_sum();
-    let count = ((2 * a + 1) as usize * detectors.len()) as f64;
-    let mut total = 0.0;
-    let mut field = Vec::new();
-    let mut tape = Tape::default();
-    let mut g = vec![Complex64::new(0.0, 0.0); circuit.modes];
-    for s in -a..=a {
-        prep.forward_tape(&contract.representative(s), &mut field, &mut tape);
-        let target = encode_bits(contract.reference_from_sum(s), contract.bits, *code);
-        g.iter_mut().for_each(|x| *x = Complex64::new(0.0, 0.0));
-        for (k, d) in detectors.iter().enumerate() {
-            let sign = if (target >> k) & 1 == 1 { 1.0 } else { -1.0 };
-            let m = sign * (d.signal(&field) - d.threshold) / d.full_scale;
-            let x = (margin - m) / tau;
-            total += tau * softplus(x);
-            // dL/dD, then g = 2·dL/dP·u for P = |u|².
-            let dl_dd = -sigmoid(x) * sign / d.full_scale / count;
-            g[d.plus] += 2.0 * dl_dd * field[d.plus];
-            if let Some(mi) = d.minus {
-                g[mi] -= 2.0 * dl_dd * field[mi];
+/// One trainable value: a programmable slot or an attribute of a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Setting {
+        node: usize,
+        slot: usize,
+    },
+    /// Source [amplitude, phase] or EO [gain, bias].
+    Attr {
+        node: usize,
+        slot: usize,
+    },
+}
+
+/// The position of a trainable attribute in `Node::attrs`.
+fn attr_index(kind: Kind, slot: usize) -> usize {
+    match (kind, slot) {
+        // source: [amplitude, phase]; eo_activation: [alpha, gain, bias].
+        (Kind::Source, s) => s,
+        (_, s) => s + 1,
+    }
+}
+
+/// A compiled reducer being trained: its validated circuit (whose source
+/// and EO attributes training moves), its settings and its readout.
+#[derive(Debug, Clone)]
+pub struct Trainee {
+    pub circuit: Circuit,
+    pub settings: NodeSettings,
+    pub interface: ReducerInterface,
+    pub contract: Contract,
+    slots: Vec<Slot>,
+}
+
+impl Trainee {
+    pub fn new(
+        circuit: Circuit,
+        settings: NodeSettings,
+        interface: ReducerInterface,
+    ) -> Result<Self, NetlistRunError> {
+        let contract = Contract::mean(interface.servers, interface.bits)
+            .map_err(|e| NetlistRunError::Contract(e.to_string()))?;
+        let mut slots = Vec::new();
+        for (i, node) in circuit.nodes.iter().enumerate() {
+            for slot in 0..node.kind.programmable().len() {
+                slots.push(Slot::Setting { node: i, slot });
+            }
+            // A dark source (amplitude 0) is a waveguide's start, not light.
+            let trainable_attrs = match node.kind {
+                Kind::Source => node.attr("amplitude") > 0.0,
+                Kind::EoActivation => true,
+                _ => false,
+            };
+            if trainable_attrs {
+                slots.extend((0..2).map(|slot| Slot::Attr { node: i, slot }));
             }
         }
-        prep.backward(&tape, &mut g, &mut grad);
+        Ok(Self {
+            circuit,
+            settings,
+            interface,
+            contract,
+            slots,
+        })
     }
-    (total / count, grad)
-}
 
-/// Keeps parameters physical: source amplitude ≥ 0, gain ≥ 0, t ∈ [0, 1].
-fn project(circuit: &mut Circuit) {
-    for s in &mut circuit.stages {
-        match s {
-            Stage::Source { amplitude, .. } => *amplitude = amplitude.max(0.0),
-            Stage::Activation { gain, .. } => *gain = gain.max(0.0),
-            Stage::Attenuators { column, .. } => column
-                .iter_mut()
-                .for_each(|a| a.transmission = a.transmission.clamp(0.0, 1.0)),
-            _ => {}
+    fn params(&self) -> Vec<f64> {
+        self.slots
+            .iter()
+            .map(|s| match *s {
+                Slot::Setting { node, slot } => self.settings[node][slot],
+                Slot::Attr { node, slot } => {
+                    let n = &self.circuit.nodes[node];
+                    n.attrs[attr_index(n.kind, slot)]
+                }
+            })
+            .collect()
+    }
+
+    /// Writes `p` back, kept physical: t ∈ [0, 1], amplitude ≥ 0, gain ≥ 0.
+    fn set_params(&mut self, p: &[f64]) {
+        for (s, &x) in self.slots.iter().zip(p) {
+            match *s {
+                Slot::Setting { node, slot } => {
+                    let physical = if self.circuit.nodes[node].kind == Kind::Attenuator {
+                        x.clamp(0.0, 1.0)
+                    } else {
+                        x
+                    };
+                    self.settings[node][slot] = physical;
+                }
+                Slot::Attr { node, slot } => {
+                    let n = &mut self.circuit.nodes[node];
+                    let i = attr_index(n.kind, slot);
+                    let nonnegative = (n.kind == Kind::Source && slot == 0)
+                        || (n.kind == Kind::EoActivation && slot == 0);
+                    n.attrs[i] = if nonnegative { x.max(0.0) } else { x };
+                }
+            }
+        }
+    }
+
+    fn flat(&self, g: &Gradient, dev: &DeviceInstance) -> Vec<f64> {
+        let ds = g.settings(dev);
+        self.slots
+            .iter()
+            .map(|s| match *s {
+                Slot::Setting { node, slot } => ds[node][slot],
+                Slot::Attr { node, slot } => g.attrs[node][slot],
+            })
+            .collect()
+    }
+
+    /// The chip `dev` of this circuit as it stands.
+    pub fn plan(&self, dev: &DeviceInstance) -> Plan {
+        Plan::new(&self.circuit, &self.settings, dev)
+    }
+
+    /// Mean over the distinct sums S and the bits of τ·softplus((μ − m)/τ),
+    /// m = ±(D − threshold)/full_scale the signed normalized margin of the
+    /// comparator input D (+ when the bit must be 1), on chip `dev`, with
+    /// its gradient in the trainee's flat layout.
+    pub fn loss_and_grad(
+        &self,
+        dev: &DeviceInstance,
+        margin: f64,
+        tau: f64,
+    ) -> Result<(f64, Vec<f64>), NetlistRunError> {
+        let InterfaceReadout::Bits { bits, code } = &self.interface.readout else {
+            return Ok((0.0, vec![0.0; self.slots.len()]));
+        };
+        let plan = self.plan(dev);
+        let runner = NetlistReducer::new(&self.interface, &plan)?;
+        let diff = Differentiable::new(&plan, &self.circuit, &self.settings, dev);
+        let a = self.contract.max_sum();
+        let count = ((2 * a + 1) as usize * bits.len()) as f64;
+        let mut total = 0.0;
+        let mut grad = Gradient::zeros(&self.circuit);
+        let (mut input, mut tape) = (Vec::new(), Tape::default());
+        let mut d_out = vec![Complex64::new(0.0, 0.0); plan.outputs.len()];
+        let mut d_sig = vec![0.0; bits.len()];
+        for s in -a..=a {
+            runner.input_fields(&self.contract.representative(s), &mut input);
+            diff.forward(&input, &mut tape);
+            let target = encode_bits(
+                self.contract.reference_from_sum(s),
+                self.contract.bits,
+                *code,
+            );
+            for (k, (d, b)) in runner.signals(&tape.outputs).iter().zip(bits).enumerate() {
+                let sign = if (target >> k) & 1 == 1 { 1.0 } else { -1.0 };
+                let m = sign * (d - b.threshold) / b.full_scale;
+                let x = (margin - m) / tau;
+                total += tau * softplus(x);
+                d_sig[k] = -sigmoid(x) * sign / b.full_scale / count;
+            }
+            d_out.iter_mut().for_each(|x| *x = Complex64::new(0.0, 0.0));
+            runner.signals_backward(&d_sig, &mut d_out);
+            diff.backward(&tape, &d_out, &mut grad);
+        }
+        Ok((total / count, self.flat(&grad, dev)))
+    }
+
+    /// Writes the trained attributes into `netlist` (the settings go to the
+    /// phase file with `Phases::with_settings`).
+    pub fn write_attrs(&self, netlist: &mut Netlist) {
+        for node in &self.circuit.nodes {
+            if !matches!(node.kind, Kind::Source | Kind::EoActivation) {
+                continue;
+            }
+            if let Some(inst) = netlist.instances.get_mut(&node.name) {
+                for (attr, v) in node.kind.attrs().iter().zip(&node.attrs) {
+                    inst.settings.insert(attr.name.to_string(), *v);
+                }
+            }
         }
     }
 }
 
-/// Trains `circuit` in place. `progress(step, loss)` is called every step.
+/// Trains `t` in place; `progress(step, loss)` is called every step.
 pub fn train(
-    circuit: &mut Circuit,
-    contract: &Contract,
+    t: &mut Trainee,
     opts: &TrainOptions,
     progress: &mut dyn FnMut(usize, f64),
-) -> TrainReport {
-    train_with(circuit, contract, opts, None, progress)
-}
-
-/// In-situ calibration: trains on one fixed device instance (a fabricated
-/// chip whose static errors are known or measured), not on fresh samples.
-pub fn train_on_instance(
-    circuit: &mut Circuit,
-    contract: &Contract,
-    opts: &TrainOptions,
-    dev: &DeviceInstance,
-    progress: &mut dyn FnMut(usize, f64),
-) -> TrainReport {
-    train_with(circuit, contract, opts, Some(dev), progress)
-}
-
-fn train_with(
-    circuit: &mut Circuit,
-    contract: &Contract,
-    opts: &TrainOptions,
-    fixed: Option<&DeviceInstance>,
-    progress: &mut dyn FnMut(usize, f64),
-) -> TrainReport {
+) -> Result<TrainReport, NetlistRunError> {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let quant_only = DeviceParams {
+    let dac_only = DeviceParams {
         phase_bits: opts.device.phase_bits,
         ..DeviceParams::IDEAL
     };
-    let mut params = circuit.params();
+    let sampled = if opts.noise_aware {
+        opts.device.without_detector_noise()
+    } else {
+        dac_only
+    };
+    let mut params = t.params();
     let mut adam = Adam::new(params.len(), opts.lr);
-    let mut initial = f64::NAN;
-    let mut last = f64::NAN;
+    let (mut initial, mut last) = (f64::NAN, f64::NAN);
     for step in 0..opts.steps {
-        let dev = if let Some(d) = fixed {
-            d.clone()
-        } else if opts.noise_aware {
-            DeviceInstance::sample(circuit, &opts.device, &mut rng)
-        } else {
-            DeviceInstance::sample(circuit, &quant_only, &mut rng)
-        };
-        let (loss, grad) = loss_and_grad(circuit, contract, &dev, opts.margin, opts.temperature);
+        let dev = DeviceInstance::sample(&sampled, &t.circuit, rng.gen());
+        let (loss, grad) = t.loss_and_grad(&dev, opts.margin, opts.temperature)?;
         if step == 0 {
             initial = loss;
         }
         last = loss;
         progress(step, loss);
         adam.step(&mut params, &grad);
-        circuit.set_params(&params);
-        project(circuit);
-        params = circuit.params();
+        t.set_params(&params);
+        params = t.params();
     }
-    TrainReport {
+    Ok(TrainReport {
         initial_loss: initial,
         final_loss: last,
         steps: opts.steps,
-    }
+    })
 }

@@ -14,64 +14,18 @@ pub fn parse(file: &str, text: &str) -> Result<DeviceParams, FormatError> {
     } else {
         serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?
     };
-    let checks: [(&str, f64, bool, &str); 5] = [
-        (
-            "mzi_loss_db",
-            params.mzi_loss_db,
-            params.mzi_loss_db >= 0.0,
-            "a loss in dB ≥ 0",
-        ),
-        (
-            "coupler_error",
-            params.coupler_error,
-            (0.0..=0.5).contains(&params.coupler_error),
-            "a standard deviation in [0, 0.5]",
-        ),
-        (
-            "phase_error_rad",
-            params.phase_error_rad,
-            params.phase_error_rad >= 0.0,
-            "a standard deviation in radians ≥ 0",
-        ),
-        (
-            "crosstalk",
-            params.crosstalk,
-            (0.0..=1.0).contains(&params.crosstalk),
-            "a fraction in [0, 1]",
-        ),
-        (
-            "detector_noise",
-            params.detector_noise,
-            params.detector_noise >= 0.0,
-            "a standard deviation ≥ 0",
-        ),
-    ];
-    for (name, value, ok, expected) in checks {
-        if !(ok && value.is_finite()) {
-            return Err(FormatError::new(
-                file,
-                Problem::BadValue {
-                    what: name.to_string(),
-                    value,
-                    expected: expected.to_string(),
-                },
-            )
-            .at_line(section_line(text, name)));
-        }
-    }
-    if let Some(bits) = params.phase_bits {
-        if !(1..=32).contains(&bits) {
-            return Err(FormatError::new(
-                file,
-                Problem::BadValue {
-                    what: "phase_bits".to_string(),
-                    value: f64::from(bits),
-                    expected: "a DAC width in [1, 32] bits".to_string(),
-                },
-            )
-            .at_line(section_line(text, "phase_bits")));
-        }
-    }
+    // The one range check, the model's (`DeviceParams::validate`).
+    params.validate().map_err(|e| {
+        FormatError::new(
+            file,
+            Problem::BadValue {
+                what: e.key.to_string(),
+                value: e.value,
+                expected: e.expected,
+            },
+        )
+        .at_line(section_line(text, e.key))
+    })?;
     Ok(params)
 }
 

@@ -25,15 +25,20 @@ impl Dac {
         ((phase / self.step()).round_ties_even() as i64).rem_euclid(levels)
     }
 
-    /// The phase the DAC realizes for the nearest code. θ = π is exactly a
+    /// The phase the DAC realizes: code·step, in [0, 2π). This is the only
+    /// quantization rule in optc (ties to even, then modulo 2π, which
+    /// changes no MZI: T(θ, φ) is 2π-periodic in both). θ = π is exactly a
     /// code, so θ ∈ [0, π] stays in range.
     pub fn quantize(&self, phase: f64) -> f64 {
-        let q = (phase / self.step()).round_ties_even() * self.step();
-        // Keep θ's wrap-around honest: only reduce values that reach 2π.
-        if q >= TAU {
-            q - TAU
-        } else {
-            q
+        self.code(phase) as f64 * self.step()
+    }
+
+    /// `quantize` for a DAC of `bits`, or the phase wrapped to [0, 2π) for a
+    /// continuous one (`None`): the phase a heater really holds.
+    pub fn realize(bits: Option<u32>, phase: f64) -> f64 {
+        match bits {
+            Some(b) => Dac::new(b).quantize(phase),
+            None => crate::mzi::wrap_phase(phase),
         }
     }
 
@@ -66,5 +71,11 @@ mod tests {
             }
         }
         assert_eq!(Dac::new(8).quantize(PI), PI);
+        // Negative and ≥ 2π requests land on the same code as their wrap.
+        let dac = Dac::new(6);
+        for p in [-0.3, -TAU + 0.01, TAU + 0.2, 3.0 * TAU - 0.04] {
+            assert!((dac.quantize(p) - dac.quantize(crate::mzi::wrap_phase(p))).abs() < 1e-12);
+            assert!((0.0..TAU).contains(&dac.quantize(p)));
+        }
     }
 }

@@ -4,12 +4,16 @@
 //! contract and code encodings. Every layer above uses these definitions;
 //! this crate depends on no other optc crate.
 
+pub mod component;
 pub mod contract;
+pub mod crosstalk;
 pub mod dac;
 pub mod device;
 pub mod encoding;
+pub mod eo;
+pub mod errors;
 pub mod mesh;
-pub mod mesh_adjoint;
 pub mod mzi;
+pub mod sampling;
 
 pub use num_complex::Complex64;

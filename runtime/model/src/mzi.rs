@@ -1,5 +1,5 @@
 //! The 2×2 Mach-Zehnder interferometer in the project's binding convention
-//! (BRIEF §3): external phase φ on the top input arm, 50:50 coupler, internal
+//! (spec/factorization.md): external phase φ on the top input arm, 50:50 coupler, internal
 //! phase θ on the top arm, 50:50 coupler.
 //!
 //! ```text
@@ -10,24 +10,93 @@
 //! θ = 0 is the cross state, θ = π the bar state.
 
 use num_complex::Complex64;
-use std::f64::consts::{FRAC_1_SQRT_2, PI, TAU};
+use std::f64::consts::{PI, TAU};
 
 /// A 2×2 complex matrix in row-major order `[[a, b], [c, d]]`.
 pub type Mat2 = [[Complex64; 2]; 2];
 
-/// The 50:50 directional coupler B = (1/√2)[[1, i], [i, 1]].
-pub fn coupler() -> Mat2 {
-    let r = Complex64::new(FRAC_1_SQRT_2, 0.0);
-    let t = Complex64::new(0.0, FRAC_1_SQRT_2);
-    [[r, t], [t, r]]
+/// A directional coupler of power cross-coupling ratio κ (the share of
+/// power that crosses to the other waveguide):
+/// [[√(1−κ), i√κ], [i√κ, √(1−κ)]]. κ = 0.5 is B = (1/√2)[[1, i], [i, 1]].
+/// This is the only coupler convention in optc (spec/device.md).
+pub fn coupler(kappa: f64) -> Mat2 {
+    let t = Complex64::new((1.0 - kappa).max(0.0).sqrt(), 0.0);
+    let x = Complex64::new(0.0, kappa.clamp(0.0, 1.0).sqrt());
+    [[t, x], [x, t]]
 }
 
-/// The closed form of T(θ, φ).
+/// The physical MZI of one chip: the cross ratios κ of its first and second
+/// coupler and its field transmission (√ of the power transmission).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mzi {
+    pub kappa: [f64; 2],
+    pub field_loss: f64,
+}
+
+impl Mzi {
+    /// 50:50 couplers, no loss.
+    pub const IDEAL: Mzi = Mzi {
+        kappa: [0.5, 0.5],
+        field_loss: 1.0,
+    };
+
+    /// T(θ, φ) = a·C(κ₂)·diag(e^{iθ}, 1)·C(κ₁)·diag(e^{iφ}, 1).
+    pub fn transfer(&self, theta: f64, phi: f64) -> Mat2 {
+        self.transfer_and_derivatives(theta, phi, false)[0]
+    }
+
+    /// `[T, ∂T/∂θ, ∂T/∂φ]`; the derivatives only when `derivatives` (else
+    /// zero), so the forward path pays nothing for them.
+    pub fn transfer_and_derivatives(&self, theta: f64, phi: f64, derivatives: bool) -> [Mat2; 3] {
+        let zero = [[ZERO; 2]; 2];
+        let a = self.field_loss;
+        let scale = |m: Mat2| m.map(|row| row.map(|x| x * a));
+        let t = if self.kappa == [0.5, 0.5] {
+            // The closed form of the 50:50 product (tested equal below).
+            let (s, c) = (0.5 * theta).sin_cos();
+            let g = Complex64::i() * Complex64::from_polar(1.0, 0.5 * theta);
+            let e = Complex64::from_polar(1.0, phi);
+            scale([[g * e * s, g * c], [g * e * c, -g * s]])
+        } else {
+            scale(mul2(
+                &coupler(self.kappa[1]),
+                &mul2(
+                    &phase_top(theta, false),
+                    &mul2(&coupler(self.kappa[0]), &phase_top(phi, false)),
+                ),
+            ))
+        };
+        if !derivatives {
+            return [t, zero, zero];
+        }
+        let (c1, c2) = (coupler(self.kappa[0]), coupler(self.kappa[1]));
+        let dt = scale(mul2(
+            &c2,
+            &mul2(&phase_top(theta, true), &mul2(&c1, &phase_top(phi, false))),
+        ));
+        let dp = scale(mul2(
+            &c2,
+            &mul2(&phase_top(theta, false), &mul2(&c1, &phase_top(phi, true))),
+        ));
+        [t, dt, dp]
+    }
+}
+
+const ZERO: Complex64 = Complex64::new(0.0, 0.0);
+
+/// diag(e^{ix}, 1), or its derivative in x, diag(i·e^{ix}, 0).
+fn phase_top(x: f64, derivative: bool) -> Mat2 {
+    let e = Complex64::from_polar(1.0, x);
+    if derivative {
+        [[Complex64::i() * e, ZERO], [ZERO, ZERO]]
+    } else {
+        [[e, ZERO], [ZERO, Complex64::new(1.0, 0.0)]]
+    }
+}
+
+/// T(θ, φ) of the ideal MZI.
 pub fn transfer(theta: f64, phi: f64) -> Mat2 {
-    let (s, c) = (0.5 * theta).sin_cos();
-    let g = Complex64::i() * Complex64::from_polar(1.0, 0.5 * theta);
-    let e = Complex64::from_polar(1.0, phi);
-    [[g * e * s, g * c], [g * e * c, -g * s]]
+    Mzi::IDEAL.transfer(theta, phi)
 }
 
 /// Product of two 2×2 matrices.
@@ -72,7 +141,7 @@ mod tests {
     #[test]
     fn closed_form_matches_component_product() {
         for &(theta, phi) in &[(0.0, 0.0), (PI, 0.0), (0.3, 1.7), (2.9, 5.9), (1.0, 3.0)] {
-            let b = coupler();
+            let b = coupler(0.5);
             let p = |x: f64| -> Mat2 {
                 [
                     [Complex64::from_polar(1.0, x), Complex64::new(0.0, 0.0)],
@@ -82,6 +151,38 @@ mod tests {
             let product = mul2(&b, &mul2(&p(theta), &mul2(&b, &p(phi))));
             assert!(close(&product, &transfer(theta, phi)), "θ={theta} φ={phi}");
         }
+    }
+
+    #[test]
+    fn derivatives_match_finite_differences_with_errors() {
+        let m = Mzi {
+            kappa: [0.47, 0.52],
+            field_loss: 0.98,
+        };
+        let h = 1e-6;
+        for &(theta, phi) in &[(0.3, 1.7), (2.9, 5.9)] {
+            let [t, dt, dp] = m.transfer_and_derivatives(theta, phi, true);
+            for i in 0..2 {
+                for j in 0..2 {
+                    let fd_t = (m.transfer(theta + h, phi)[i][j]
+                        - m.transfer(theta - h, phi)[i][j])
+                        / (2.0 * h);
+                    let fd_p = (m.transfer(theta, phi + h)[i][j]
+                        - m.transfer(theta, phi - h)[i][j])
+                        / (2.0 * h);
+                    assert!((fd_t - dt[i][j]).norm() < 1e-8);
+                    assert!((fd_p - dp[i][j]).norm() < 1e-8);
+                }
+            }
+            assert_eq!(t, m.transfer(theta, phi));
+        }
+    }
+
+    #[test]
+    fn coupler_ratio_is_the_cross_share() {
+        let c = coupler(0.3);
+        assert!((c[1][0].norm_sqr() - 0.3).abs() < 1e-15);
+        assert!((c[0][0].norm_sqr() - 0.7).abs() < 1e-15);
     }
 
     #[test]

@@ -47,18 +47,7 @@ fn bench(c: &mut Criterion) {
         Complex64::new(rng.gen_range(-1.0..1.0), rng.gen_range(-1.0..1.0))
     });
     let ideal = plan(&mesh, false, &DeviceParams::IDEAL);
-    let noisy = plan(
-        &mesh,
-        true,
-        &DeviceParams {
-            detector_noise: 1e-3,
-            mzi_loss_db: 0.1,
-            phase_bits: Some(8),
-            phase_error_rad: 0.01,
-            coupler_error: 0.005,
-            crosstalk: 0.02,
-        },
-    );
+    let noisy = plan(&mesh, true, &DeviceParams::REALISTIC);
     // The composed matrix, applied to row vectors: Y = X·Uᵀ.
     let ut = mesh.matrix().transpose();
     let check = ideal.run(&x.rows(0, 1000).into_owned(), 0).expect("run");

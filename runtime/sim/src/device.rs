@@ -1,154 +1,125 @@
 //! One device instance: the static errors of a chip, sampled once from the
-//! device parameters and a seed, and the phases it really realizes when it
-//! is programmed with a phase file (spec/device.md).
+//! device parameters and a seed, keyed by instance name (spec/device.md,
+//! "Sampling"), and the phases its heaters really hold when it is
+//! programmed with a phase file.
 
-use optc_formats::netlist::{Circuit, Kind};
+use optc_formats::netlist::Circuit;
 pub use optc_formats::phases::NodeSettings;
+use optc_model::component::Kind;
+use optc_model::crosstalk::{Crosstalk, Placed};
 use optc_model::dac::Dac;
 pub use optc_model::device::DeviceParams;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Normal};
-use std::collections::HashMap;
+use optc_model::errors::ComponentErrors;
 
-/// Independent random streams, so enabling one error does not change the
-/// samples of another.
-const STREAM_PHASE: u64 = 1;
-const STREAM_COUPLER: u64 = 2;
-/// Detector noise uses streams from this base upwards (one per batch chunk).
+/// Detector noise uses ChaCha8 streams from this base upwards (one per
+/// batch chunk); static errors do not use these streams.
 pub const STREAM_DETECTOR_BASE: u64 = 1 << 32;
 
+/// A chip: the device parameters, the seed, every instance's static errors
+/// and the circuit's crosstalk neighbours.
 #[derive(Debug, Clone)]
 pub struct DeviceInstance {
     pub params: DeviceParams,
     pub seed: u64,
-    /// Static phase error per node, added to `[θ, φ]` or `[phase, _]`.
-    pub phase_error: Vec<[f64; 2]>,
-    /// Power cross-coupling ratio κ of each coupler: an MZI's first and
-    /// second coupler, or a `coupler` instance's (index 0).
-    pub kappa: Vec<[f64; 2]>,
-}
-
-fn normal(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
-    match Normal::new(0.0, sigma) {
-        Ok(d) if sigma > 0.0 => d.sample(rng),
-        _ => 0.0,
-    }
+    /// Per netlist node (in the circuit's node order).
+    pub errors: Vec<ComponentErrors>,
+    /// The circuit's hash, so an instance is never used on another circuit.
+    pub circuit_hash: String,
+    kinds: Vec<Kind>,
+    crosstalk: Crosstalk,
 }
 
 impl DeviceInstance {
-    /// Samples the static errors of one chip. Nodes are visited in name order.
+    /// Samples chip `seed` of `params` for `circuit`.
     pub fn sample(params: &DeviceParams, circuit: &Circuit, seed: u64) -> DeviceInstance {
-        let mut phase_rng = ChaCha8Rng::seed_from_u64(seed);
-        phase_rng.set_stream(STREAM_PHASE);
-        let mut coupler_rng = ChaCha8Rng::seed_from_u64(seed);
-        coupler_rng.set_stream(STREAM_COUPLER);
-        let n = circuit.nodes.len();
-        let mut phase_error = vec![[0.0; 2]; n];
-        let mut kappa = vec![[0.5; 2]; n];
-        let ratio = |rng: &mut ChaCha8Rng, nominal: f64| {
-            (nominal + normal(rng, params.coupler_error)).clamp(0.0, 1.0)
-        };
-        for (i, node) in circuit.nodes.iter().enumerate() {
-            match node.kind {
-                Kind::Mzi => {
-                    phase_error[i] = [
-                        normal(&mut phase_rng, params.phase_error_rad),
-                        normal(&mut phase_rng, params.phase_error_rad),
-                    ];
-                    kappa[i] = [ratio(&mut coupler_rng, 0.5), ratio(&mut coupler_rng, 0.5)];
-                }
-                Kind::PhaseShifter => {
-                    phase_error[i][0] = normal(&mut phase_rng, params.phase_error_rad);
-                }
-                Kind::Coupler => {
-                    kappa[i][0] = ratio(&mut coupler_rng, node.attr("ratio"));
-                }
-                _ => {}
-            }
-        }
+        let errors = circuit
+            .nodes
+            .iter()
+            .map(|node| {
+                let ratio = if node.kind == Kind::Coupler {
+                    node.attr("ratio")
+                } else {
+                    0.5
+                };
+                let branches = match node.kind {
+                    Kind::Splitter => node.outputs,
+                    Kind::Combiner => node.inputs,
+                    _ => 0,
+                };
+                ComponentErrors::sample(node.kind, &node.name, seed, params, ratio, branches)
+            })
+            .collect();
+        let placed: Vec<Option<Placed>> = circuit
+            .nodes
+            .iter()
+            .map(|n| {
+                let p = n.placement.filter(|_| n.kind.has_heater())?;
+                Some(Placed {
+                    kind: n.kind,
+                    column: p.column,
+                    mode: p.mode,
+                })
+            })
+            .collect();
         DeviceInstance {
             params: *params,
             seed,
-            phase_error,
-            kappa,
+            errors,
+            circuit_hash: circuit.hash.clone(),
+            kinds: circuit.nodes.iter().map(|n| n.kind).collect(),
+            crosstalk: Crosstalk::new(&placed),
         }
     }
 
-    /// The field factor of an MZI's insertion loss.
-    pub fn mzi_field_loss(&self) -> f64 {
-        10f64.powf(-self.params.mzi_loss_db / 20.0)
+    /// Whether this instance was sampled for `circuit`.
+    pub fn fits(&self, circuit: &Circuit) -> bool {
+        self.circuit_hash == circuit.hash && self.errors.len() == circuit.nodes.len()
     }
 
-    /// The phases the chip realizes: DAC quantization, then thermal
-    /// crosstalk from neighbouring heaters of the same column, then the
-    /// static phase error. Attenuator transmissions pass unchanged.
-    pub fn effective(&self, circuit: &Circuit, programmed: &NodeSettings) -> NodeSettings {
-        let dac = self.params.phase_bits.map(Dac::new);
-        let quantized: NodeSettings = circuit
-            .nodes
+    /// What the DAC realizes for each heater (`Dac::realize`); attenuator
+    /// transmissions pass unchanged.
+    pub fn realized(&self, programmed: &NodeSettings) -> NodeSettings {
+        self.kinds
             .iter()
             .zip(programmed)
-            .map(|(node, v)| match (node.kind.has_heater(), dac) {
-                (true, Some(d)) => [d.quantize(v[0]), d.quantize(v[1])],
-                _ => *v,
-            })
-            .collect();
-        let mut out = quantized.clone();
-        let c = self.params.crosstalk;
-        if c != 0.0 {
-            // Heater roles: an MZI's θ leaks to θ; its φ and a phase
-            // shifter's phase (both input-side heaters) leak to each other.
-            let role = |kind: Kind, slot: usize| match (kind, slot) {
-                (Kind::Mzi, 0) => Some(0),
-                (Kind::Mzi, _) | (Kind::PhaseShifter, 0) => Some(1),
-                _ => None,
-            };
-            // (column, first mode) → node, for heaters.
-            let mut by_start = HashMap::new();
-            for (i, node) in circuit.nodes.iter().enumerate() {
-                if let (true, Some(p)) = (node.kind.has_heater(), node.placement) {
-                    by_start.insert((p.column, p.mode), i);
-                }
-            }
-            for (i, node) in circuit.nodes.iter().enumerate() {
-                let (true, Some(p)) = (node.kind.has_heater(), node.placement) else {
-                    continue;
-                };
-                let span = if node.kind == Kind::Mzi { 2 } else { 1 };
-                // The neighbour below starts right after this one; the one
-                // above ends right before it.
-                let below = by_start.get(&(p.column, p.mode + span)).copied();
-                let above = (1..=2).filter_map(|s| {
-                    let j = *by_start.get(&(p.column, p.mode.checked_sub(s)?))?;
-                    let sj = if circuit.nodes[j].kind == Kind::Mzi {
-                        2
-                    } else {
-                        1
+            .map(|(kind, v)| {
+                if kind.has_heater() {
+                    let roles = kind.heater_roles();
+                    let r = |slot: usize| match roles[slot] {
+                        Some(_) => Dac::realize(self.params.phase_bits, v[slot]),
+                        None => v[slot],
                     };
-                    (sj == s).then_some(j)
-                });
-                for j in below.into_iter().chain(above) {
-                    let nj = &circuit.nodes[j];
-                    for (si, target) in out[i].iter_mut().enumerate() {
-                        for (sj, &source) in quantized[j].iter().enumerate() {
-                            if role(node.kind, si).is_some()
-                                && role(node.kind, si) == role(nj.kind, sj)
-                            {
-                                *target += c * source;
-                            }
-                        }
-                    }
+                    [r(0), r(1)]
+                } else {
+                    *v
                 }
-            }
-        }
-        for (i, node) in circuit.nodes.iter().enumerate() {
-            if node.kind.has_heater() {
-                out[i][0] += self.phase_error[i][0];
-                out[i][1] += self.phase_error[i][1];
+            })
+            .collect()
+    }
+
+    /// The phases the chip's heaters feel: DAC, then thermal crosstalk from
+    /// column neighbours of the same role, then the static phase error.
+    pub fn effective(&self, programmed: &NodeSettings) -> NodeSettings {
+        let realized = self.realized(programmed);
+        let mut out = self
+            .crosstalk
+            .apply(self.params.crosstalk, &self.kinds, &realized);
+        for ((o, e), kind) in out.iter_mut().zip(&self.errors).zip(&self.kinds) {
+            if kind.has_heater() {
+                let d = e.heater_errors();
+                o[0] += d[0];
+                o[1] += d[1];
             }
         }
         out
+    }
+
+    /// d(loss)/d(programmed) from d(loss)/d(effective): the crosstalk's
+    /// adjoint; the DAC is straight-through and the errors are constants.
+    pub fn effective_backward(&self, d_effective: &NodeSettings) -> NodeSettings {
+        // Only heaters have crosstalk neighbours: attenuators pass through.
+        self.crosstalk
+            .backward(self.params.crosstalk, &self.kinds, d_effective)
     }
 }
 
@@ -198,7 +169,7 @@ mod tests {
             crosstalk: 0.1,
             ..DeviceParams::IDEAL
         };
-        let eff = DeviceInstance::sample(&params, &circuit, 0).effective(&circuit, &programmed);
+        let eff = DeviceInstance::sample(&params, &circuit, 0).effective(&programmed);
         let close =
             |a: &[f64; 2], b: [f64; 2]| (a[0] - b[0]).abs() < 1e-15 && (a[1] - b[1]).abs() < 1e-15;
         assert!(close(
@@ -223,7 +194,7 @@ mod tests {
             phase_bits: Some(4),
             ..DeviceParams::IDEAL
         };
-        let eff = DeviceInstance::sample(&params, &circuit, 0).effective(&circuit, &programmed);
+        let eff = DeviceInstance::sample(&params, &circuit, 0).effective(&programmed);
         let step = std::f64::consts::TAU / 16.0;
         for v in eff.iter().flatten() {
             assert!(((v / step) - (v / step).round()).abs() < 1e-12, "{v}");
@@ -234,16 +205,65 @@ mod tests {
         };
         let a = DeviceInstance::sample(&params, &circuit, 3);
         let b = DeviceInstance::sample(&params, &circuit, 3);
-        assert_eq!(a.phase_error, b.phase_error);
+        assert_eq!(a.errors, b.errors);
         let e: Vec<f64> = a
-            .phase_error
+            .errors
             .iter()
-            .flatten()
-            .copied()
+            .flat_map(|e| e.heater_errors())
             .filter(|x| *x != 0.0)
             .collect();
         // 3 MZIs × 2 heaters + 4 phase shifters.
         assert_eq!(e.len(), 10);
         assert!(e.iter().all(|x| x.abs() < 0.3));
+    }
+
+    #[test]
+    fn errors_are_keyed_by_name_not_by_order() {
+        let (circuit, _) = circuit_and_settings();
+        let params = DeviceParams::REALISTIC;
+        let a = DeviceInstance::sample(&params, &circuit, 9);
+        for (node, e) in circuit.nodes.iter().zip(&a.errors) {
+            let alone = optc_model::errors::ComponentErrors::sample(
+                node.kind, &node.name, 9, &params, 0.5, 0,
+            );
+            assert_eq!(e, &alone, "{}", node.name);
+        }
+    }
+
+    #[test]
+    fn effective_backward_is_the_adjoint() {
+        let (circuit, programmed) = circuit_and_settings();
+        let params = DeviceParams {
+            crosstalk: 0.07,
+            phase_error_rad: 0.02,
+            ..DeviceParams::IDEAL
+        };
+        let dev = DeviceInstance::sample(&params, &circuit, 1);
+        let base = dev.effective(&programmed);
+        let y: NodeSettings = (0..programmed.len())
+            .map(|i| [0.3 + i as f64 * 0.1, -0.2 + i as f64 * 0.05])
+            .collect();
+        let back = dev.effective_backward(&y);
+        let h = 1e-6;
+        for i in 0..programmed.len() {
+            for s in 0..2 {
+                let mut p = programmed.clone();
+                p[i][s] += h;
+                let moved = dev.effective(&p);
+                let fd: f64 = moved
+                    .iter()
+                    .zip(&base)
+                    .zip(&y)
+                    .map(|((m, b), w)| (m[0] - b[0]) * w[0] + (m[1] - b[1]) * w[1])
+                    .sum::<f64>()
+                    / h;
+                // Phase-shifter slot 1 is unused: both sides are 0 there.
+                assert!(
+                    (fd - back[i][s]).abs() < 1e-6 || circuit.nodes[i].kind != Kind::Mzi && s == 1,
+                    "{i} {s}: {fd} vs {}",
+                    back[i][s]
+                );
+            }
+        }
     }
 }

@@ -2,10 +2,10 @@
 //! has a current output port, and each `add_*` consumes rails and moves them
 //! to the new instance's outputs, so emission is a sequence of calls.
 
-use super::kind::Kind;
 use super::{structure_hash, Instance, Netlist, Placement, NETLIST_VERSION};
 use crate::phases::{NetlistRef, Phases, Setting, PHASES_VERSION};
 use crate::reducer_section::ReducerInterface;
+use optc_model::component::Kind;
 use optc_model::mesh::Mesh;
 use optc_model::mzi::wrap_phase;
 use std::collections::BTreeMap;
@@ -53,6 +53,14 @@ pub struct NetlistBuilder {
 
 fn endpoint(instance: &str, port: &str) -> String {
     format!("{instance},{port}")
+}
+
+/// The instance name `add_mesh(mesh, _, prefix)` gives MZI `m` of `mesh`:
+/// `{prefix}mzi_c{column}_m{mode}`, both zero-padded to the digits of the
+/// mesh's larger dimension.
+pub fn mesh_mzi_name(prefix: &str, mesh: &Mesh, m: &optc_model::mesh::MziSetting) -> String {
+    let w = digits(mesh.depth().max(mesh.modes));
+    format!("{prefix}mzi_c{:0w$}_m{:0w$}", m.column, m.mode)
 }
 
 impl NetlistBuilder {
@@ -207,7 +215,6 @@ impl NetlistBuilder {
             return self;
         }
         let base = self.column;
-        let w = digits(mesh.depth().max(mesh.modes));
         for m in &mesh.mzis {
             if m.mode + 1 >= mesh.modes {
                 self.fail(BuildError::Invalid(format!(
@@ -216,7 +223,7 @@ impl NetlistBuilder {
                 )));
                 return self;
             }
-            let name = format!("{prefix}mzi_c{:0w$}_m{:0w$}", m.column, m.mode);
+            let name = mesh_mzi_name(prefix, mesh, m);
             if !self.add_instance(&name, Kind::Mzi, &[]) {
                 return self;
             }

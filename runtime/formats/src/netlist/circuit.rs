@@ -3,9 +3,10 @@
 //! topological order of the instances (petgraph).
 
 use super::error::{FormatError, Problem};
-use super::kind::{Kind, PortName};
 use super::locate::KeyLines;
+use super::port::PortName;
 use super::{structure_hash, Netlist, Placement};
+use optc_model::component::Kind;
 use petgraph::graph::DiGraph;
 use std::collections::{BTreeMap, HashMap};
 

@@ -7,14 +7,15 @@ mod builder;
 mod circuit;
 mod error;
 mod hash;
-mod kind;
 pub mod locate;
+mod port;
 
-pub use builder::{BuildError, NetlistBuilder, Rail};
+pub use builder::{mesh_mzi_name, BuildError, NetlistBuilder, Rail};
 pub use circuit::{Circuit, Driver, Endpoint, Node};
 pub use error::{FormatError, Location, Problem};
 pub use hash::structure_hash;
-pub use kind::{Attr, Kind, PortName};
+pub use optc_model::component::{Attr, Kind};
+pub use port::PortName;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

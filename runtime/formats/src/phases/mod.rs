@@ -43,6 +43,9 @@ pub struct CalibratedFor {
     pub mzi_loss_db: f64,
     /// Thermal crosstalk fraction between neighbouring heaters.
     pub crosstalk: f64,
+    /// Excess loss of each splitter and combiner, dB (absent: 0).
+    #[serde(default)]
+    pub splitter_loss_db: f64,
 }
 
 /// Which netlist a phase file belongs to.
@@ -146,11 +149,13 @@ impl Phases {
         let c = self.calibrated_for.unwrap_or(CalibratedFor {
             mzi_loss_db: 0.0,
             crosstalk: 0.0,
+            splitter_loss_db: 0.0,
         });
         DeviceParams {
             phase_bits: self.phase_bits,
             mzi_loss_db: c.mzi_loss_db,
             crosstalk: c.crosstalk,
+            splitter_loss_db: c.splitter_loss_db,
             ..DeviceParams::IDEAL
         }
     }

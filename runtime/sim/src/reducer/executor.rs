@@ -1,6 +1,7 @@
-//! The fast reducer: with preprocessing = full sum the circuit's response
-//! depends only on S, so a table over the 2·N·Q + 1 sums, filled by running
-//! the circuit model, reproduces the model exactly for a device instance.
+//! The fast reducer: when a chip's response depends only on the sum S (the
+//! ideal and nominal chips of a full-sum design; `netlist_run` checks it),
+//! a table over the 2·N·Q + 1 sums, filled by running the netlist's plan,
+//! reproduces the chip exactly.
 //!
 //! Detector noise is per sample: for each S the table keeps every bit's
 //! noiseless margin in units of σ·full_scale. A bit can flip only if that
@@ -9,9 +10,6 @@
 //! else is a table lookup. Noise draws come from ChaCha8Rng seeded with
 //! (noise_seed, chunk index), so results are reproducible for any thread count.
 
-use crate::reducer::circuit::{Circuit, Readout};
-use crate::reducer::device::DeviceInstance;
-use crate::reducer::physical::PreparedCircuit;
 use optc_model::contract::Contract;
 use optc_model::encoding::{decode_bits, BitCode};
 use rand::Rng;
@@ -80,69 +78,10 @@ pub struct ReducerExecutor {
 }
 
 impl ReducerExecutor {
-    /// Fills the table by running the circuit model on a representative
-    /// input of every sum, on device instance `dev`.
-    pub fn new(
-        circuit: &Circuit,
-        contract: &Contract,
-        dev: &DeviceInstance,
-        noise_seed: u64,
-    ) -> Self {
-        let prep = PreparedCircuit::new(circuit, dev);
-        let a = contract.max_sum();
-        let mut field = Vec::new();
-        let mut table = Vec::new();
-        for s in -a..=a {
-            prep.forward(&contract.representative(s), &mut field);
-            table.push(match &circuit.readout {
-                Readout::Bits { detectors, .. } => {
-                    SumResponse::Signals(detectors.iter().map(|d| d.signal(&field)).collect())
-                }
-                Readout::Coherent { .. } => SumResponse::Code(circuit.decode(&field, &[]) as i32),
-            });
-        }
-        let comparators = match &circuit.readout {
-            Readout::Bits { detectors, code } => Comparators {
-                code: *code,
-                detectors: detectors
-                    .iter()
-                    .map(|d| (d.threshold, d.full_scale))
-                    .collect(),
-            },
-            Readout::Coherent { .. } => Comparators {
-                code: BitCode::TwosComplement,
-                detectors: Vec::new(),
-            },
-        };
-        // The table has one entry per sum by construction.
-        Self::from_sum_table(
-            contract,
-            &comparators,
-            &table,
-            dev.detector_noise,
-            noise_seed,
-        )
-        .unwrap_or_else(|_| Self::empty(contract, noise_seed))
-    }
-
-    fn empty(contract: &Contract, noise_seed: u64) -> Self {
-        Self {
-            servers: contract.servers,
-            bits: contract.bits,
-            max_code: contract.max_code(),
-            max_sum: contract.max_sum(),
-            lut: Vec::new(),
-            patterns: Vec::new(),
-            risky: Vec::new(),
-            code: BitCode::TwosComplement,
-            noise_seed,
-        }
-    }
-
     /// Builds the executor from a measured per-sum table: entry i is the
     /// response to sum S = i − N·Q (e.g. from simulating a netlist on one
     /// representative vector per sum). `detector_noise` is σ relative to
-    /// each comparator's full scale, drawn per element as in [`Self::new`].
+    /// each comparator's full scale, drawn per element.
     pub fn from_sum_table(
         contract: &Contract,
         comparators: &Comparators,

@@ -5,8 +5,5 @@
 
 pub mod calibrate;
 pub mod circuit;
-pub mod device;
-pub mod eval;
 pub mod executor;
 pub mod netlist_run;
-pub mod physical;

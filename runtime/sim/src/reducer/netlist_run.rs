@@ -14,7 +14,8 @@ use num_complex::Complex64;
 use optc_formats::reducer_section::{InterfaceReadout, ReducerInterface};
 use optc_model::contract::{round_half_even_div, Contract};
 use optc_model::encoding::{decode_bits, encode_field};
-use rand::Rng;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use thiserror::Error;
 
@@ -115,6 +116,54 @@ impl NetlistReducer {
         }
     }
 
+    /// The plan's input fields for one code vector: server i's q_i/Q on its
+    /// port, every other input dark.
+    pub fn input_fields(&self, codes: &[i32], fields: &mut Vec<Complex64>) {
+        fields.clear();
+        fields.resize(self.plan_inputs, Complex64::new(0.0, 0.0));
+        let q = self.contract.max_code();
+        for (&c, &col) in codes.iter().zip(&self.inputs) {
+            fields[col] = Complex64::new(encode_field(c, q), 0.0);
+        }
+    }
+
+    /// The comparator inputs P₊ − P₋ of every bit from the plan's outputs
+    /// (empty for a coherent readout).
+    pub fn signals(&self, outputs: &[Complex64]) -> Vec<f64> {
+        match &self.columns {
+            Columns::Bits(cols) => cols
+                .iter()
+                .map(|&(p, m)| outputs[p].re - m.map_or(0.0, |m| outputs[m].re))
+                .collect(),
+            Columns::Coherent { .. } => Vec::new(),
+        }
+    }
+
+    /// P₊ + P₋ of every bit from the plan's outputs (what `full_scale`
+    /// bounds; empty for a coherent readout).
+    pub fn totals(&self, outputs: &[Complex64]) -> Vec<f64> {
+        match &self.columns {
+            Columns::Bits(cols) => cols
+                .iter()
+                .map(|&(p, m)| outputs[p].re + m.map_or(0.0, |m| outputs[m].re))
+                .collect(),
+            Columns::Coherent { .. } => Vec::new(),
+        }
+    }
+
+    /// The gradient at the plan's outputs of a loss whose gradient with
+    /// respect to the comparator inputs is `d_signals` (adds to `d_outputs`).
+    pub fn signals_backward(&self, d_signals: &[f64], d_outputs: &mut [Complex64]) {
+        if let Columns::Bits(cols) = &self.columns {
+            for (&(p, m), &d) in cols.iter().zip(d_signals) {
+                d_outputs[p] += d;
+                if let Some(m) = m {
+                    d_outputs[m] -= d;
+                }
+            }
+        }
+    }
+
     /// Runs the plan on `rows` code vectors (row-major, N codes each) and
     /// returns each row's noiseless response (comparator inputs or code).
     pub fn respond(
@@ -125,24 +174,26 @@ impl NetlistReducer {
     ) -> Result<Vec<SumResponse>, NetlistRunError> {
         let n = self.contract.servers;
         let rows = codes.len() / n.max(1);
-        let q = self.contract.max_code();
         let mut input = DMatrix::<Complex64>::zeros(rows, self.plan_inputs);
+        let mut fields = Vec::new();
         for (r, row) in codes.chunks_exact(n).enumerate() {
-            for (&c, &col) in row.iter().zip(&self.inputs) {
-                input[(r, col)] = Complex64::new(encode_field(c, q), 0.0);
+            self.input_fields(row, &mut fields);
+            for (col, z) in fields.iter().enumerate() {
+                input[(r, col)] = *z;
             }
         }
         let out = plan.run(&input, seed)?;
+        let mut row = Vec::with_capacity(out.ncols());
         Ok((0..rows)
-            .map(|r| match &self.columns {
-                Columns::Bits(cols) => SumResponse::Signals(
-                    cols.iter()
-                        .map(|&(p, m)| out[(r, p)].re - m.map_or(0.0, |m| out[(r, m)].re))
-                        .collect(),
-                ),
-                Columns::Coherent { receiver, gain } => {
-                    let s_hat = (out[(r, *receiver)].re * gain).round() as i64;
-                    SumResponse::Code(round_half_even_div(s_hat, n as i64) as i32)
+            .map(|r| {
+                row.clear();
+                row.extend(out.row(r).iter().copied());
+                match &self.columns {
+                    Columns::Bits(_) => SumResponse::Signals(self.signals(&row)),
+                    Columns::Coherent { receiver, gain } => {
+                        let s_hat = (row[*receiver].re * gain).round() as i64;
+                        SumResponse::Code(round_half_even_div(s_hat, n as i64) as i32)
+                    }
                 }
             })
             .collect())
@@ -184,20 +235,167 @@ impl NetlistReducer {
         self.respond(plan, &codes, 0)
     }
 
-    /// The fast executor built from the netlist's per-sum table.
+    /// Whether the chip's response depends on the sum S only: every sum's
+    /// representative and its rotation across servers (a different split of
+    /// the same S) give the same comparator inputs within 1e-12 of full
+    /// scale. An imbalanced input combiner weighs servers differently.
+    pub fn sum_only(&self, plan: &Plan) -> Result<bool, NetlistRunError> {
+        let n = self.contract.servers;
+        let a = self.contract.max_sum();
+        let mut codes = Vec::new();
+        for s in -a..=a {
+            let r = self.contract.representative(s);
+            codes.extend_from_slice(&r);
+            let mut rotated = r.clone();
+            rotated.rotate_left(1.min(n));
+            rotated.reverse();
+            codes.extend_from_slice(&rotated);
+        }
+        let responses = self.respond(plan, &codes, 0)?;
+        let scale: Vec<f64> = self.comparators().detectors.iter().map(|d| d.1).collect();
+        Ok(responses
+            .chunks_exact(2)
+            .all(|pair| match (&pair[0], &pair[1]) {
+                (SumResponse::Signals(x), SumResponse::Signals(y)) => x
+                    .iter()
+                    .zip(y)
+                    .zip(&scale)
+                    .all(|((x, y), fs)| (x - y).abs() <= 1e-12 * fs.max(1e-300)),
+                (x, y) => x == y,
+            }))
+    }
+
+    /// The executor of this chip: the per-sum table when the response
+    /// depends on S only, else every element through the plan.
     pub fn executor(
         &self,
         plan: &Plan,
         detector_noise: f64,
         noise_seed: u64,
-    ) -> Result<ReducerExecutor, NetlistRunError> {
+    ) -> Result<Executor, NetlistRunError> {
+        if !self.sum_only(plan)? {
+            return Ok(Executor::Direct(DirectExecutor {
+                runner: self.clone(),
+                plan: plan.clone(),
+                detector_noise,
+                noise_seed,
+            }));
+        }
         let table = self.sum_table(plan)?;
-        Ok(ReducerExecutor::from_sum_table(
+        Ok(Executor::Table(ReducerExecutor::from_sum_table(
             &self.contract,
             &self.comparators(),
             &table,
             detector_noise,
             noise_seed,
-        )?)
+        )?))
+    }
+}
+
+/// A chip whose response depends on each server's code: every element is
+/// propagated through the plan, then the comparators (with their noise).
+#[derive(Debug, Clone)]
+pub struct DirectExecutor {
+    runner: NetlistReducer,
+    plan: Plan,
+    detector_noise: f64,
+    noise_seed: u64,
+}
+
+/// Elements per batch of the direct path (one noise stream each).
+const DIRECT_BATCH: usize = 4096;
+
+impl DirectExecutor {
+    fn reduce(&self, codes: &[i32], out: &mut [i32]) -> Result<(), NetlistRunError> {
+        let n = self.runner.contract.servers;
+        let q = self.runner.contract.max_code();
+        let elements = check_shape(codes, out, n)?;
+        for (e, row) in codes.chunks_exact(n).enumerate() {
+            for (i, &c) in row.iter().enumerate() {
+                if c < -q || c > q {
+                    return Err(ExecutorError::Code {
+                        element: e,
+                        server: i,
+                        code: c,
+                        max: q,
+                    }
+                    .into());
+                }
+            }
+        }
+        for (b, (chunk, o)) in codes
+            .chunks(DIRECT_BATCH * n)
+            .zip(out[..elements].chunks_mut(DIRECT_BATCH))
+            .enumerate()
+        {
+            let responses = self.runner.respond(&self.plan, chunk, 0)?;
+            let mut rng = ChaCha8Rng::seed_from_u64(
+                self.noise_seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            );
+            for (r, o) in responses.iter().zip(o.iter_mut()) {
+                *o = self
+                    .runner
+                    .deliver(r, Some((self.detector_noise, &mut rng))) as i32;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks `codes` (elements × N) against `out`; the number of elements.
+fn check_shape(codes: &[i32], out: &[i32], n: usize) -> Result<usize, NetlistRunError> {
+    if n == 0 || !codes.len().is_multiple_of(n) {
+        return Err(ExecutorError::Shape {
+            codes: codes.len(),
+            servers: n,
+        }
+        .into());
+    }
+    let elements = codes.len() / n;
+    if out.len() < elements {
+        return Err(ExecutorError::Output {
+            out: out.len(),
+            need: elements,
+        }
+        .into());
+    }
+    Ok(elements)
+}
+
+/// How a programmed chip reduces codes: by the per-sum table, or directly.
+#[derive(Debug, Clone)]
+pub enum Executor {
+    Table(ReducerExecutor),
+    Direct(DirectExecutor),
+}
+
+impl Executor {
+    /// Reduces `codes` (row-major, elements × N) into `out`.
+    pub fn reduce(&self, codes: &[i32], out: &mut [i32]) -> Result<(), NetlistRunError> {
+        match self {
+            Executor::Table(t) => Ok(t.reduce(codes, out)?),
+            Executor::Direct(d) => d.reduce(codes, out),
+        }
+    }
+
+    /// Whether results can vary with the detector noise.
+    pub fn has_noise(&self) -> bool {
+        match self {
+            Executor::Table(t) => t.has_noise(),
+            Executor::Direct(d) => d.detector_noise > 0.0,
+        }
+    }
+
+    /// Re-seeds the detector noise.
+    pub fn set_noise_seed(&mut self, seed: u64) {
+        match self {
+            Executor::Table(t) => t.set_noise_seed(seed),
+            Executor::Direct(d) => d.noise_seed = seed,
+        }
+    }
+
+    /// Whether every element is simulated (the chip is not sum-only).
+    pub fn is_direct(&self) -> bool {
+        matches!(self, Executor::Direct(_))
     }
 }

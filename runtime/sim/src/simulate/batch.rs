@@ -29,13 +29,13 @@ pub enum BatchError {
 }
 
 /// Scratch space of one chunk: `slots × CHUNK` real and imaginary planes.
-struct Work {
-    re: Vec<f64>,
-    im: Vec<f64>,
+pub(super) struct Work {
+    pub(super) re: Vec<f64>,
+    pub(super) im: Vec<f64>,
 }
 
 impl Work {
-    fn new(slots: usize) -> Work {
+    pub(super) fn new(slots: usize) -> Work {
         Work {
             re: vec![0.0; slots * CHUNK],
             im: vec![0.0; slots * CHUNK],
@@ -79,9 +79,25 @@ fn pair(w: &mut Work, a: usize, b: usize, m: &optc_model::mzi::Mat2, n: usize) {
 }
 
 impl Plan {
-    /// Runs the ops on the first `n` samples held in `w`.
-    fn exec(&self, w: &mut Work, n: usize, rng: &mut Option<ChaCha8Rng>) {
+    /// Runs the ops on the first `n` samples held in `w`. With a `tape`,
+    /// each op's input fields of sample 0 are appended to it first (what the
+    /// adjoint pass needs, `simulate::adjoint`).
+    pub(super) fn exec(
+        &self,
+        w: &mut Work,
+        n: usize,
+        rng: &mut Option<ChaCha8Rng>,
+        mut tape: Option<&mut Vec<Complex64>>,
+    ) {
         for op in &self.ops {
+            if let Some(t) = tape.as_deref_mut() {
+                let at = |s: usize| Complex64::new(w.re[s * CHUNK], w.im[s * CHUNK]);
+                match op {
+                    Op::Pair { a, b, .. } => t.extend([at(*a), at(*b)]),
+                    Op::Scale { s, .. } | Op::Eo { s, .. } | Op::Detect { s, .. } => t.push(at(*s)),
+                    Op::Split { .. } | Op::Combine { .. } | Op::Source { .. } => {}
+                }
+            }
             match op {
                 Op::Pair { a, b, m } => pair(w, *a, *b, m, n),
                 Op::Scale { s, f } => {
@@ -92,25 +108,22 @@ impl Plan {
                         *i = f.re * y + f.im * x;
                     }
                 }
-                Op::Split { src, dst, f } => {
-                    for v in row(&mut w.re, *src, n)
-                        .iter_mut()
-                        .chain(row(&mut w.im, *src, n))
-                    {
-                        *v *= f;
-                    }
-                    for &d in dst {
-                        w.re.copy_within(src * CHUNK..src * CHUNK + n, d * CHUNK);
-                        w.im.copy_within(src * CHUNK..src * CHUNK + n, d * CHUNK);
+                Op::Split { src, dst, amps } => {
+                    for plane in [&mut w.re, &mut w.im] {
+                        for (&d, a) in dst.iter().zip(&amps[1..]) {
+                            let (to, from) = rows2(plane, d, *src, n);
+                            to.iter_mut().zip(from.iter()).for_each(|(t, x)| *t = a * x);
+                        }
+                        row(plane, *src, n).iter_mut().for_each(|x| *x *= amps[0]);
                     }
                 }
-                Op::Combine { dst, srcs, f } => {
+                Op::Combine { dst, srcs, amps } => {
                     for plane in [&mut w.re, &mut w.im] {
-                        for &s in srcs {
+                        row(plane, *dst, n).iter_mut().for_each(|d| *d *= amps[0]);
+                        for (&s, a) in srcs.iter().zip(&amps[1..]) {
                             let (d, x) = rows2(plane, *dst, s, n);
-                            d.iter_mut().zip(x.iter()).for_each(|(d, x)| *d += x);
+                            d.iter_mut().zip(x.iter()).for_each(|(d, x)| *d += a * x);
                         }
-                        row(plane, *dst, n).iter_mut().for_each(|d| *d *= f);
                     }
                 }
                 Op::Source { s, value } => {
@@ -126,7 +139,7 @@ impl Plan {
                     let (re, im) = (row(&mut w.re, *s, n), row(&mut w.im, *s, n));
                     for (r, i) in re.iter_mut().zip(im.iter_mut()) {
                         let z = Complex64::new(*r, *i);
-                        let y = eo_activation(z, *alpha, *gain, *bias);
+                        let y = optc_model::eo::activation(z, *alpha, *gain, *bias);
                         *r = y.re;
                         *i = y.im;
                     }
@@ -135,11 +148,12 @@ impl Plan {
                     s,
                     threshold,
                     noise,
+                    offset,
                 } => {
                     let dist = Normal::new(0.0, *noise).ok().filter(|_| *noise > 0.0);
                     let (re, im) = (row(&mut w.re, *s, n), row(&mut w.im, *s, n));
                     for (r, i) in re.iter_mut().zip(im.iter_mut()) {
-                        let mut p = *r * *r + *i * *i;
+                        let mut p = *r * *r + *i * *i + offset;
                         if let (Some(d), Some(g)) = (&dist, rng.as_mut()) {
                             p += d.sample(g);
                         }
@@ -188,7 +202,7 @@ impl Plan {
                 r.set_stream(STREAM_DETECTOR_BASE + c as u64);
                 r
             });
-            self.exec(w, n, &mut rng);
+            self.exec(w, n, &mut rng, None);
             let mut out = Vec::with_capacity(outs * n);
             for &s in &self.outputs {
                 for j in 0..n {
@@ -230,10 +244,4 @@ impl Plan {
             Err(_) => DMatrix::zeros(self.outputs.len(), n),
         }
     }
-}
-
-/// f(z) = i·√(1−α)·e^{−i(g|z|²+φ_b)/2}·cos((g|z|²+φ_b)/2)·z (Williamson et al. 2020).
-pub fn eo_activation(z: Complex64, alpha: f64, gain: f64, bias: f64) -> Complex64 {
-    let half = 0.5 * (gain * z.norm_sqr() + bias);
-    Complex64::i() * (1.0 - alpha).sqrt() * Complex64::from_polar(half.cos(), -half) * z
 }

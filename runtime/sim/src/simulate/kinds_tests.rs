@@ -2,7 +2,7 @@
 //! builder and run through the plan.
 
 use crate::device::{DeviceInstance, DeviceParams};
-use crate::simulate::{eo_activation, Plan};
+use crate::simulate::Plan;
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use optc_formats::netlist::{Circuit, NetlistBuilder};
@@ -63,11 +63,11 @@ fn combiner_sums_over_root_k() {
 }
 
 #[test]
-fn coupler_half_is_the_brief_coupler_and_phase_shifter_rotates() {
+fn coupler_half_is_the_50_50_coupler_and_phase_shifter_rotates() {
     let mut b = NetlistBuilder::new("c", 2);
     b.add_coupler(0, 0.5, "c");
     let m = plan_of(b).transfer_matrix();
-    let bb = optc_model::mzi::coupler();
+    let bb = optc_model::mzi::coupler(0.5);
     for i in 0..2 {
         for j in 0..2 {
             assert!((m[(i, j)] - bb[i][j]).norm() < 1e-15);
@@ -121,10 +121,10 @@ fn eo_activation_follows_the_closed_form() {
             * half.cos()
             * z;
         assert!((y[(r, 0)] - want).norm() < 1e-14);
-        assert_eq!(eo_activation(z, alpha, gain, bias), y[(r, 0)]);
+        assert_eq!(optc_model::eo::activation(z, alpha, gain, bias), y[(r, 0)]);
     }
     // Zero gain and bias: a linear transmission i·√(1−α).
-    assert!((eo_activation(c(0.3, 0.2), 0.0, 0.0, 0.0) - c(-0.2, 0.3)).norm() < 1e-15);
+    assert!((optc_model::eo::activation(c(0.3, 0.2), 0.0, 0.0, 0.0) - c(-0.2, 0.3)).norm() < 1e-15);
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! Simulation of a netlist: an execution plan built from its connection
 //! graph (`plan`), and batched propagation through it (`batch`).
 
+pub mod adjoint;
 mod batch;
 mod plan;
 
-pub use batch::{eo_activation, BatchError, CHUNK};
-pub use plan::{mzi_matrix, Op, Plan};
+pub use batch::{BatchError, CHUNK};
+pub use plan::{Op, Plan};
 
 #[cfg(test)]
 mod kinds_tests;

@@ -6,7 +6,8 @@
 use crate::device::{DeviceInstance, NodeSettings};
 use num_complex::Complex64;
 use optc_formats::netlist::{Circuit, Driver, Endpoint, Kind};
-use optc_model::mzi::{mul2, Mat2};
+use optc_model::errors::ComponentErrors;
+use optc_model::mzi::{coupler, Mat2, Mzi};
 use std::collections::HashMap;
 
 /// One operation on slots.
@@ -16,13 +17,18 @@ pub enum Op {
     Pair { a: usize, b: usize, m: Mat2 },
     /// `s ← f·s`: phase shifter, attenuator, amplifier.
     Scale { s: usize, f: Complex64 },
-    /// `dst[k] ← f·src` for every k, then `src ← f·src` (src is output 0).
-    Split { src: usize, dst: Vec<usize>, f: f64 },
-    /// `dst ← f·(dst + Σ srcs)`.
+    /// `dst[k] ← a[k+1]·src` for every k, then `src ← a[0]·src` (src is
+    /// output 0): a splitter with its branch amplitudes.
+    Split {
+        src: usize,
+        dst: Vec<usize>,
+        amps: Vec<f64>,
+    },
+    /// `dst ← a[0]·dst + Σ a[k+1]·srcs[k]`: a combiner.
     Combine {
         dst: usize,
         srcs: Vec<usize>,
-        f: f64,
+        amps: Vec<f64>,
     },
     /// `s ← value`.
     Source { s: usize, value: Complex64 },
@@ -33,11 +39,12 @@ pub enum Op {
         gain: f64,
         bias: f64,
     },
-    /// `s ← |s|² + noise`, or its comparison with a threshold (1 or 0).
+    /// `s ← |s|² + offset + noise`, or its comparison with a threshold.
     Detect {
         s: usize,
         threshold: Option<f64>,
         noise: f64,
+        offset: f64,
     },
 }
 
@@ -45,6 +52,8 @@ pub enum Op {
 pub struct Plan {
     pub slots: usize,
     pub ops: Vec<Op>,
+    /// The netlist node each op comes from.
+    pub op_nodes: Vec<usize>,
     /// Slot of each external input.
     pub inputs: Vec<usize>,
     /// Slot of each external output.
@@ -57,41 +66,12 @@ pub struct Plan {
     pub amplifier_gains: Vec<(String, f64)>,
 }
 
-fn coupler(kappa: f64) -> Mat2 {
-    let t = Complex64::new((1.0 - kappa).sqrt(), 0.0);
-    let x = Complex64::new(0.0, kappa.sqrt());
-    [[t, x], [x, t]]
-}
-
-fn phase_diag(p: f64) -> Mat2 {
-    let z = Complex64::new(0.0, 0.0);
-    [
-        [Complex64::from_polar(1.0, p), z],
-        [z, Complex64::new(1.0, 0.0)],
-    ]
-}
-
-/// The MZI 2×2 with coupler ratios κ1, κ2 and a field loss factor.
-pub fn mzi_matrix(theta: f64, phi: f64, kappa: [f64; 2], loss: f64) -> Mat2 {
-    let m = if kappa == [0.5, 0.5] {
-        optc_model::mzi::transfer(theta, phi)
-    } else {
-        mul2(
-            &coupler(kappa[1]),
-            &mul2(
-                &phase_diag(theta),
-                &mul2(&coupler(kappa[0]), &phase_diag(phi)),
-            ),
-        )
-    };
-    m.map(|row| row.map(|x| x * loss))
-}
-
 impl Plan {
-    /// Plans `circuit` programmed with `programmed` on the device `device`.
+    /// Plans `circuit` programmed with `programmed` on the device `device`
+    /// (an instance sampled for this circuit; see [`DeviceInstance::fits`]).
     pub fn new(circuit: &Circuit, programmed: &NodeSettings, device: &DeviceInstance) -> Plan {
-        let settings = device.effective(circuit, programmed);
-        let loss = device.mzi_field_loss();
+        let settings = device.effective(programmed);
+        let loss = device.params.mzi_field_loss();
         let mut free: Vec<usize> = Vec::new();
         let mut slots = 0usize;
         let mut alloc = |free: &mut Vec<usize>| {
@@ -108,6 +88,7 @@ impl Plan {
         // The slot holding each node output, once produced.
         let mut held: HashMap<Endpoint, usize> = HashMap::new();
         let mut ops = Vec::with_capacity(circuit.nodes.len());
+        let mut op_nodes = Vec::with_capacity(circuit.nodes.len());
         let mut gains = Vec::new();
         for &i in &circuit.order {
             let node = &circuit.nodes[i];
@@ -120,12 +101,18 @@ impl Plan {
                 })
                 .collect();
             let v = settings[i];
+            let errors = &device.errors[i];
+            op_nodes.push(i);
             let outs: Vec<usize> = match node.kind {
                 Kind::Mzi | Kind::Coupler => {
-                    let m = if node.kind == Kind::Mzi {
-                        mzi_matrix(v[0], v[1], device.kappa[i], loss)
-                    } else {
-                        coupler(device.kappa[i][0])
+                    let m = match *errors {
+                        ComponentErrors::Mzi { kappa, .. } => Mzi {
+                            kappa,
+                            field_loss: loss,
+                        }
+                        .transfer(v[0], v[1]),
+                        ComponentErrors::Coupler { kappa } => coupler(kappa),
+                        _ => coupler(node.attr("ratio")),
                     };
                     ops.push(Op::Pair {
                         a: ins[0],
@@ -152,7 +139,7 @@ impl Plan {
                     ops.push(Op::Split {
                         src: ins[0],
                         dst: dst.clone(),
-                        f: 1.0 / (node.outputs as f64).sqrt(),
+                        amps: branch_amps(errors, node.outputs),
                     });
                     std::iter::once(ins[0]).chain(dst).collect()
                 }
@@ -161,24 +148,38 @@ impl Plan {
                     ops.push(Op::Combine {
                         dst: ins[0],
                         srcs: ins[1..].to_vec(),
-                        f: 1.0 / (node.inputs as f64).sqrt(),
+                        amps: branch_amps(errors, node.inputs),
                     });
                     vec![ins[0]]
                 }
                 Kind::Source => {
                     let s = alloc(&mut free);
+                    let (power, dphase) = match *errors {
+                        ComponentErrors::Source {
+                            power_factor,
+                            dphase,
+                        } => (power_factor, dphase),
+                        _ => (1.0, 0.0),
+                    };
                     ops.push(Op::Source {
                         s,
-                        value: Complex64::from_polar(node.attr("amplitude"), node.attr("phase")),
+                        value: Complex64::from_polar(
+                            node.attr("amplitude") * power.sqrt(),
+                            node.attr("phase") + dphase,
+                        ),
                     });
                     vec![s]
                 }
                 Kind::EoActivation => {
+                    let (gain, dbias) = match *errors {
+                        ComponentErrors::Eo { gain_factor, dbias } => (gain_factor, dbias),
+                        _ => (1.0, 0.0),
+                    };
                     ops.push(Op::Eo {
                         s: ins[0],
                         alpha: node.attr("alpha"),
-                        gain: node.attr("gain"),
-                        bias: node.attr("bias"),
+                        gain: node.attr("gain") * gain,
+                        bias: node.attr("bias") + dbias,
                     });
                     ins
                 }
@@ -188,11 +189,16 @@ impl Plan {
                         s: ins[0],
                         threshold: (!t.is_nan()).then_some(t),
                         noise: device.params.detector_noise,
+                        offset: match *errors {
+                            ComponentErrors::Detector { offset } => offset,
+                            _ => 0.0,
+                        },
                     });
                     ins
                 }
                 Kind::Terminator => {
                     free.extend_from_slice(&ins);
+                    op_nodes.pop();
                     Vec::new()
                 }
             };
@@ -210,6 +216,7 @@ impl Plan {
         Plan {
             slots,
             ops,
+            op_nodes,
             inputs,
             outputs,
             input_names: circuit.input_names.clone(),
@@ -217,5 +224,13 @@ impl Plan {
             noisy,
             amplifier_gains: gains,
         }
+    }
+}
+
+/// The branch amplitudes of a splitter or combiner of `k` branches.
+fn branch_amps(errors: &ComponentErrors, k: usize) -> Vec<f64> {
+    match errors {
+        ComponentErrors::Branches { amplitudes } if amplitudes.len() == k => amplitudes.clone(),
+        _ => vec![1.0 / (k.max(1) as f64).sqrt(); k],
     }
 }

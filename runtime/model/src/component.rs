@@ -1,7 +1,6 @@
-//! The component kinds a netlist may instantiate: their port names, their
-//! fixed attributes (netlist `settings`) and their programmable settings
-//! (phase file). Port names are `in<k>` / `out<k>` with 0 the top mode, so a
-//! port name says both its direction and its mode without any geometry.
+//! The component kinds of a chip: their ports, their fixed attributes
+//! (netlist `settings`), their programmable settings (phase file) and which
+//! heaters they carry. Each kind's transfer and errors are in spec/device.md.
 
 use std::fmt;
 
@@ -129,53 +128,44 @@ impl Kind {
         !matches!(self, Kind::Source | Kind::EoActivation | Kind::Detector)
     }
 
-    /// Whether the kind is placed on the mode grid (and takes part in
-    /// thermal crosstalk).
+    /// Whether the kind carries heaters (placed on the mode grid, driven by
+    /// the DAC, subject to phase error and thermal crosstalk).
     pub fn has_heater(self) -> bool {
         matches!(self, Kind::Mzi | Kind::PhaseShifter)
     }
+
+    /// Modes an instance of this kind covers on the placement grid.
+    pub fn span(self) -> usize {
+        if matches!(self, Kind::Mzi | Kind::Coupler) {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// The crosstalk role of each programmable slot's heater, if it is one:
+    /// an MZI's θ sits between its couplers; its φ and a phase shifter's
+    /// phase sit on an input-side waveguide.
+    pub fn heater_roles(self) -> [Option<HeaterRole>; 2] {
+        match self {
+            Kind::Mzi => [Some(HeaterRole::Internal), Some(HeaterRole::InputSide)],
+            Kind::PhaseShifter => [Some(HeaterRole::InputSide), None],
+            _ => [None, None],
+        }
+    }
+}
+
+/// Where a heater sits inside its component; thermal crosstalk couples
+/// heaters of the same role (spec/device.md, "Thermal crosstalk").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeaterRole {
+    Internal,
+    InputSide,
 }
 
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// A port of an instance, parsed from `in<k>` / `out<k>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PortName {
-    In(usize),
-    Out(usize),
-}
-
-impl PortName {
-    pub fn parse(s: &str) -> Option<PortName> {
-        let digits_ok = |d: &str| {
-            !d.is_empty()
-                && d.bytes().all(|b| b.is_ascii_digit())
-                && (d == "0" || !d.starts_with('0'))
-        };
-        if let Some(d) = s.strip_prefix("out") {
-            digits_ok(d)
-                .then(|| d.parse().ok().map(PortName::Out))
-                .flatten()
-        } else if let Some(d) = s.strip_prefix("in") {
-            digits_ok(d)
-                .then(|| d.parse().ok().map(PortName::In))
-                .flatten()
-        } else {
-            None
-        }
-    }
-}
-
-impl fmt::Display for PortName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PortName::In(k) => write!(f, "in{k}"),
-            PortName::Out(k) => write!(f, "out{k}"),
-        }
     }
 }
 
@@ -189,17 +179,5 @@ mod tests {
             assert_eq!(Kind::from_name(k.name()), Some(k));
         }
         assert_eq!(Kind::from_name("mmi"), None);
-    }
-
-    #[test]
-    fn port_names_parse() {
-        assert_eq!(PortName::parse("in0"), Some(PortName::In(0)));
-        assert_eq!(PortName::parse("out12"), Some(PortName::Out(12)));
-        assert_eq!(PortName::parse("out01"), None);
-        assert_eq!(PortName::parse("o1"), None);
-        assert_eq!(PortName::parse("in"), None);
-        for p in [PortName::In(3), PortName::Out(0)] {
-            assert_eq!(PortName::parse(&p.to_string()), Some(p));
-        }
     }
 }

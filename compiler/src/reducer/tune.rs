@@ -1,0 +1,106 @@
+//! Design-time steps on the emitted reducer netlist, on its ideal chip
+//! (spec/reducer.md, "The ONN design"): each bit's combiner phase, and every
+//! comparator's full scale, the largest P₊ + P₋ over all inputs.
+
+use super::design::{bit_phase, DesignError};
+use super::train::Trainee;
+use num_complex::Complex64;
+use optc_formats::reducer_section::InterfaceReadout;
+use optc_model::mzi::wrap_phase;
+use optc_sim::device::{DeviceInstance, DeviceParams};
+use optc_sim::reducer::netlist_run::{NetlistReducer, NetlistRunError};
+use optc_sim::simulate::adjoint::{Differentiable, Tape};
+use std::f64::consts::{FRAC_PI_2, PI};
+use thiserror::Error;
+
+#[derive(Debug, Error, PartialEq)]
+pub enum TuneError {
+    #[error("the netlist has no instance `{0}` (the design's bit combiner)")]
+    MissingCombiner(String),
+    #[error(transparent)]
+    Design(#[from] DesignError),
+    #[error(transparent)]
+    Run(#[from] NetlistRunError),
+}
+
+/// The comparator inputs and totals (P₊ + P₋) of every bit for the
+/// representative input of each sum in `sums`, on the ideal chip.
+pub fn ideal_signals(
+    t: &Trainee,
+    sums: impl Iterator<Item = i64>,
+) -> Result<Vec<(Vec<f64>, Vec<f64>)>, NetlistRunError> {
+    let dev = DeviceInstance::sample(&DeviceParams::IDEAL, &t.circuit, 0);
+    let plan = t.plan(&dev);
+    let runner = NetlistReducer::new(&t.interface, &plan)?;
+    let diff = Differentiable::new(&plan, &t.circuit, &t.settings, &dev);
+    let (mut input, mut tape) = (Vec::<Complex64>::new(), Tape::default());
+    Ok(sums
+        .map(|s| {
+            runner.input_fields(&t.contract.representative(s), &mut input);
+            diff.forward(&input, &mut tape);
+            (runner.signals(&tape.outputs), runner.totals(&tape.outputs))
+        })
+        .collect())
+}
+
+/// D(φ) = 2·Re(e^{iφ}·u₊·ū₋) = 2R·cos(φ + C(S)): D at φ = 0 and π/2 gives
+/// C(S); the slope sign of C and C(0) fix the combiner phase so that
+/// D ∝ −cos(ω_k·S + φ_k), i.e. the comparator fires exactly on bit k.
+pub fn tune_combiners(t: &mut Trainee, combiners: &[String]) -> Result<(), TuneError> {
+    let nodes = combiners
+        .iter()
+        .map(|name| {
+            t.circuit
+                .nodes
+                .iter()
+                .position(|n| &n.name == name)
+                .ok_or_else(|| TuneError::MissingCombiner(name.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let phase_at = |t: &mut Trainee, s: i64| -> Result<Vec<f64>, TuneError> {
+        let mut d = [Vec::new(), Vec::new()];
+        for (j, phi) in [0.0, FRAC_PI_2].into_iter().enumerate() {
+            for &i in &nodes {
+                t.settings[i][1] = phi;
+            }
+            d[j] = ideal_signals(t, std::iter::once(s))?.remove(0).0;
+        }
+        Ok(d[0]
+            .iter()
+            .zip(&d[1])
+            .map(|(a, b)| (-b).atan2(*a))
+            .collect())
+    };
+    let c_0 = phase_at(t, 0)?;
+    let c_1 = phase_at(t, 1)?;
+    for (k, &i) in nodes.iter().enumerate() {
+        let phi_k = bit_phase(&t.contract, k as u32)?;
+        let slope_up = wrap_phase(c_1[k] - c_0[k]) < PI;
+        let phi = if slope_up {
+            phi_k + PI - c_0[k]
+        } else {
+            -phi_k - PI - c_0[k]
+        };
+        t.settings[i][1] = wrap_phase(phi);
+    }
+    Ok(())
+}
+
+/// Sets every bit's `full_scale` to the largest P₊ + P₋ over all inputs on
+/// the ideal chip (its response depends on the sum only, so over the sums).
+pub fn set_full_scales(t: &mut Trainee) -> Result<(), NetlistRunError> {
+    let a = t.contract.max_sum();
+    let mut fs = Vec::new();
+    for (_, totals) in ideal_signals(t, -a..=a)? {
+        fs.resize(totals.len(), 0.0f64);
+        for (f, p) in fs.iter_mut().zip(totals) {
+            *f = f.max(p);
+        }
+    }
+    if let InterfaceReadout::Bits { bits, .. } = &mut t.interface.readout {
+        for (b, f) in bits.iter_mut().zip(fs) {
+            b.full_scale = f.max(f64::MIN_POSITIVE);
+        }
+    }
+    Ok(())
+}
