@@ -237,3 +237,23 @@ fn device_file_errors() {
         optc_formats::device_file::parse("dev.yaml", "mzi_loss_db: 0.1\nphase_bits: 8\n").unwrap();
     assert_eq!(ok.phase_bits, Some(8));
 }
+
+/// The shipped device file of the `realistic` profile is the model's profile
+/// (and the DSL's built-in `device = realistic`), parameter for parameter.
+#[test]
+fn shipped_realistic_device_file_is_the_model_profile() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/data/realistic.yaml"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let parsed = optc_formats::device_file::parse("realistic.yaml", &text).unwrap();
+    assert_eq!(parsed, optc_model::device::DeviceParams::REALISTIC);
+    for p in optc_model::device::PARAMS {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{}:", p.file))),
+            "realistic.yaml does not write `{}`",
+            p.file
+        );
+    }
+}

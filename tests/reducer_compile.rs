@@ -136,7 +136,11 @@ fn onn_weights_svd_adds_a_v_mesh_per_bit_block() {
             .iter()
             .any(|w| w.contains("segmented(3)"));
         assert_eq!(warned, weights.ends_with("segmented"), "{weights}");
-        figures.push((r.mzi_count_model, count("attenuator"), r.mzi_count_full_svd));
+        figures.push((
+            c.unit.report.mzi_count,
+            count("attenuator"),
+            r.mzi_count_full_svd,
+        ));
     }
     let (ud, svd) = (figures[0], figures[1]);
     assert_eq!(figures[2], ud);

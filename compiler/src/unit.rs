@@ -5,13 +5,13 @@ use crate::check::program::LinearRealization;
 use crate::emit::Report;
 use crate::factor::Realization;
 use crate::ir::IrGraph;
+use crate::reducer::circuit::Circuit as ReducerCircuit;
 use nalgebra::DMatrix;
 use optc_formats::netlist::Netlist;
 use optc_formats::phases::Phases;
 use optc_model::contract::Contract;
 use optc_model::mesh::MeshStyle;
 use optc_model::Complex64;
-use optc_sim::reducer::circuit::Circuit as ReducerCircuit;
 use std::fmt::Write;
 
 #[derive(Debug, Clone)]
@@ -84,11 +84,11 @@ impl CompileUnit {
             let c = r.circuit.component_counts();
             let _ = writeln!(
                 out,
-                "  designed: {} reducer on {} modes, {} stages, {} MZIs, {} sources, {} activations, {} photodiodes",
+                "  designed: {} reducer on {} modes, {} stages, {} mesh MZIs, {} sources, {} activations, {} photodiodes",
                 r.realization,
                 r.circuit.modes,
                 r.circuit.stages.len(),
-                r.circuit.mzi_count(),
+                c.mesh_mzis,
                 c.sources,
                 c.activations,
                 c.photodiodes

@@ -1,6 +1,7 @@
-//! Resolving `device = NAME` against the declared profiles and the built-in `ideal`.
+//! Resolving `device = NAME` against the declared profiles and the built-in
+//! `ideal` and `realistic`.
 
-use super::names::{closest, IDEAL_DEVICE};
+use super::names::{closest, BUILTIN_DEVICES};
 use super::program::{Device, DeviceRef};
 use super::values::describe;
 use crate::diagnostics::Diagnostic;
@@ -41,8 +42,8 @@ impl DeviceTable {
             );
             return None;
         };
-        if name == IDEAL_DEVICE {
-            return Some(DeviceRef::ideal());
+        if let Some(builtin) = DeviceRef::builtin(name) {
+            return Some(builtin);
         }
         if let Some(d) = self.valid.get(name) {
             return Some(DeviceRef {
@@ -59,13 +60,13 @@ impl DeviceTable {
             .chain(&self.broken)
             .map(String::as_str)
             .collect();
-        known.push(IDEAL_DEVICE);
+        known.extend(BUILTIN_DEVICES);
         let mut d = Diagnostic::error(format!("unknown device `{name}`"), v.span)
             .with_label("no device profile with this name");
         d = match closest(name, &known) {
             Some(c) => d.with_help(format!("did you mean `{c}`?")),
             None => d.with_help(format!(
-                "declare it with `device {name} {{ ... }}`, or use the built-in `{IDEAL_DEVICE}`"
+                "declare it with `device {name} {{ ... }}`, or use a built-in profile: `ideal`, `realistic`"
             )),
         };
         diags.push(d);

@@ -32,8 +32,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// The name of the built-in ideal device.
-pub const IDEAL_DEVICE: &str = "ideal";
+/// The built-in device profiles (`DeviceRef::builtin`): the ideal device
+/// and the model's `realistic` profile (spec/device.md).
+pub const BUILTIN_DEVICES: &[&str] = &["ideal", "realistic"];
 
 /// All top-level names, in one namespace (output files are named after them).
 #[derive(Debug, Default)]
@@ -42,7 +43,8 @@ pub struct Namespace {
 }
 
 impl Namespace {
-    /// Registers a declaration name; reports duplicates and the reserved `ideal`.
+    /// Registers a declaration name; reports duplicates and the reserved
+    /// names of the built-in device profiles.
     /// Returns false when the declaration must be skipped.
     pub fn declare(
         &mut self,
@@ -50,16 +52,20 @@ impl Namespace {
         kind: &'static str,
         diags: &mut Vec<Diagnostic>,
     ) -> bool {
-        if name.name == IDEAL_DEVICE {
+        if BUILTIN_DEVICES.contains(&name.name.as_str()) {
             diags.push(
                 Diagnostic::error(
                     format!(
-                        "`{IDEAL_DEVICE}` is the built-in ideal device and cannot be redeclared"
+                        "`{}` is a built-in device profile and cannot be redeclared",
+                        name.name
                     ),
                     name.span,
                 )
                 .with_label("reserved name")
-                .with_help("choose another name"),
+                .with_help(format!(
+                    "use `device = {}` as it is, or give your profile another name",
+                    name.name
+                )),
             );
             return false;
         }

@@ -37,7 +37,7 @@ pub struct Device {
     pub span: Span,
 }
 
-/// The device a network targets (resolved; `ideal` is built in).
+/// The device a network targets (resolved; `ideal` and `realistic` are built in).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceRef {
     pub name: String,
@@ -50,6 +50,19 @@ impl DeviceRef {
             name: "ideal".into(),
             params: DeviceParams::IDEAL,
         }
+    }
+
+    /// A built-in profile by name (`check::names::BUILTIN_DEVICES`).
+    pub fn builtin(name: &str) -> Option<Self> {
+        let params = match name {
+            "ideal" => DeviceParams::IDEAL,
+            "realistic" => DeviceParams::REALISTIC,
+            _ => return None,
+        };
+        Some(DeviceRef {
+            name: name.into(),
+            params,
+        })
     }
 }
 

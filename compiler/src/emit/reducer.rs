@@ -18,10 +18,10 @@
 //! The `reducer:` section records the input ports and the comparators.
 
 use super::EmitError;
+use crate::reducer::circuit::{Circuit, Readout, Stage};
 use optc_formats::netlist::{BuildError, Netlist, NetlistBuilder, Rail};
 use optc_formats::phases::Phases;
 use optc_formats::reducer_section::{BitPorts, InterfaceReadout, ReducerInterface};
-use optc_sim::reducer::circuit::{Circuit, Readout, Stage};
 
 /// The name `design::linear` / `design::onn` give the averaging mesh.
 const AVERAGE: &str = "average";

@@ -67,11 +67,9 @@ pub struct ReducerReport {
     pub dataset_size_raw: String,
     /// 2·N·Q + 1 distinct full sums.
     pub dataset_size_preprocessed: usize,
-    /// MZIs of the circuit model, counting a 1→K splitter tree as K − 1.
-    pub mzi_count_model: usize,
     /// `design::mzi_count_full_svd` of the ONN layer widths (full SVD meshes).
     pub mzi_count_full_svd: usize,
-    /// 1 − mzi_count_model / mzi_count_full_svd.
+    /// 1 − mzi_count / mzi_count_full_svd (the netlist's MZIs).
     pub saving: f64,
     /// Training steps run (0 for the linear realization), final loss.
     pub training_steps: usize,

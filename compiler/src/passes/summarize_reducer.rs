@@ -39,7 +39,6 @@ impl Pass for SummarizeReducer {
             l.layer_widths.clone()
         };
         let full = mzi_count_full_svd(&widths);
-        let model = l.circuit.mzi_count();
         r.mzi_count_full_svd = full;
         r.mzi_saving = if full > 0 {
             1.0 - r.mzi_count as f64 / full as f64
@@ -52,13 +51,8 @@ impl Pass for SummarizeReducer {
         x.realization = l.realization.into();
         x.dataset_size_raw = l.contract.dataset_size_raw().to_string();
         x.dataset_size_preprocessed = l.contract.dataset_size_preprocessed();
-        x.mzi_count_model = model;
         x.mzi_count_full_svd = full;
-        x.saving = if full > 0 {
-            1.0 - model as f64 / full as f64
-        } else {
-            0.0
-        };
+        x.saving = r.mzi_saving;
         x.training_steps = l.training_steps;
         x.training_final_loss = l.training_final_loss;
         x.training_time_s = l.training_time_s;

@@ -2,13 +2,13 @@
 //! realization initialized as an interferometric photonic ADC (derivation in
 //! spec/reducer.md, "The ONN design").
 
+use crate::reducer::circuit::{Attenuator, Circuit, Detector, Readout, Stage};
 use num_complex::Complex64;
 use optc_formats::netlist::mesh_mzi_name;
 use optc_model::contract::{Contract, Reduction};
 use optc_model::encoding::{encode_bits, BitCode};
 use optc_model::mesh::{Mesh, MeshStyle, MziSetting};
 use optc_model::mzi::wrap_phase;
-use optc_sim::reducer::circuit::{Attenuator, Circuit, Detector, Readout, Stage};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
 use thiserror::Error;

@@ -1,6 +1,8 @@
-//! Reducer design (linear and ONN) and hardware-aware training, on the
-//! stage model of `optc_sim::reducer` (spec/reducer.md).
+//! Reducer design (linear and ONN) as a stage description (`circuit`),
+//! lowered to a netlist by `emit`; then tuning and hardware-aware training
+//! on that netlist (spec/reducer.md).
 
+pub mod circuit;
 pub mod design;
 pub mod train;
 pub mod tune;

@@ -2,6 +2,7 @@
 //! executors, training (spec/reducer.md).
 
 use crate::emit::emit_reducer;
+use crate::reducer::circuit::{Circuit, Stage};
 use crate::reducer::design::{self, combiner_names, LayerWeights, OnnOptions};
 use crate::reducer::train::{train, TrainOptions, Trainee};
 use crate::reducer::tune::{set_full_scales, tune_combiners};
@@ -9,7 +10,6 @@ use num_complex::Complex64;
 use optc_formats::netlist::Circuit as NetCircuit;
 use optc_model::contract::{Contract, Coverage};
 use optc_sim::device::{DeviceInstance, DeviceParams};
-use optc_sim::reducer::circuit::{Circuit, Stage};
 use optc_sim::reducer::netlist_run::NetlistReducer;
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
@@ -158,7 +158,11 @@ fn onn_weight_realizations_shape_the_layers() {
                 _ => {}
             }
         }
-        (circuit.component_counts(), v_meshes, circuit.mzi_count())
+        (
+            circuit.component_counts(),
+            v_meshes,
+            circuit.component_counts().mesh_mzis,
+        )
     };
     let (ud, v0, mzi_ud) = count([LayerWeights::UnitaryDiag; 2]);
     let (mixed, v1, mzi_mixed) = count([LayerWeights::UnitaryDiag, LayerWeights::Svd]);

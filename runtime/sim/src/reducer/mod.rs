@@ -1,9 +1,8 @@
-//! The optical reducer as it runs: the stage model of a reducer circuit,
-//! its device instance, the forward/adjoint propagation, evaluation, the
-//! sum-table executor, running a compiled reducer netlist and per-chip
-//! calibration (spec/reducer.md). Design and training live in the compiler.
+//! The optical reducer as it runs: a compiled reducer netlist executed on a
+//! chip (codes in, comparators out), the sum-table and direct executors,
+//! and per-chip calibration (spec/reducer.md). Design and training live in
+//! the compiler; the physics is the netlist's plan (`crate::simulate`).
 
 pub mod calibrate;
-pub mod circuit;
 pub mod executor;
 pub mod netlist_run;

@@ -1,11 +1,12 @@
-//! The reducer's circuit model: a sequence of physical stages, each of which
-//! maps 1:1 onto a netlist component, followed by a readout.
+//! The reducer's design description: a sequence of stages that the
+//! compiler's emission lowers onto netlist components, and a readout. It
+//! has no physics of its own: the netlist it becomes is the chip's only
+//! model (spec/reducer.md).
 //!
 //! Inputs are implicit: server i's field x_i = q_i/Q enters on mode i
 //! (see [`optc_model::encoding::encode_field`]). Every other mode starts dark.
 
-use num_complex::Complex64;
-use optc_model::encoding::{decode_bits, encode_field, BitCode};
+use optc_model::encoding::BitCode;
 use optc_model::mesh::Mesh;
 use serde::{Deserialize, Serialize};
 
@@ -64,17 +65,6 @@ pub struct Detector {
     pub full_scale: f64,
 }
 
-impl Detector {
-    /// The comparator input P_plus − P_minus.
-    pub fn signal(&self, field: &[Complex64]) -> f64 {
-        let p = field[self.plus].norm_sqr();
-        match self.minus {
-            Some(m) => p - field[m].norm_sqr(),
-            None => p,
-        }
-    }
-}
-
 /// How the result leaves the circuit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -104,50 +94,6 @@ impl Circuit {
     /// Q = 2^(b−1) − 1.
     pub fn max_code(&self) -> i32 {
         (1i32 << (self.bits - 1)) - 1
-    }
-
-    /// The input field for one code vector.
-    pub fn input_field(&self, codes: &[i32], field: &mut Vec<Complex64>) {
-        field.clear();
-        field.resize(self.modes, Complex64::new(0.0, 0.0));
-        let q = self.max_code();
-        for (f, &c) in field.iter_mut().zip(codes) {
-            *f = Complex64::new(encode_field(c, q), 0.0);
-        }
-    }
-
-    /// Turns comparator decisions (bit k set when detector k fires) into the
-    /// delivered code; for a coherent readout, the receivers' rounding.
-    pub fn decode(&self, field: &[Complex64], signals: &[f64]) -> i64 {
-        match &self.readout {
-            Readout::Bits { detectors, code } => {
-                let mut pattern = 0u32;
-                for (k, (d, s)) in detectors.iter().zip(signals).enumerate() {
-                    if *s > d.threshold {
-                        pattern |= 1 << k;
-                    }
-                }
-                decode_bits(pattern, self.bits, *code)
-            }
-            Readout::Coherent { receivers, gain } => {
-                // Every receiver gets the same field; server 0's is reported.
-                let m = receivers.first().copied().unwrap_or(0);
-                let s_hat = (field[m].re * gain).round() as i64;
-                optc_model::contract::round_half_even_div(s_hat, self.servers as i64)
-            }
-        }
-    }
-
-    /// Number of MZIs: mesh MZIs plus K−1 per 1→K fan-out tree.
-    pub fn mzi_count(&self) -> usize {
-        self.stages
-            .iter()
-            .map(|s| match s {
-                Stage::Mesh { mesh, .. } => mesh.mzis.len(),
-                Stage::FanOut { to, .. } => to.len().saturating_sub(1),
-                _ => 0,
-            })
-            .sum()
     }
 
     /// Counts of each component kind, for reports.
