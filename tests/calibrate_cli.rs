@@ -29,8 +29,8 @@ fn compile(example: &str, dir: &Path) {
         .success();
 }
 
-/// Exact-match rate of `optc reduce` on one realistic chip (seed 3: its shipped
-/// phase file misses ≈ 9% of the vectors).
+/// Exact-match rate of `optc reduce` on one realistic chip (seed 2: its shipped
+/// phase file misses ≈ 11% of the vectors).
 fn chip_rate(netlist: &Path, phases: &Path, codes: &Path, rows: &[Vec<i32>]) -> f64 {
     let out = optc()
         .arg("reduce")
@@ -41,7 +41,7 @@ fn chip_rate(netlist: &Path, phases: &Path, codes: &Path, rows: &[Vec<i32>]) -> 
         .arg(codes)
         .arg("--device")
         .arg(repo("examples/data/realistic.yaml"))
-        .args(["--seed", "3"])
+        .args(["--seed", "2"])
         .assert()
         .success()
         .get_output()
@@ -64,13 +64,13 @@ fn calibrating_a_chip_restores_the_contract() {
     compile("optinc_4x4b", dir.path());
     let netlist = dir.path().join("optinc_4x4b.netlist.yaml");
     let shipped = dir.path().join("optinc_4x4b.phases.yaml");
-    let chip = dir.path().join("chip3.phases.yaml");
+    let chip = dir.path().join("chip2.phases.yaml");
     optc()
         .arg("calibrate")
         .arg(&netlist)
         .arg("--device")
         .arg(repo("examples/data/realistic.yaml"))
-        .args(["--seed", "3", "-o"])
+        .args(["--seed", "2", "-o"])
         .arg(&chip)
         .assert()
         .success()
@@ -109,7 +109,7 @@ fn calibrating_a_chip_restores_the_contract() {
             .arg(&codes)
             .arg("--device")
             .arg(repo("examples/data/realistic.yaml"))
-            .args(["--seed", "3"])
+            .args(["--seed", "2"])
             .args(extra)
             .assert()
             .success()

@@ -20,7 +20,7 @@ fn check_ok_prints_a_summary() {
         .args(["check", "examples/optinc_8x4b.optc"])
         .assert()
         .code(0)
-        .stdout("ok: 1 device, 1 reducer, 0 linear networks\n")
+        .stdout("ok: 0 devices, 1 reducer, 0 linear networks\n")
         .stderr("");
 }
 

@@ -250,7 +250,7 @@ fn optical_on_a_noisy_device_is_counted_and_reproducible() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let netlist = compiled_reducer(dir.path(), "optinc_4x4b");
     let device = dir.path().join("noisy.device.yaml");
-    std::fs::write(&device, "detector_noise: 0.05\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&device, "detector_noise: 0.02\n").unwrap_or_else(|e| panic!("{e}"));
     let (nl, dev) = (
         netlist.to_string_lossy().to_string(),
         device.to_string_lossy().to_string(),

@@ -1,5 +1,6 @@
 //! `--emit ir`: a readable, deterministic text form of the IR graphs.
 
+use optc_model::device::{Unit, PARAMS};
 use super::graph::{IrGraph, NetworkKind, Stage};
 use crate::check::program::{
     Activation, DeviceRef, LinearRealization, MatrixSource, Preprocess, Reduction,
@@ -78,15 +79,25 @@ pub fn print(g: &IrGraph) -> String {
     out
 }
 
+/// Every parameter of the device, in the table's order and the DSL's units.
 pub fn device(d: &DeviceRef) -> String {
     let p = &d.params;
-    let bits = p
-        .phase_bits
-        .map_or("continuous".to_string(), |b| b.to_string());
-    format!(
-        "device {}: mzi_loss {} dB, coupler_error {}, phase_bits {bits}, phase_error {} rad, crosstalk {}, detector_noise {}",
-        d.name, p.mzi_loss_db, p.coupler_error, p.phase_error_rad, p.crosstalk, p.detector_noise
-    )
+    let values: Vec<String> = PARAMS
+        .iter()
+        .map(|spec| {
+            let v = p.get(spec.file).unwrap_or(f64::NAN);
+            let value = match spec.unit {
+                Unit::Bits => p
+                    .phase_bits
+                    .map_or("continuous".to_string(), |b| b.to_string()),
+                Unit::Decibels => format!("{v} dB"),
+                Unit::Radians => format!("{v} rad"),
+                Unit::Plain => format!("{v}"),
+            };
+            format!("{} {value}", spec.dsl)
+        })
+        .collect();
+    format!("device {}: {}", d.name, values.join(", "))
 }
 
 pub fn reduction(r: &Reduction) -> String {
