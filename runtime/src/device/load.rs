@@ -3,7 +3,7 @@
 
 use super::DeviceParams;
 use crate::netlist::locate::section_line;
-use crate::netlist::{FormatError, Problem};
+use crate::netlist::{yaml, FormatError, Problem};
 use std::path::Path;
 
 impl DeviceParams {
@@ -12,7 +12,8 @@ impl DeviceParams {
         let params: DeviceParams = if text.trim().is_empty() {
             DeviceParams::IDEAL
         } else {
-            serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?
+            yaml::check_keys(file, text)?;
+            yaml::from_str(file, text)?
         };
         let checks: [(&str, f64, bool, &str); 5] = [
             (

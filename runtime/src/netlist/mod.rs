@@ -9,6 +9,7 @@ mod error;
 mod hash;
 mod kind;
 pub mod locate;
+pub mod yaml;
 
 pub use builder::{BuildError, NetlistBuilder, Rail};
 pub use circuit::{Circuit, Driver, Endpoint, Node};
@@ -72,8 +73,9 @@ struct Header {
 impl Netlist {
     /// Parses netlist YAML; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Netlist, FormatError> {
+        yaml::check_keys(file, text)?;
         check_version(file, text, "netlist", NETLIST_VERSION)?;
-        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))
+        yaml::from_str(file, text)
     }
 
     /// Reads, parses and validates a netlist file.

@@ -9,7 +9,7 @@ mod update;
 pub use dac::Dac;
 
 use crate::device::DeviceParams;
-use crate::netlist::{check_version, FormatError, Problem};
+use crate::netlist::{check_version, yaml, FormatError, Problem};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -88,9 +88,9 @@ pub struct Setting {
 
 impl Phases {
     pub fn parse(file: &str, text: &str) -> Result<Phases, FormatError> {
+        yaml::check_keys(file, text)?;
         check_version(file, text, "phase file", PHASES_VERSION)?;
-        let phases: Phases =
-            serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?;
+        let phases: Phases = yaml::from_str(file, text)?;
         if let Some(c) = phases.calibrated_for {
             let checks = [
                 (
