@@ -60,7 +60,7 @@ fn netlist_errors() {
             "unknown_top_level_field",
             edit("modes: 3", "modes: 3\nmode_count: 3"),
         ),
-        ("version", edit("version: 1", "version: 2")),
+        ("version", edit("version: 2", "version: 3")),
         (
             "unknown_kind",
             edit("b: {component: mzi}", "b: {component: mmi}"),
@@ -150,14 +150,14 @@ fn cycle_is_located() {
 #[test]
 fn phase_file_errors() {
     let cases = [
-        ("version", edit_phases("version: 1", "version: 7")),
+        ("version", edit_phases("version: 2", "version: 7")),
         (
             "wrong_netlist",
             edit_phases("name: triangle", "name: other"),
         ),
         (
             "wrong_hash",
-            edit_phases("fnv1a64:73e1ec01faf92116", "fnv1a64:0123456789abcdef"),
+            edit_phases("fnv1a64:54b34c943073e07d", "fnv1a64:0123456789abcdef"),
         ),
         (
             "missing_instance",

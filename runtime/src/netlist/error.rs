@@ -45,6 +45,16 @@ pub enum Problem {
         found: u32,
         expected: u32,
     },
+    /// A version this build knows but no longer reads, with what to do.
+    #[error(
+        "{what} version {found} is no longer read (this build reads version {expected}): {fix}"
+    )]
+    OldVersion {
+        what: &'static str,
+        found: u32,
+        expected: u32,
+        fix: &'static str,
+    },
     /// A mapping key written twice (the error is located at the second).
     #[error(
         "duplicate key `{key}`{}{}: a key may appear only once in a mapping",
