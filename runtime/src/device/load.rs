@@ -3,8 +3,56 @@
 
 use super::DeviceParams;
 use crate::netlist::locate::section_line;
-use crate::netlist::{yaml, FormatError, Problem};
+use crate::netlist::{check_version, yaml, FormatError, Problem, Versions};
+use serde::Deserialize;
 use std::path::Path;
+
+/// The device file format version (optional in the file: `version: 1`).
+pub const DEVICE_VERSION: u32 = 1;
+
+const DEVICE_VERSIONS: Versions = Versions {
+    what: "device file",
+    current: DEVICE_VERSION,
+    also_reads: &[],
+    refused: &[],
+    required: false,
+};
+
+/// A device file: `DeviceParams` and an optional `version`. (The fields are
+/// repeated so serde_yaml keeps the line of each; `From` below fails to
+/// compile if `DeviceParams` gains a field this misses.)
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeviceFile {
+    /// Checked by `check_version` before deserializing.
+    #[serde(default, rename = "version")]
+    _version: Option<u32>,
+    #[serde(default)]
+    mzi_loss_db: f64,
+    #[serde(default)]
+    coupler_error: f64,
+    #[serde(default)]
+    phase_bits: Option<u32>,
+    #[serde(default)]
+    phase_error_rad: f64,
+    #[serde(default)]
+    crosstalk: f64,
+    #[serde(default)]
+    detector_noise: f64,
+}
+
+impl From<DeviceFile> for DeviceParams {
+    fn from(f: DeviceFile) -> DeviceParams {
+        DeviceParams {
+            mzi_loss_db: f.mzi_loss_db,
+            coupler_error: f.coupler_error,
+            phase_bits: f.phase_bits,
+            phase_error_rad: f.phase_error_rad,
+            crosstalk: f.crosstalk,
+            detector_noise: f.detector_noise,
+        }
+    }
+}
 
 impl DeviceParams {
     pub fn parse(file: &str, text: &str) -> Result<DeviceParams, FormatError> {
@@ -13,7 +61,8 @@ impl DeviceParams {
             DeviceParams::IDEAL
         } else {
             yaml::check_keys(file, text)?;
-            yaml::from_str(file, text)?
+            check_version(file, text, &DEVICE_VERSIONS)?;
+            yaml::from_str::<DeviceFile>(file, text)?.into()
         };
         let checks: [(&str, f64, bool, &str); 5] = [
             (

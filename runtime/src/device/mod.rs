@@ -5,4 +5,5 @@ mod load;
 mod params;
 
 pub use instance::{DeviceInstance, NodeSettings, STREAM_DETECTOR_BASE};
+pub use load::DEVICE_VERSION;
 pub use params::DeviceParams;
