@@ -4,7 +4,7 @@
 
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_formats::netlist::{Circuit, Netlist, NetlistBuilder};
+use optc_formats::netlist::{canonical_structure, Circuit, Netlist, NetlistBuilder};
 use optc_formats::phases::Phases;
 use optc_model::mesh::{Mesh, MeshStyle, MziSetting};
 use optc_model::mzi;
@@ -246,4 +246,118 @@ fn detector_noise_is_seeded_per_sample() {
     let var = y1.iter().map(|z| (z.re - mean).powi(2)).sum::<f64>() / 20_000.0;
     assert!((mean - 0.25).abs() < 5e-4, "{mean}");
     assert!((var.sqrt() - 0.01).abs() < 5e-4, "{}", var.sqrt());
+}
+
+/// The structure hash of a netlist text, after validation.
+fn hash_of(text: &str) -> String {
+    let n = Netlist::parse("t", text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    Circuit::new(&n, "t", text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+        .hash
+}
+
+const TRIANGLE: &str = include_str!("netlists/triangle.netlist.yaml");
+
+/// A coupler after an MZI (the example of spec/netlist.md, "Structure hash").
+const TINY: &str = "version: 2\nname: tiny\nmodes: 2\nports:\n  in0: \"m,in0\"\n  in1: \"m,in1\"\n  out0: \"c,out0\"\n  out1: \"c,out1\"\ninstances:\n  m: {component: mzi}\n  c: {component: coupler, settings: {ratio: 0.25}}\nconnections:\n  \"c,in0\": \"m,out0\"\n  \"m,out1\": \"c,in1\"\nplacements:\n  m: {column: 0, mode: 0}\n";
+
+fn replaced(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn structure_hash_ignores_how_the_yaml_is_written() {
+    let base = hash_of(TRIANGLE);
+    // A connection written input-first, as the spec allows.
+    let flipped = replaced(TRIANGLE, "\"a,out1\": \"b,in0\"", "\"b,in0\": \"a,out1\"");
+    assert_eq!(hash_of(&flipped), base);
+    let all_flipped = replaced(&flipped, "\"a,out0\": \"c,in0\"", "\"c,in0\": \"a,out0\"");
+    assert_eq!(hash_of(&all_flipped), base);
+    // Another name, version 1, keys in another order, block style, other
+    // quoting, spaces around the endpoint comma, comments.
+    let restyled = "placements:\n  c: {mode: 0, column: 2}\n  b:\n    mode: 1\n    column: 1\n  a: {column: 0, mode: 0}\n\
+        connections:   # any order\n  b,out0: 'c,in1'\n  \"c,in0\": \"a , out0\"\n  a,out1: b,in0\n\
+        instances:\n  c: {component: mzi}\n  b:\n    component: mzi\n  a: {component: \"mzi\"}\n\
+        name: renamed\nversion: 1\nmodes: 3\n\
+        ports:\n  out2: \"b,out1\"\n  out1: \"c,out1\"\n  out0: \"c,out0\"\n  in2: \"b,in1\"\n  in1: \"a,in1\"\n  in0: \"a,in0\"\n";
+    assert_eq!(hash_of(restyled), base);
+    // An attribute written at its default is the same structure.
+    let tiny = hash_of(TINY);
+    let default = replaced(TINY, "settings: {ratio: 0.25}", "settings: {ratio: 0.5}");
+    let omitted = replaced(
+        TINY,
+        "{component: coupler, settings: {ratio: 0.25}}",
+        "{component: coupler}",
+    );
+    assert_eq!(hash_of(&default), hash_of(&omitted));
+    assert_ne!(hash_of(&default), tiny);
+    let with_source = |phase: &str| {
+        let text = replaced(TINY, "  m: {component: mzi}\n", &format!("  m: {{component: mzi}}\n  s: {{component: source, settings: {{amplitude: 1.0{phase}}}}}\n  t: {{component: terminator}}\n"));
+        hash_of(&replaced(
+            &text,
+            "connections:\n",
+            "connections:\n  \"s,out0\": \"t,in0\"\n",
+        ))
+    };
+    assert_eq!(with_source(""), with_source(", phase: 0.0"));
+    assert_eq!(with_source(""), with_source(", phase: -0.0"));
+    assert_ne!(with_source(""), with_source(", phase: 0.1"));
+}
+
+#[test]
+fn structure_hash_changes_with_the_structure() {
+    let edits = [
+        ("modes: 3", "modes: 4"),
+        ("b: {column: 1, mode: 1}", "b: {column: 3, mode: 1}"),
+        ("b: {column: 1, mode: 1}", "b: {column: 1, mode: 0}"),
+        ("c: {component: mzi}", "c: {component: coupler}"),
+        ("out2: \"b,out1\"", "out9: \"b,out1\""),
+        (
+            "in0: \"a,in0\"\n  in1: \"a,in1\"",
+            "in0: \"a,in1\"\n  in1: \"a,in0\"",
+        ),
+        (
+            "\"a,out0\": \"c,in0\"\n  \"a,out1\": \"b,in0\"",
+            "\"a,out1\": \"c,in0\"\n  \"a,out0\": \"b,in0\"",
+        ),
+    ];
+    let mut hashes = vec![hash_of(TRIANGLE)];
+    for (from, to) in edits {
+        hashes.push(hash_of(&replaced(TRIANGLE, from, to)));
+    }
+    hashes.push(hash_of(TINY));
+    hashes.push(hash_of(&replaced(
+        TINY,
+        "ratio: 0.25",
+        "ratio: 0.2500000000000001",
+    )));
+    let distinct: std::collections::BTreeSet<_> = hashes.iter().collect();
+    assert_eq!(distinct.len(), hashes.len(), "{hashes:?}");
+}
+
+/// The worked example of spec/netlist.md ("Structure hash"), read out of the
+/// spec: its netlist, its canonical encoding and its hash.
+#[test]
+fn spec_example_reproduces_its_hash() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/netlist.md");
+    let spec = std::fs::read_to_string(path).unwrap();
+    let example = &spec[spec
+        .find("### Worked example")
+        .expect("the example section")..];
+    let block = |fence: &str| {
+        let start = example.find(fence).expect(fence) + fence.len();
+        let len = example[start..].find("```").unwrap();
+        (&example[start..start + len], start + len)
+    };
+    let (yaml, _) = block("```yaml\n");
+    let (encoding, end) = block("```text\n");
+    let hash = &example[end..];
+    let hash = &hash[hash.find("fnv1a64:").unwrap()..][..24];
+    assert_eq!(yaml, TINY);
+    let netlist = Netlist::parse("spec", yaml).unwrap();
+    let circuit = Circuit::new(&netlist, "spec", yaml).unwrap();
+    assert_eq!(canonical_structure(&netlist), encoding);
+    assert_eq!(circuit.hash, hash);
+    assert_eq!(hash, "fnv1a64:2fb3df54c2b60315");
 }

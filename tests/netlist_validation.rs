@@ -1,7 +1,7 @@
 //! Every validation error of the netlist, phase and device files, as a
 //! snapshot of its message (file, line, instance, what is wrong).
 
-use optc_formats::netlist::{Circuit, Netlist};
+use optc_formats::netlist::{Circuit, FormatError, Netlist, Problem};
 use optc_formats::phases::Phases;
 
 const NETLIST: &str = include_str!("netlists/triangle.netlist.yaml");
@@ -59,7 +59,7 @@ fn netlist_errors() {
             "unknown_top_level_field",
             edit("modes: 3", "modes: 3\nmode_count: 3"),
         ),
-        ("version", edit("version: 1", "version: 2")),
+        ("version", edit("version: 2", "version: 3")),
         (
             "unknown_kind",
             edit("b: {component: mzi}", "b: {component: mmi}"),
@@ -149,14 +149,14 @@ fn cycle_is_located() {
 #[test]
 fn phase_file_errors() {
     let cases = [
-        ("version", edit_phases("version: 1", "version: 7")),
+        ("version", edit_phases("version: 2", "version: 7")),
         (
             "wrong_netlist",
             edit_phases("name: triangle", "name: other"),
         ),
         (
             "wrong_hash",
-            edit_phases("fnv1a64:73e1ec01faf92116", "fnv1a64:0123456789abcdef"),
+            edit_phases("fnv1a64:54b34c943073e07d", "fnv1a64:0123456789abcdef"),
         ),
         (
             "missing_instance",
@@ -256,4 +256,226 @@ fn shipped_realistic_device_file_is_the_model_profile() {
             p.file
         );
     }
+}
+
+/// The 1-based line of the `n`-th (0-based) line of `text` that contains `needle`.
+fn line_with(text: &str, needle: &str, n: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .nth(n)
+        .unwrap_or_else(|| panic!("no {n}-th line with {needle:?} in:\n{text}"))
+        .0
+        + 1
+}
+
+/// (line of the error, key, path of its mapping, line of the first occurrence).
+fn duplicate(e: FormatError) -> (usize, String, String, usize) {
+    let line = e.location.line.expect("a line");
+    match *e.problem {
+        Problem::DuplicateKey {
+            key,
+            path,
+            first_line,
+        } => (line, key, path, first_line.expect("the first line")),
+        p => panic!("not a duplicate key: {p}"),
+    }
+}
+
+#[test]
+fn duplicate_netlist_keys_are_located_errors() {
+    // (edited text, key, its mapping, (line of the second, of the first) as
+    // (needle, n-th line containing it)).
+    let cases = [
+        (
+            edit(
+                "  \"b,out0\": \"c,in1\"\n",
+                "  \"b,out0\": \"c,in1\"\n  \"a,out0\": \"b,in0\"\n",
+            ),
+            "a,out0",
+            "connections",
+            [("\"a,out0\"", 1), ("\"a,out0\"", 0)],
+        ),
+        (
+            edit(
+                "  c: {component: mzi}\n",
+                "  c: {component: mzi}\n  b: {component: coupler}\n",
+            ),
+            "b",
+            "instances",
+            [("  b: {component", 1), ("  b: {component", 0)],
+        ),
+        // A quoted and a plain spelling are the same key.
+        (
+            edit(
+                "  out2: \"b,out1\"\n",
+                "  out2: \"b,out1\"\n  'in1': \"b,in1\"\n",
+            ),
+            "in1",
+            "ports",
+            [("'in1'", 0), ("  in1:", 0)],
+        ),
+        (
+            edit(
+                "  c: {column: 2, mode: 0}\n",
+                "  c: {column: 2, mode: 0}\n  a: {column: 5, mode: 0}\n",
+            ),
+            "a",
+            "placements",
+            [("  a: {column", 1), ("  a: {column", 0)],
+        ),
+        (
+            edit("modes: 3\n", "modes: 3\nversion: 2\n"),
+            "version",
+            "",
+            [("version:", 1), ("version:", 0)],
+        ),
+        (
+            edit(
+                "  a: {component: mzi}",
+                "  a: {component: coupler, settings: {ratio: 0.3, ratio: 0.7}}",
+            ),
+            "ratio",
+            "instances.a.settings",
+            [("ratio", 0), ("ratio", 0)],
+        ),
+    ];
+    for (text, key, path, [second, first]) in cases {
+        let e = Netlist::parse("t.netlist.yaml", &text).unwrap_err();
+        let expected = (
+            line_with(&text, second.0, second.1),
+            key.to_string(),
+            path.to_string(),
+            line_with(&text, first.0, first.1),
+        );
+        assert_eq!(duplicate(e), expected, "{text}");
+    }
+    let text = edit(
+        "  \"b,out0\": \"c,in1\"\n",
+        "  \"b,out0\": \"c,in1\"\n  \"a,out0\": \"b,in0\"\n",
+    );
+    assert_eq!(
+        Netlist::parse("t.netlist.yaml", &text)
+            .unwrap_err()
+            .to_string(),
+        "t.netlist.yaml:21:3: duplicate key `a,out0` in `connections` (first written at line 18): \
+         a key may appear only once in a mapping"
+    );
+}
+
+#[test]
+fn duplicate_reducer_keys_are_located_errors() {
+    let text = format!(
+        "{NETLIST}reducer:\n  servers: 1\n  bits: 2\n  inputs: [in0]\n  readout: {{kind: coherent, receivers: [out0], gain: 1.0, gain: 2.0}}\n  bits: 3\n"
+    );
+    let (line, key, path, first) = duplicate(Netlist::parse("t", &text).unwrap_err());
+    // The first duplicate in document order: `gain` inside `readout`.
+    assert_eq!((key.as_str(), path.as_str()), ("gain", "reducer.readout"));
+    assert_eq!(
+        (line, first),
+        (line_with(&text, "gain", 0), line_with(&text, "gain", 0))
+    );
+    let text = text.replace(", gain: 2.0", "");
+    let (line, key, path, first) = duplicate(Netlist::parse("t", &text).unwrap_err());
+    assert_eq!((key.as_str(), path.as_str()), ("bits", "reducer"));
+    assert_eq!(
+        (line, first),
+        (
+            line_with(&text, "bits: 3", 0),
+            line_with(&text, "bits: 2", 0)
+        )
+    );
+    // Without the repetition the section is valid.
+    let text = text.replace("  bits: 3\n", "");
+    let n = Netlist::parse("t", &text).unwrap();
+    Circuit::new(&n, "t", &text).unwrap();
+}
+
+#[test]
+fn duplicate_phase_file_keys_are_located_errors() {
+    let parse = |text: &str| duplicate(Phases::parse("t.phases.yaml", text).unwrap_err());
+    // An instance listed twice: the last one used to win silently.
+    let text = edit_phases(
+        "  c: {theta: 3.141592653589793, phi: 4.0}\n",
+        "  c: {theta: 3.141592653589793, phi: 4.0}\n  a: {theta: 1.0, phi: 1.0}\n",
+    );
+    assert_eq!(
+        parse(&text),
+        (
+            line_with(&text, "  a: {theta", 1),
+            "a".into(),
+            "settings".into(),
+            line_with(&text, "  a: {theta", 0)
+        )
+    );
+    // A field twice in one setting, block style.
+    let text = edit_phases(
+        "  b: {theta: 2.2, phi: 0.3}\n",
+        "  b:\n    theta: 2.2\n    phi: 0.3\n    theta: 2.3\n",
+    );
+    assert_eq!(
+        parse(&text),
+        (
+            line_with(&text, "theta: 2.3", 0),
+            "theta".into(),
+            "settings.b".into(),
+            line_with(&text, "theta: 2.2", 0)
+        )
+    );
+    let text = edit_phases("  name: triangle\n", "  name: triangle\n  name: other\n");
+    assert_eq!(
+        parse(&text),
+        (
+            line_with(&text, "name: other", 0),
+            "name".into(),
+            "netlist".into(),
+            line_with(&text, "name: triangle", 0)
+        )
+    );
+}
+
+#[test]
+fn duplicate_device_keys_are_located_errors() {
+    let text = "mzi_loss_db: 0.1\nphase_bits: 8\ncrosstalk: 0.01\n# later:\ncrosstalk: 0.5\n";
+    let e = optc_formats::device_file::parse("dev.yaml", text).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "dev.yaml:5:1: duplicate key `crosstalk` at the top level (first written at line 3): \
+         a key may appear only once in a mapping"
+    );
+    assert_eq!(duplicate(e), (5, "crosstalk".into(), String::new(), 3));
+}
+
+#[test]
+fn format_versions() {
+    // A version-1 netlist (same structure) is read, with the same hash.
+    let v1 = edit("version: 2", "version: 1");
+    let n1 = Netlist::parse("t", &v1).unwrap();
+    let c1 = Circuit::new(&n1, "t", &v1).unwrap();
+    let n2 = Netlist::parse("t", NETLIST).unwrap();
+    assert_eq!(c1.hash, Circuit::new(&n2, "t", NETLIST).unwrap().hash);
+    Phases::parse("p", PHASES)
+        .unwrap()
+        .resolve(&c1, "p", PHASES)
+        .unwrap();
+    // A version-1 phase file is refused with what to do.
+    let old = edit_phases("version: 2", "version: 1");
+    assert_eq!(
+        Phases::parse("p.phases.yaml", &old)
+            .unwrap_err()
+            .to_string(),
+        "p.phases.yaml:1: phase file version 1 is no longer read (this build reads version 2): \
+         its `netlist.hash` is the old structure hash (of serde_yaml's text), which this build \
+         no longer computes; recompile the source with `optc compile` to write version-2 \
+         netlist and phase files (then rerun `optc calibrate` for per-chip phase files)"
+    );
+    // The device file's version is optional; only 1 exists.
+    let dev = optc_formats::device_file::parse("d", "version: 1\nmzi_loss_db: 0.1\n").unwrap();
+    assert_eq!(dev.mzi_loss_db, 0.1);
+    assert_eq!(
+        optc_formats::device_file::parse("d", "mzi_loss_db: 0.1\nversion: 2\n")
+            .unwrap_err()
+            .to_string(),
+        "d:2: device file version 2 is not supported (this build reads version 1)"
+    );
 }

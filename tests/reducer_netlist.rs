@@ -4,7 +4,9 @@
 use optc::emit::emit_reducer;
 use optc::reducer::design::{self, OnnOptions};
 use optc_formats::netlist::{structure_hash, Circuit, Netlist};
+use optc_formats::reducer_section::InterfaceReadout;
 use optc_model::contract::Contract;
+use optc_model::encoding::BitCode;
 
 fn onn_netlist() -> Netlist {
     let contract = Contract::mean(4, 4).unwrap();
@@ -67,5 +69,58 @@ fn located_errors() {
     assert!(
         e.starts_with(&format!("r.netlist.yaml:{}:", bits_line - 1)),
         "{e}"
+    );
+}
+
+#[test]
+fn every_field_of_the_section_is_hashed() {
+    let netlist = onn_netlist();
+    let edits: [fn(&mut Netlist); 7] = [
+        |n| n.reducer = None,
+        |n| n.reducer.as_mut().unwrap().inputs.swap(0, 1),
+        |n| n.reducer.as_mut().unwrap().servers += 1,
+        |n| bits(n)[0].threshold += 1e-3,
+        |n| bits(n)[1].full_scale *= 2.0,
+        |n| bits(n)[2].minus = None,
+        |n| match &mut n.reducer.as_mut().unwrap().readout {
+            InterfaceReadout::Bits { code, .. } => {
+                *code = match code {
+                    BitCode::Gray => BitCode::TwosComplement,
+                    BitCode::TwosComplement => BitCode::Gray,
+                }
+            }
+            InterfaceReadout::Coherent { .. } => unreachable!(),
+        },
+    ];
+    let mut hashes = vec![structure_hash(&netlist)];
+    for edit in edits {
+        let mut n = netlist.clone();
+        edit(&mut n);
+        hashes.push(structure_hash(&n));
+    }
+    let distinct: std::collections::BTreeSet<_> = hashes.iter().collect();
+    assert_eq!(distinct.len(), hashes.len(), "{hashes:?}");
+}
+
+fn bits(n: &mut Netlist) -> &mut Vec<optc_formats::reducer_section::BitPorts> {
+    match &mut n.reducer.as_mut().unwrap().readout {
+        InterfaceReadout::Bits { bits, .. } => bits,
+        InterfaceReadout::Coherent { .. } => panic!("a bits readout"),
+    }
+}
+
+#[test]
+fn a_repeated_key_in_the_section_is_located() {
+    let text = onn_netlist().to_yaml();
+    let line = text.lines().position(|l| l == "  servers: 4").unwrap() + 1;
+    let text = text.replace("  servers: 4\n", "  servers: 4\n  servers: 2\n");
+    let e = Netlist::parse("r.netlist.yaml", &text).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "r.netlist.yaml:{}:3: duplicate key `servers` in `reducer` (first written at line {line}): \
+             a key may appear only once in a mapping",
+            line + 1
+        )
     );
 }

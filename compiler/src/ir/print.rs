@@ -1,12 +1,12 @@
 //! `--emit ir`: a readable, deterministic text form of the IR graphs.
 
-use optc_model::device::{Unit, PARAMS};
 use super::graph::{IrGraph, NetworkKind, Stage};
 use crate::check::program::{
     Activation, DeviceRef, LinearRealization, MatrixSource, Preprocess, Reduction,
     WeightRealization,
 };
 use optc_formats::matrix_file::format_complex;
+use optc_model::device::{Unit, PARAMS};
 use petgraph::Direction;
 use std::fmt::Write;
 

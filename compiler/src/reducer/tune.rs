@@ -2,8 +2,8 @@
 //! (spec/reducer.md, "The ONN design"): each bit's combiner phase, and every
 //! comparator's full scale, the largest P₊ + P₋ over all inputs.
 
-use super::design::{bit_phase, DesignError};
-use super::train::Trainee;
+use crate::reducer::design::{bit_phase, DesignError};
+use crate::reducer::train::Trainee;
 use num_complex::Complex64;
 use optc_formats::reducer_section::InterfaceReadout;
 use optc_model::mzi::wrap_phase;

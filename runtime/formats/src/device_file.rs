@@ -1,10 +1,82 @@
-//! Reading a device file (`--device FILE`): YAML deserializing to
-//! `DeviceParams`, range-checked with the line of the offending key.
+//! Reading a device file (`--device FILE`, spec/device.md): YAML with the
+//! device-file keys of `optc_model::device::PARAMS`, each key at most once,
+//! an optional `version: 1`, range-checked by `DeviceParams::validate` with
+//! the line of the offending key.
 
 use crate::netlist::locate::section_line;
-use crate::netlist::{FormatError, Problem};
+use crate::netlist::{check_version, yaml, FormatError, Problem, Versions};
 use optc_model::device::DeviceParams;
+use serde::Deserialize;
 use std::path::Path;
+
+/// The device file format version (optional in the file: `version: 1`).
+pub const DEVICE_VERSION: u32 = 1;
+
+const DEVICE_VERSIONS: Versions = Versions {
+    what: "device file",
+    current: DEVICE_VERSION,
+    also_reads: &[],
+    refused: &[],
+    required: false,
+};
+
+/// A device file: `DeviceParams`' fields and an optional `version` (serde
+/// cannot deny unknown fields through a flattened struct). `From` below
+/// names every field of `DeviceParams`, so it fails to compile if the model
+/// gains a parameter this file does not read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeviceFile {
+    /// Checked by `check_version` before deserializing.
+    #[serde(default, rename = "version")]
+    _version: Option<u32>,
+    #[serde(default)]
+    mzi_loss_db: f64,
+    #[serde(default)]
+    coupler_error: f64,
+    #[serde(default)]
+    phase_bits: Option<u32>,
+    #[serde(default)]
+    phase_error_rad: f64,
+    #[serde(default)]
+    crosstalk: f64,
+    #[serde(default)]
+    splitter_imbalance: f64,
+    #[serde(default)]
+    splitter_loss_db: f64,
+    #[serde(default)]
+    source_power_error: f64,
+    #[serde(default)]
+    source_phase_error_rad: f64,
+    #[serde(default)]
+    eo_gain_error: f64,
+    #[serde(default)]
+    eo_bias_error_rad: f64,
+    #[serde(default)]
+    detector_noise: f64,
+    #[serde(default)]
+    detector_offset: f64,
+}
+
+impl From<DeviceFile> for DeviceParams {
+    fn from(f: DeviceFile) -> DeviceParams {
+        DeviceParams {
+            mzi_loss_db: f.mzi_loss_db,
+            coupler_error: f.coupler_error,
+            phase_bits: f.phase_bits,
+            phase_error_rad: f.phase_error_rad,
+            crosstalk: f.crosstalk,
+            splitter_imbalance: f.splitter_imbalance,
+            splitter_loss_db: f.splitter_loss_db,
+            source_power_error: f.source_power_error,
+            source_phase_error_rad: f.source_phase_error_rad,
+            eo_gain_error: f.eo_gain_error,
+            eo_bias_error_rad: f.eo_bias_error_rad,
+            detector_noise: f.detector_noise,
+            detector_offset: f.detector_offset,
+        }
+    }
+}
 
 /// Parses and range-checks a device file; `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<DeviceParams, FormatError> {
@@ -12,7 +84,9 @@ pub fn parse(file: &str, text: &str) -> Result<DeviceParams, FormatError> {
     let params: DeviceParams = if text.trim().is_empty() {
         DeviceParams::IDEAL
     } else {
-        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?
+        yaml::check_keys(file, text)?;
+        check_version(file, text, &DEVICE_VERSIONS)?;
+        yaml::from_str::<DeviceFile>(file, text)?.into()
     };
     // The one range check, the model's (`DeviceParams::validate`).
     params.validate().map_err(|e| {

@@ -45,6 +45,30 @@ pub enum Problem {
         found: u32,
         expected: u32,
     },
+    /// A version this build knows but no longer reads, with what to do.
+    #[error(
+        "{what} version {found} is no longer read (this build reads version {expected}): {fix}"
+    )]
+    OldVersion {
+        what: &'static str,
+        found: u32,
+        expected: u32,
+        fix: &'static str,
+    },
+    /// A mapping key written twice (the error is located at the second).
+    #[error(
+        "duplicate key `{key}`{}{}: a key may appear only once in a mapping",
+        in_path(.path),
+        first_at(.first_line)
+    )]
+    DuplicateKey {
+        key: String,
+        /// The keys (and `[i]` sequence indices) leading to the mapping,
+        /// dot-separated; empty at the top level.
+        path: String,
+        /// The line of the first occurrence.
+        first_line: Option<usize>,
+    },
     #[error("unknown component kind `{kind}` (known kinds: {known})")]
     UnknownKind { kind: String, known: String },
     #[error("missing attribute `{attr}` required by kind `{kind}`")]
@@ -127,6 +151,18 @@ pub enum Problem {
     Reducer(String),
     #[error("the netlist is not linear: kind `{kind}` has no transfer matrix (use --input)")]
     NotLinear { kind: String },
+}
+
+fn in_path(path: &str) -> String {
+    if path.is_empty() {
+        " at the top level".to_string()
+    } else {
+        format!(" in `{path}`")
+    }
+}
+
+fn first_at(line: &Option<usize>) -> String {
+    line.map_or(String::new(), |l| format!(" (first written at line {l})"))
 }
 
 /// A located error of one of the file formats.

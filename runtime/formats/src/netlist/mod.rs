@@ -9,20 +9,31 @@ mod error;
 mod hash;
 pub mod locate;
 mod port;
+pub mod yaml;
 
 pub use builder::{mesh_mzi_name, BuildError, NetlistBuilder, Rail};
 pub use circuit::{Circuit, Driver, Endpoint, Node};
 pub use error::{FormatError, Location, Problem};
-pub use hash::structure_hash;
+pub use hash::{canonical_structure, structure_hash};
 pub use optc_model::component::{Attr, Kind};
+pub use optc_model::sampling::fnv1a64;
 pub use port::PortName;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The netlist format version this build reads and writes.
-pub const NETLIST_VERSION: u32 = 1;
+/// The netlist format version this build writes. It also reads version 1,
+/// whose structure is the same (only the phase file's hash changed).
+pub const NETLIST_VERSION: u32 = 2;
+
+const NETLIST_VERSIONS: Versions = Versions {
+    what: "netlist",
+    current: NETLIST_VERSION,
+    also_reads: &[1],
+    refused: &[],
+    required: true,
+};
 
 /// A netlist as written in YAML.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,8 +84,9 @@ struct Header {
 impl Netlist {
     /// Parses netlist YAML; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Netlist, FormatError> {
-        check_version(file, text, "netlist", NETLIST_VERSION)?;
-        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))
+        yaml::check_keys(file, text)?;
+        check_version(file, text, &NETLIST_VERSIONS)?;
+        yaml::from_str(file, text)
     }
 
     /// Reads, parses and validates a netlist file.
@@ -87,46 +99,73 @@ impl Netlist {
         Ok((netlist, circuit))
     }
 
+    /// The netlist as YAML (what `optc compile` writes).
     pub fn to_yaml(&self) -> String {
-        // Serializing plain maps of strings and numbers cannot fail.
-        serde_yaml::to_string(self).unwrap_or_default()
+        // serde_yaml's serializer fails only on byte strings and on an enum
+        // inside an externally tagged enum variant; a `Netlist` has neither
+        // (strings, numbers, maps, sequences, the internally tagged
+        // `InterfaceReadout` and the unit-variant `BitCode`), so this cannot
+        // fail, and must never write an empty file if it somehow did.
+        serde_yaml::to_string(self).expect("a Netlist always serializes to YAML")
     }
 }
 
+/// Which versions of a file format this build reads.
+pub(crate) struct Versions {
+    pub what: &'static str,
+    /// The version this build writes.
+    pub current: u32,
+    /// Older versions read as they are.
+    pub also_reads: &'static [u32],
+    /// Older versions refused, each with what to do instead.
+    pub refused: &'static [(u32, &'static str)],
+    /// Whether `version:` must be written (else it defaults to `current`).
+    pub required: bool,
+}
+
 /// Reads only `version:` first, so a file of another version gets a version
-/// error rather than a confusing shape error.
-pub(crate) fn check_version(
-    file: &str,
-    text: &str,
-    what: &'static str,
-    expected: u32,
-) -> Result<(), FormatError> {
+/// error rather than a confusing shape error. Returns the file's version.
+pub(crate) fn check_version(file: &str, text: &str, v: &Versions) -> Result<u32, FormatError> {
+    let readable = |n: u32| n == v.current || v.also_reads.contains(&n);
     // Fast path: a block-style `version: N` line that matches needs no
     // second YAML parse of a large file.
     let quick = text
         .lines()
         .find_map(|l| l.strip_prefix("version:"))
-        .map(|v| v.split('#').next().unwrap_or("").trim());
-    if quick == Some(expected.to_string().as_str()) {
-        return Ok(());
+        .and_then(|v| v.split('#').next().unwrap_or("").trim().parse::<u32>().ok());
+    if let Some(n) = quick.filter(|&n| readable(n)) {
+        return Ok(n);
     }
-    let header: Header =
-        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?;
+    // A text that is not even a mapping with a numeric `version` fails the
+    // typed parse too, with a message that names the real type.
+    let Ok(header) = serde_yaml::from_str::<Header>(text) else {
+        return Ok(v.current);
+    };
+    let line = || locate::section_line(text, "version");
     match header.version {
-        Some(v) if v == expected => Ok(()),
-        Some(found) => Err(FormatError::new(
-            file,
-            Problem::Version {
-                what,
-                found,
-                expected,
-            },
-        )
-        .at_line(locate::section_line(text, "version"))),
+        Some(n) if readable(n) => Ok(n),
+        Some(found) => {
+            let problem = match v.refused.iter().find(|(old, _)| *old == found) {
+                Some(&(_, fix)) => Problem::OldVersion {
+                    what: v.what,
+                    found,
+                    expected: v.current,
+                    fix,
+                },
+                None => Problem::Version {
+                    what: v.what,
+                    found,
+                    expected: v.current,
+                },
+            };
+            Err(FormatError::new(file, problem).at_line(line()))
+        }
+        None if !v.required => Ok(v.current),
         None => Err(FormatError::new(
             file,
             Problem::Syntax(format!(
-                "missing field `version` (expected `version: {expected}`)"
+                "missing field `version` (expected `version: {}`)",
+                v.current
             )),
         )),
     }

@@ -7,14 +7,27 @@ mod update;
 
 pub use resolve::NodeSettings;
 
-use crate::netlist::{check_version, FormatError, Problem};
+use crate::netlist::{check_version, yaml, FormatError, Problem, Versions};
 use optc_model::device::DeviceParams;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The phase file format version this build reads and writes.
-pub const PHASES_VERSION: u32 = 1;
+pub const PHASES_VERSION: u32 = 2;
+
+const PHASES_VERSIONS: Versions = Versions {
+    what: "phase file",
+    current: PHASES_VERSION,
+    also_reads: &[],
+    refused: &[(
+        1,
+        "its `netlist.hash` is the old structure hash (of serde_yaml's text), which this build \
+         no longer computes; recompile the source with `optc compile` to write version-2 \
+         netlist and phase files (then rerun `optc calibrate` for per-chip phase files)",
+    )],
+    required: true,
+};
 
 /// A phase file as written in YAML.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,9 +103,9 @@ pub struct Setting {
 
 impl Phases {
     pub fn parse(file: &str, text: &str) -> Result<Phases, FormatError> {
-        check_version(file, text, "phase file", PHASES_VERSION)?;
-        let phases: Phases =
-            serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?;
+        yaml::check_keys(file, text)?;
+        check_version(file, text, &PHASES_VERSIONS)?;
+        let phases: Phases = yaml::from_str(file, text)?;
         if let Some(c) = phases.calibrated_for {
             let checks = [
                 (
@@ -138,8 +151,11 @@ impl Phases {
         Ok((Phases::parse(&file, &text)?, text))
     }
 
+    /// The phase file as YAML (what `optc compile` and `optc calibrate` write).
     pub fn to_yaml(&self) -> String {
-        serde_yaml::to_string(self).unwrap_or_default()
+        // Structs, strings and numbers only: serde_yaml's serializer has no
+        // error for them (it fails on byte strings and nested enums).
+        serde_yaml::to_string(self).expect("a phase file always serializes to YAML")
     }
 
     /// The nominal chip these settings are meant for: the DAC of

@@ -260,8 +260,8 @@ impl<'a> Differentiable<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::device::DeviceParams;
     use optc_formats::netlist::NetlistBuilder;
+    use optc_model::device::DeviceParams;
     use optc_model::mesh::random_clements;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
