@@ -250,7 +250,13 @@ fn optical_on_a_noisy_device_is_counted_and_reproducible() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let netlist = compiled_reducer(dir.path(), "optinc_4x4b");
     let device = dir.path().join("noisy.device.yaml");
-    std::fs::write(&device, "detector_noise: 0.02\n").unwrap_or_else(|e| panic!("{e}"));
+    // The compiled phase file's nominal chip (spec/device.md) plus detector
+    // noise: only the noise makes codes differ.
+    std::fs::write(
+        &device,
+        "mzi_loss_db: 0.1\nphase_bits: 8\ncrosstalk: 0.02\nsplitter_loss_db: 0.1\ndetector_noise: 0.05\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let (nl, dev) = (
         netlist.to_string_lossy().to_string(),
         device.to_string_lossy().to_string(),
