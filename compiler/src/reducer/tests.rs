@@ -73,9 +73,7 @@ fn ideal_rate(t: &Trainee) -> f64 {
     let a = t.contract.max_sum();
     let ok = (-a..=a)
         .zip(&table)
-        .filter(|(s, r)| {
-            runner.deliver::<ChaCha8Rng>(r, None) == i64::from(t.contract.reference_from_sum(*s))
-        })
+        .filter(|(s, r)| runner.deliver::<ChaCha8Rng>(r, None) == t.contract.reference_from_sum(*s))
         .count();
     ok as f64 / table.len() as f64
 }

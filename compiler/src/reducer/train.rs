@@ -195,9 +195,8 @@ impl Trainee {
                 Slot::Attr { node, slot } => {
                     let n = &mut self.circuit.nodes[node];
                     let i = attr_index(n.kind, slot);
-                    let nonnegative = (n.kind == Kind::Source && slot == 0)
-                        || (n.kind == Kind::EoActivation && slot == 0);
-                    n.attrs[i] = if nonnegative { x.max(0.0) } else { x };
+                    // Slot 0 is a source's amplitude or an activation's gain.
+                    n.attrs[i] = if slot == 0 { x.max(0.0) } else { x };
                 }
             }
         }

@@ -23,12 +23,15 @@ pub enum TuneError {
     Run(#[from] NetlistRunError),
 }
 
-/// The comparator inputs and totals (P₊ + P₋) of every bit for the
-/// representative input of each sum in `sums`, on the ideal chip.
+/// Per bit: the comparator input P₊ − P₋ and the total P₊ + P₋.
+pub type BitSignals = (Vec<f64>, Vec<f64>);
+
+/// The [`BitSignals`] for the representative input of each sum in `sums`,
+/// on the ideal chip.
 pub fn ideal_signals(
     t: &Trainee,
     sums: impl Iterator<Item = i64>,
-) -> Result<Vec<(Vec<f64>, Vec<f64>)>, NetlistRunError> {
+) -> Result<Vec<BitSignals>, NetlistRunError> {
     let dev = DeviceInstance::sample(&DeviceParams::IDEAL, &t.circuit, 0);
     let plan = t.plan(&dev);
     let runner = NetlistReducer::new(&t.interface, &plan)?;

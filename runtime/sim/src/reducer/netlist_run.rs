@@ -274,12 +274,12 @@ impl NetlistReducer {
         noise_seed: u64,
     ) -> Result<Executor, NetlistRunError> {
         if !self.sum_only(plan)? {
-            return Ok(Executor::Direct(DirectExecutor {
+            return Ok(Executor::Direct(Box::new(DirectExecutor {
                 runner: self.clone(),
                 plan: plan.clone(),
                 detector_noise,
                 noise_seed,
-            }));
+            })));
         }
         let table = self.sum_table(plan)?;
         Ok(Executor::Table(ReducerExecutor::from_sum_table(
@@ -366,7 +366,7 @@ fn check_shape(codes: &[i32], out: &[i32], n: usize) -> Result<usize, NetlistRun
 #[derive(Debug, Clone)]
 pub enum Executor {
     Table(ReducerExecutor),
-    Direct(DirectExecutor),
+    Direct(Box<DirectExecutor>),
 }
 
 impl Executor {
