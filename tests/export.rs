@@ -6,7 +6,8 @@
 
 use num_complex::Complex64;
 use optc_draw::export::{to_gdsfactory, to_sax, ExportError, GF_ROW_PITCH_UM};
-use optc_formats::netlist::{Circuit, Netlist, NetlistBuilder};
+use optc_formats::builder::NetlistBuilder;
+use optc_formats::netlist::{Circuit, Netlist};
 use optc_model::mesh::random_clements;
 use optc_model::mzi;
 use optc_sim::device::{DeviceInstance, DeviceParams};

@@ -4,7 +4,8 @@
 
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_formats::netlist::{canonical_structure, Circuit, Netlist, NetlistBuilder};
+use optc_formats::builder::NetlistBuilder;
+use optc_formats::netlist::{canonical_structure, Circuit, Netlist};
 use optc_formats::phases::Phases;
 use optc_model::mesh::{Mesh, MeshStyle, MziSetting};
 use optc_model::mzi;

@@ -6,9 +6,9 @@
 
 use optc::driver::{compile, CompileOptions};
 use optc::reducer::train::Trainee;
+use optc_formats::netlist::reducer_section::InterfaceReadout;
 use optc_formats::netlist::Netlist;
 use optc_formats::phases::Phases;
-use optc_formats::reducer_section::InterfaceReadout;
 use optc_sim::device::{DeviceInstance, DeviceParams};
 use optc_sim::reducer::executor::SumResponse;
 use optc_sim::reducer::netlist_run::NetlistReducer;

@@ -3,8 +3,8 @@
 
 use optc::emit::emit_reducer;
 use optc::reducer::design::{self, OnnOptions};
+use optc_formats::netlist::reducer_section::InterfaceReadout;
 use optc_formats::netlist::{structure_hash, Circuit, Netlist};
-use optc_formats::reducer_section::InterfaceReadout;
 use optc_model::contract::Contract;
 use optc_model::encoding::BitCode;
 
@@ -102,7 +102,7 @@ fn every_field_of_the_section_is_hashed() {
     assert_eq!(distinct.len(), hashes.len(), "{hashes:?}");
 }
 
-fn bits(n: &mut Netlist) -> &mut Vec<optc_formats::reducer_section::BitPorts> {
+fn bits(n: &mut Netlist) -> &mut Vec<optc_formats::netlist::reducer_section::BitPorts> {
     match &mut n.reducer.as_mut().unwrap().readout {
         InterfaceReadout::Bits { bits, .. } => bits,
         InterfaceReadout::Coherent { .. } => panic!("a bits readout"),

@@ -6,7 +6,8 @@
 
 use optc::driver::{compile, CompileOptions};
 use optc_draw::render::{mzi_colour, render_svg, row_y, Layout};
-use optc_formats::netlist::{Circuit, Kind, Netlist, NetlistBuilder};
+use optc_formats::builder::NetlistBuilder;
+use optc_formats::netlist::{Circuit, Kind, Netlist};
 use optc_formats::phases::Phases;
 use optc_model::mesh::random_clements;
 use rand::SeedableRng;

@@ -168,7 +168,7 @@ fn usage_errors() {
 /// CARGO_TARGET_TMPDIR/clements64 for timing the command by hand.
 #[test]
 fn clements64_cli_round_trip() {
-    use optc_formats::netlist::NetlistBuilder;
+    use optc_formats::builder::NetlistBuilder;
     use rand::SeedableRng;
     let n = 64;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(64);

@@ -9,8 +9,8 @@
 
 use super::CliError;
 use clap::Args;
+use optc_formats::netlist::reducer_section::InterfaceReadout;
 use optc_formats::phases::CalibratedFor;
-use optc_formats::reducer_section::InterfaceReadout;
 use optc_sim::programmed;
 use optc_sim::reducer::netlist_run::NetlistRunError;
 use std::path::PathBuf;

@@ -4,7 +4,7 @@
 //! target matrix itself and `optc simulate --matrix` reproduces it.
 
 use crate::factor::{Realization, SegmentedRealization};
-use optc_formats::netlist::{BuildError, NetlistBuilder};
+use optc_formats::builder::{BuildError, NetlistBuilder};
 use thiserror::Error;
 
 #[derive(Debug, Error)]

@@ -19,9 +19,10 @@
 
 use super::EmitError;
 use crate::reducer::circuit::{Circuit, Readout, Stage};
-use optc_formats::netlist::{BuildError, Netlist, NetlistBuilder, Rail};
+use optc_formats::builder::{BuildError, NetlistBuilder, Rail};
+use optc_formats::netlist::reducer_section::{BitPorts, InterfaceReadout, ReducerInterface};
+use optc_formats::netlist::Netlist;
 use optc_formats::phases::Phases;
-use optc_formats::reducer_section::{BitPorts, InterfaceReadout, ReducerInterface};
 
 /// The name `design::linear` / `design::onn` give the averaging mesh.
 const AVERAGE: &str = "average";

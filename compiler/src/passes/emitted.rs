@@ -1,10 +1,10 @@
 //! Reading back what `place` emitted, exactly as the runtime reads files:
 //! the netlist validated into a `Circuit`, the phase file resolved against it.
 
+use optc_formats::netlist::reducer_section::ReducerInterface;
 use optc_formats::netlist::{Circuit, Netlist};
 use optc_formats::phases::NodeSettings;
 use optc_formats::phases::Phases;
-use optc_formats::reducer_section::ReducerInterface;
 
 /// The validated circuit of an emitted netlist.
 pub fn circuit(netlist: &Netlist) -> Result<Circuit, String> {

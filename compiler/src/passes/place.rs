@@ -5,7 +5,7 @@
 use super::{Pass, PassError};
 use crate::emit::{emit_realization, EmitError};
 use crate::unit::CompileUnit;
-use optc_formats::netlist::{NetlistBuilder, Rail};
+use optc_formats::builder::{NetlistBuilder, Rail};
 
 pub struct Place;
 

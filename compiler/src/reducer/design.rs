@@ -4,7 +4,7 @@
 
 use crate::reducer::circuit::{Attenuator, Circuit, Detector, Readout, Stage};
 use num_complex::Complex64;
-use optc_formats::netlist::mesh_mzi_name;
+use optc_formats::builder::mesh_mzi_name;
 use optc_model::contract::{Contract, Reduction};
 use optc_model::encoding::{encode_bits, BitCode};
 use optc_model::mesh::{Mesh, MeshStyle, MziSetting};

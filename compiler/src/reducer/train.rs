@@ -7,9 +7,9 @@
 //! the chip that `optc simulate` and `optc reduce` run.
 
 use num_complex::Complex64;
+use optc_formats::netlist::reducer_section::{InterfaceReadout, ReducerInterface};
 use optc_formats::netlist::{Circuit, Kind, Netlist};
 use optc_formats::phases::NodeSettings;
-use optc_formats::reducer_section::{InterfaceReadout, ReducerInterface};
 use optc_model::contract::Contract;
 use optc_model::encoding::encode_bits;
 use optc_sim::device::{DeviceInstance, DeviceParams};

@@ -5,7 +5,7 @@
 use crate::reducer::design::{bit_phase, DesignError};
 use crate::reducer::train::Trainee;
 use num_complex::Complex64;
-use optc_formats::reducer_section::InterfaceReadout;
+use optc_formats::netlist::reducer_section::InterfaceReadout;
 use optc_model::mzi::wrap_phase;
 use optc_sim::device::{DeviceInstance, DeviceParams};
 use optc_sim::reducer::netlist_run::{NetlistReducer, NetlistRunError};

@@ -6,7 +6,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_formats::netlist::{Circuit, NetlistBuilder};
+use optc_formats::builder::NetlistBuilder;
+use optc_formats::netlist::Circuit;
 use optc_model::mesh::Mesh;
 use optc_sim::device::{DeviceInstance, DeviceParams};
 use optc_sim::simulate::Plan;

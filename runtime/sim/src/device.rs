@@ -126,7 +126,7 @@ impl DeviceInstance {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use optc_formats::netlist::NetlistBuilder;
+    use optc_formats::builder::NetlistBuilder;
     use optc_model::mesh::{Mesh, MeshStyle, MziSetting};
 
     /// Two MZIs in column 0 (modes 0 and 2), one in column 1 (mode 1), then

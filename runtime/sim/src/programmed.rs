@@ -6,9 +6,9 @@ use crate::device::{DeviceInstance, DeviceParams, NodeSettings};
 use crate::reducer::calibrate::{calibrate, Calibration, CalibrationError, CalibrationOptions};
 use crate::reducer::netlist_run::{NetlistReducer, NetlistRunError};
 use crate::simulate::Plan;
+use optc_formats::netlist::reducer_section::ReducerInterface;
 use optc_formats::netlist::{Circuit, FormatError, Netlist};
 use optc_formats::phases::Phases;
-use optc_formats::reducer_section::ReducerInterface;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 

@@ -15,8 +15,8 @@ pub use layout::{row_y, Cell, Layout, Rect, CELL_W, ROW_PITCH};
 pub use summary::{summary_svg, Summary, SummaryTable};
 pub use svg::escape;
 
+use optc_formats::netlist::reducer_section::InterfaceReadout;
 use optc_formats::netlist::{Circuit, Driver, Kind, Netlist, Node};
-use optc_formats::reducer_section::InterfaceReadout;
 use std::collections::HashMap;
 use svg::{num, Svg};
 use symbols::{Geom, Values, ELECTRICAL, WAVEGUIDE};

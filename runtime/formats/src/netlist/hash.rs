@@ -5,7 +5,7 @@
 
 use super::port::PortName;
 use super::Netlist;
-use crate::reducer_section::InterfaceReadout;
+use crate::netlist::reducer_section::InterfaceReadout;
 use optc_model::component::Kind;
 use optc_model::encoding::BitCode;
 use optc_model::sampling::fnv1a64;

@@ -3,15 +3,14 @@
 //! placement (column, mode) for every MZI. The structure only; programmable
 //! settings live in the phase file (`crate::phases`).
 
-mod builder;
 mod circuit;
 mod error;
 mod hash;
 pub mod locate;
 mod port;
+pub mod reducer_section;
 pub mod yaml;
 
-pub use builder::{mesh_mzi_name, BuildError, NetlistBuilder, Rail};
 pub use circuit::{Circuit, Driver, Endpoint, Node};
 pub use error::{FormatError, Location, Problem};
 pub use hash::{canonical_structure, structure_hash};
@@ -56,7 +55,7 @@ pub struct Netlist {
     /// For a compiled reducer: how codes enter and how the result is read
     /// (spec/netlist.md, "The reducer section"). Part of the structure hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reducer: Option<crate::reducer_section::ReducerInterface>,
+    pub reducer: Option<reducer_section::ReducerInterface>,
 }
 
 /// One instance: its kind and fixed attributes.

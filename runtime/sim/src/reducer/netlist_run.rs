@@ -11,7 +11,7 @@ use crate::reducer::executor::{Comparators, ExecutorError, ReducerExecutor, SumR
 use crate::simulate::{BatchError, Plan};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_formats::reducer_section::{InterfaceReadout, ReducerInterface};
+use optc_formats::netlist::reducer_section::{InterfaceReadout, ReducerInterface};
 use optc_model::contract::{round_half_even_div, Contract};
 use optc_model::encoding::{decode_bits, encode_field};
 use rand::{Rng, SeedableRng};

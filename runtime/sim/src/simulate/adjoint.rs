@@ -260,7 +260,7 @@ impl<'a> Differentiable<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use optc_formats::netlist::NetlistBuilder;
+    use optc_formats::builder::NetlistBuilder;
     use optc_model::device::DeviceParams;
     use optc_model::mesh::random_clements;
     use rand::{Rng, SeedableRng};

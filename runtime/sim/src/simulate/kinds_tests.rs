@@ -5,7 +5,8 @@ use crate::device::{DeviceInstance, DeviceParams};
 use crate::simulate::Plan;
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_formats::netlist::{Circuit, NetlistBuilder};
+use optc_formats::builder::NetlistBuilder;
+use optc_formats::netlist::Circuit;
 use rand::{Rng, SeedableRng};
 
 fn plan_of(b: NetlistBuilder) -> Plan {
@@ -163,6 +164,6 @@ fn builder_rejects_misuse() {
     b.add_phase_shifters(0, &[0.0], "");
     assert!(matches!(
         b.build(),
-        Err(optc_formats::netlist::BuildError::DuplicateName(_))
+        Err(optc_formats::builder::BuildError::DuplicateName(_))
     ));
 }

@@ -4,7 +4,7 @@
 //! readout, at bare output ports); the comparators and receivers described
 //! here are electronics, so they live beside the netlist, not in it.
 
-use crate::netlist::{locate, FormatError, Netlist, PortName, Problem};
+use super::{locate, FormatError, Netlist, PortName, Problem};
 use optc_model::encoding::BitCode;
 use serde::{Deserialize, Serialize};
 

@@ -2,9 +2,9 @@
 //! has a current output port, and each `add_*` consumes rails and moves them
 //! to the new instance's outputs, so emission is a sequence of calls.
 
-use super::{structure_hash, Instance, Netlist, Placement, NETLIST_VERSION};
+use crate::netlist::reducer_section::ReducerInterface;
+use crate::netlist::{structure_hash, Instance, Netlist, Placement, NETLIST_VERSION};
 use crate::phases::{NetlistRef, Phases, Setting, PHASES_VERSION};
-use crate::reducer_section::ReducerInterface;
 use optc_model::component::Kind;
 use optc_model::mesh::Mesh;
 use optc_model::mzi::wrap_phase;
