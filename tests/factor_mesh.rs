@@ -4,14 +4,14 @@
 use nalgebra::DMatrix;
 use optc::factor::random::haar_unitary;
 use optc::factor::{
-    clements, decompose, factor_unitary, max_abs_error, mesh_matrix, reck, unitarity_error,
-    FactorError, FactorWarning, UnitaryTolerance,
+    clements, decompose, factor_unitary, max_abs_error, reck, unitarity_error, FactorError,
+    FactorWarning, UnitaryTolerance,
 };
 use optc_model::mesh::{Mesh, MeshStyle};
 use optc_model::mzi::settings_in_range;
 use optc_model::Complex64;
 use proptest::prelude::*;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::f64::consts::{PI, TAU};
 
@@ -55,7 +55,7 @@ fn check_mesh(u: &DMatrix<Complex64>, mesh: &Mesh) -> f64 {
     for p in &mesh.output_phases {
         assert!((0.0..TAU).contains(p), "{p}");
     }
-    max_abs_error(&mesh_matrix(mesh), u)
+    max_abs_error(&mesh.matrix(), u)
 }
 
 #[test]
@@ -73,13 +73,22 @@ fn haar_unitaries_reconstruct_to_1e_12() {
 }
 
 #[test]
-fn runtime_matrix_agrees_with_parallel_reconstruction() {
+fn mesh_matrix_agrees_with_propagating_fields() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let u = haar_unitary(12, &mut rng);
     for style in STYLES {
         let mesh = decompose(&u, style);
-        assert!(max_abs_error(&mesh.matrix(), &mesh_matrix(&mesh)) < 1e-15);
-        assert!(max_abs_error(&mesh.matrix(), &u) < 1e-13);
+        let m = mesh.matrix();
+        assert!(max_abs_error(&m, &u) < 1e-13);
+        let x: Vec<Complex64> = (0..12)
+            .map(|_| Complex64::new(rng.gen_range(-1.0..1.0), rng.gen_range(-1.0..1.0)))
+            .collect();
+        let mut y = x.clone();
+        mesh.apply(&mut y);
+        let mx = &m * nalgebra::DVector::from_vec(x);
+        for (a, b) in y.iter().zip(mx.iter()) {
+            assert!((a - b).norm() < 1e-13);
+        }
     }
 }
 
@@ -236,7 +245,7 @@ fn slightly_non_unitary_input_is_projected_with_a_warning() {
     assert!(e > 1e-12 && e < 1e-6);
     assert!(distance > 0.0 && distance < 3e-8, "{distance}");
     // The mesh is unitary and as close to the input as the projection.
-    let realized = mesh_matrix(&mesh);
+    let realized = mesh.matrix();
     assert!(unitarity_error(&realized) < 1e-13);
     assert!((&realized - &noisy).norm() <= distance + 1e-13);
     // An exact unitary passes without warnings.

@@ -4,7 +4,7 @@
 //! each time the best of several runs. Used by bench/interferometer/run.sh.
 
 use optc::factor::random::haar_unitary;
-use optc::factor::{clements, max_abs_error, mesh_matrix, reck};
+use optc::factor::{clements, max_abs_error, reck};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::process::ExitCode;
@@ -40,7 +40,7 @@ fn main() -> ExitCode {
         let runs = if n >= 512 { 3 } else { 10 };
         let (tc, mc) = best_of(runs, || clements(&u));
         let (tr, mr) = best_of(runs, || reck(&u));
-        let err = max_abs_error(&mesh_matrix(&mc), &u).max(max_abs_error(&mesh_matrix(&mr), &u));
+        let err = max_abs_error(&mc.matrix(), &u).max(max_abs_error(&mr.matrix(), &u));
         println!("N {n} clements {tc:.6e} reck {tr:.6e} error {err:.2e}");
     }
     ExitCode::SUCCESS

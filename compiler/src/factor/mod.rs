@@ -29,4 +29,4 @@ pub use unitary_diag::realize_unitary_diag;
 pub use unitary_input::{
     decompose, factor_unitary, nearest_unitary, unitarity_error, UnitaryTolerance,
 };
-pub use verify::{max_abs_error, mesh_matrix, relative_frobenius_error};
+pub use verify::{max_abs_error, relative_frobenius_error};

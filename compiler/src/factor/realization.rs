@@ -3,7 +3,6 @@
 //! t ∈ [0, 1] (field √t), the gain that scales the physical (passive,
 //! ‖·‖ ≤ 1) circuit back to the target, its port usage, and block structure.
 
-use super::verify::mesh_matrix;
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use optc_model::mesh::Mesh;
@@ -149,15 +148,15 @@ impl Realization {
     /// (outputs × inputs, padding included).
     pub fn physical_matrix(&self) -> DMatrix<Complex64> {
         match self {
-            Realization::Unitary(m) => mesh_matrix(m),
+            Realization::Unitary(m) => m.matrix(),
             Realization::Svd(s) => {
                 let field: Vec<f64> = s.transmissions.iter().map(|t| t.sqrt()).collect();
-                let middle = scaled_columns(mesh_matrix(&s.u), &field);
-                middle * mesh_matrix(&s.v_dagger)
+                let middle = scaled_columns(s.u.matrix(), &field);
+                middle * s.v_dagger.matrix()
             }
             Realization::UnitaryDiag(s) => {
                 let field: Vec<f64> = s.transmissions.iter().map(|t| t.sqrt()).collect();
-                scaled_columns(mesh_matrix(&s.mesh), &field)
+                scaled_columns(s.mesh.matrix(), &field)
             }
             Realization::Segmented(s) => {
                 let k = s.block_size;

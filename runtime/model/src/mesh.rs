@@ -73,28 +73,34 @@ impl Mesh {
         }
     }
 
-    /// The realized N×N transfer matrix, row-major, built by 2×2 row updates
-    /// (O(N) per MZI, O(N³) in all).
+    /// The realized N×N transfer matrix: column j is the mesh applied to
+    /// the unit vector e_j ([`Mesh::apply`]'s 2×2 updates, O(N) per MZI,
+    /// O(N³) in all), columns in parallel (each stays in cache).
     pub fn matrix(&self) -> nalgebra::DMatrix<Complex64> {
+        use rayon::prelude::*;
         let n = self.modes;
-        let mut u = nalgebra::DMatrix::<Complex64>::identity(n, n);
-        for m in &self.mzis {
-            let t = m.transfer();
-            let (a, b) = (m.mode, m.mode + 1);
-            for col in 0..n {
-                let x = u[(a, col)];
-                let y = u[(b, col)];
-                u[(a, col)] = t[0][0] * x + t[0][1] * y;
-                u[(b, col)] = t[1][0] * x + t[1][1] * y;
-            }
-        }
-        for (row, &p) in self.output_phases.iter().enumerate() {
-            let e = Complex64::from_polar(1.0, p);
-            for col in 0..n {
-                u[(row, col)] *= e;
-            }
-        }
-        u
+        let transfers: Vec<(usize, Mat2)> =
+            self.mzis.iter().map(|m| (m.mode, m.transfer())).collect();
+        let screen: Vec<Complex64> = self
+            .output_phases
+            .iter()
+            .map(|&p| Complex64::from_polar(1.0, p))
+            .collect();
+        let mut out = nalgebra::DMatrix::<Complex64>::zeros(n, n);
+        // nalgebra is column-major: each chunk of n is one column.
+        out.as_mut_slice()
+            .par_chunks_mut(n.max(1))
+            .enumerate()
+            .for_each(|(j, col)| {
+                col[j] = Complex64::new(1.0, 0.0);
+                for (mode, t) in &transfers {
+                    apply_pair(t, col, *mode);
+                }
+                for (x, e) in col.iter_mut().zip(&screen) {
+                    *x *= e;
+                }
+            });
+        out
     }
 }
 
