@@ -22,7 +22,7 @@ pub struct DeviceInstance {
     pub params: DeviceParams,
     pub seed: u64,
     /// Per netlist node (in the circuit's node order).
-    pub errors: Vec<ComponentErrors>,
+    pub(crate) errors: Vec<ComponentErrors>,
     /// The circuit's hash, so an instance is never used on another circuit.
     pub circuit_hash: String,
     kinds: Vec<Kind>,
@@ -69,6 +69,11 @@ impl DeviceInstance {
             kinds: circuit.nodes.iter().map(|n| n.kind).collect(),
             crosstalk: Crosstalk::new(&placed),
         }
+    }
+
+    /// The static errors of every node, in the circuit's node order.
+    pub fn errors(&self) -> &[ComponentErrors] {
+        &self.errors
     }
 
     /// Whether this instance was sampled for `circuit`.

@@ -70,6 +70,14 @@ impl Plan {
     /// Plans `circuit` programmed with `programmed` on the device `device`
     /// (an instance sampled for this circuit; see [`DeviceInstance::fits`]).
     pub fn new(circuit: &Circuit, programmed: &NodeSettings, device: &DeviceInstance) -> Plan {
+        // Instances come only from `DeviceInstance::sample` of the same
+        // circuit: another circuit's chip is a programming error, never a
+        // silent ideal device.
+        assert!(
+            device.fits(circuit),
+            "device instance sampled for another circuit than `{}`",
+            circuit.name
+        );
         let settings = device.effective(programmed);
         let loss = device.params.mzi_field_loss();
         let mut free: Vec<usize> = Vec::new();
