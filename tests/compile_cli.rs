@@ -33,12 +33,40 @@ fn near_unitary_is_projected_with_a_warning() {
         .assert()
         .success()
         .stdout(predicate::str::contains("near (linear): 1 MZIs"))
+        // Rendered like an error, at the network's declaration.
         .stderr(predicate::str::contains(
-            "warning: near: matrix is not exactly unitary",
-        ));
+            "warning: network `near`: matrix is not exactly unitary",
+        ))
+        .stderr(predicate::str::contains(format!(
+            " --> {}:1:8\n  |\n1 | linear near {{\n  |        ^^^^\n",
+            src.display()
+        )));
     let report = std::fs::read_to_string(out.join("near.report.yaml")).unwrap();
     assert!(
-        report.contains("projected to the nearest unitary"),
+        report.contains(&format!(
+            "{}:1:8: matrix is not exactly unitary",
+            src.display()
+        )) && report.contains("projected to the nearest unitary"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_bare_matrix_file_warns_at_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "z.csv", "0, 0\n0, 0\n");
+    let out = dir.path().join("o");
+    optc()
+        .args(["compile", m.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "warning: network `z`: matrix is all zeros; the realization blocks all light\n --> {}\n",
+            m.display()
+        )));
+    let report = std::fs::read_to_string(out.join("z.report.yaml")).unwrap();
+    assert!(
+        report.contains(&format!("{}: matrix is all zeros", m.display())),
         "{report}"
     );
 }

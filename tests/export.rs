@@ -1,6 +1,6 @@
 //! `optc_draw::export`: the SAX and gdsfactory netlists carry every
 //! instance with its values, the connectivity and the ports; the SAX
-//! netlist, evaluated here with the BRIEF's T(θ, φ), reproduces the
+//! netlist, evaluated here with the T(θ, φ) of spec/netlist.md, reproduces the
 //! simulator's transfer matrix; unsupported kinds are errors naming the
 //! instance.
 

@@ -79,9 +79,7 @@ fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
         other => CliError::Input(other.to_string()),
     })?;
     for c in &compiled {
-        for w in &c.unit.report.warnings {
-            eprintln!("warning: {}: {w}", c.unit.name());
-        }
+        eprint!("{}", c.warnings);
         println!("{}", optc::emit::summary_line(&c.unit.report));
         for p in c.paths.all() {
             println!("  wrote {}", p.display());

@@ -112,39 +112,63 @@ fn read_codes_text(path: &Path) -> Result<(String, String), CliError> {
     Ok((path.display().to_string(), text))
 }
 
-/// Rows of `servers` integer codes in [−max, max]; blank lines and lines
-/// starting with `#` are skipped. Errors name the file, line and column.
+/// Rows of `servers` integer codes in [−max, max], read by
+/// `optc_formats::csv_reader` (blank lines and `#` comments are skipped).
+/// Errors name the file, line and column (the code's field number).
 pub fn parse_codes(file: &str, text: &str, servers: usize, max: i32) -> Result<Vec<i32>, CliError> {
     let mut codes = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = trimmed.split(',').collect();
-        if fields.len() != servers {
+    let mut rows = optc_formats::csv_reader::rows(text);
+    while let Some(row) = rows.next_row() {
+        let row = row.map_err(|e| input_err(format!("{file}:{}: {}", e.line, e.message)))?;
+        let line_no = row.line;
+        if row.len() != servers {
             return Err(input_err(format!(
                 "{file}:{line_no}: expected {servers} codes (one per server), found {}",
-                fields.len()
+                row.len()
             )));
         }
-        for (k, f) in fields.iter().enumerate() {
-            let v: i32 = f.trim().parse().map_err(|_| {
+        for cell in row.cells() {
+            let k = cell.field;
+            let v: i32 = cell.text.parse().map_err(|_| {
                 input_err(format!(
-                    "{file}:{line_no}: column {}: `{}` is not an integer code",
-                    k + 1,
-                    f.trim()
+                    "{file}:{line_no}: column {k}: `{}` is not an integer code",
+                    cell.text
                 ))
             })?;
             if !(-max..=max).contains(&v) {
                 return Err(input_err(format!(
-                    "{file}:{line_no}: column {}: code {v} is outside [-{max}, {max}]",
-                    k + 1
+                    "{file}:{line_no}: column {k}: code {v} is outside [-{max}, {max}]"
                 )));
             }
             codes.push(v);
         }
     }
     Ok(codes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        match parse_codes("c.csv", text, 2, 7) {
+            Err(CliError::Input(m)) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn codes_with_comments_blank_lines_and_crlf() {
+        let text = "# a, b\r\n1, -2 # first\r\n\r\n  \n3,4\n";
+        assert_eq!(parse_codes("c.csv", text, 2, 7).unwrap(), [1, -2, 3, 4]);
+        assert_eq!(
+            err("1,2\r\n\r\n1,x\r\n"),
+            "c.csv:3: column 2: `x` is not an integer code"
+        );
+        assert_eq!(
+            err("1,2\n1\n"),
+            "c.csv:2: expected 2 codes (one per server), found 1"
+        );
+        assert_eq!(err("9,1\n"), "c.csv:1: column 1: code 9 is outside [-7, 7]");
+    }
 }

@@ -1,12 +1,31 @@
 //! Diagnostics in the style of rustc: a message, the file position, the source
 //! line with the offending span underlined, and optional notes and help.
+//! Errors and warnings are the same value, told apart by their severity.
 
 use crate::syntax::span::{LineIndex, Span};
 use std::fmt::Write;
 
-/// One error found in a source file.
+/// Whether a diagnostic stops the compilation (`error:`) or not (`warning:`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One error or warning about a source file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub message: String,
     pub span: Span,
     /// Printed under the underline (usually what was expected).
@@ -19,11 +38,21 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn error(message: impl Into<String>, span: Span) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             message: message.into(),
             span,
             label: None,
             notes: Vec::new(),
             help: None,
+        }
+    }
+
+    /// A finding that does not stop the compilation but changes what it
+    /// produces (e.g. a matrix projected to the nearest unitary).
+    pub fn warning(message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message, span)
         }
     }
 
@@ -86,12 +115,40 @@ impl Diagnostics {
     /// The same, with the count line naming what failed: "could not
     /// `{what}` …" (`compile` for errors the passes find).
     pub fn render_as(&self, what: &str) -> String {
+        let (mut out, n) = self.render_items();
+        let _ = writeln!(
+            out,
+            "error: could not {what} `{}` due to {n} error{}",
+            self.file_name,
+            if n == 1 { "" } else { "s" }
+        );
+        out
+    }
+
+    /// Renders the diagnostics (warnings, typically) without a count line.
+    pub fn render_plain(&self) -> String {
+        self.render_items().0
+    }
+
+    /// `FILE:LINE:COL` of `span` (just `FILE` when there is no source text).
+    pub fn locate(&self, span: Span) -> String {
+        if self.source.is_empty() {
+            return self.file_name.clone();
+        }
+        let start = floor_char_boundary(&self.source, span.start.min(self.source.len()));
+        let (line, col) = LineIndex::new(&self.source).line_col(&self.source, start);
+        format!("{}:{line}:{col}", self.file_name)
+    }
+
+    /// Every item in source order (the first `MAX_RENDERED`), and the number
+    /// of errors among them.
+    fn render_items(&self) -> (String, usize) {
         let index = LineIndex::new(&self.source);
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();
         items.sort_by_key(|d| (d.span.start, d.span.end));
         let mut out = String::new();
         for d in items.iter().take(MAX_RENDERED) {
-            let _ = writeln!(out, "error: {}", d.message);
+            let _ = writeln!(out, "{}: {}", d.severity.as_str(), d.message);
             let gutter = self.snippet(&mut out, &index, d.span, d.label.as_deref());
             for (span, note) in &d.notes {
                 let _ = writeln!(out, "note: {note}");
@@ -103,16 +160,19 @@ impl Diagnostics {
             out.push('\n');
         }
         let n = items.len();
+        let errors = items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         if n > MAX_RENDERED {
-            let _ = writeln!(out, "note: {} more errors not shown\n", n - MAX_RENDERED);
+            let what = match errors {
+                0 => "warnings",
+                e if e == n => "errors",
+                _ => "diagnostics",
+            };
+            let _ = writeln!(out, "note: {} more {what} not shown\n", n - MAX_RENDERED);
         }
-        let _ = writeln!(
-            out,
-            "error: could not {what} `{}` due to {n} error{}",
-            self.file_name,
-            if n == 1 { "" } else { "s" }
-        );
-        out
+        (out, errors)
     }
 
     /// Writes the position and the underlined line; returns the gutter width.
@@ -208,4 +268,30 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_render_like_errors_and_are_not_counted_as_errors() {
+        let src = "linear w {\n  matrix = [[0]]\n}\n";
+        let mut d = Diagnostics::new("w.optc", src);
+        d.items
+            .push(Diagnostic::warning("matrix is all zeros", Span::new(7, 8)));
+        assert_eq!(
+            d.render_plain(),
+            "warning: matrix is all zeros\n --> w.optc:1:8\n  |\n1 | linear w {\n  |        ^\n\n"
+        );
+        assert_eq!(d.locate(Span::new(13, 19)), "w.optc:2:3");
+        d.items.push(Diagnostic::error("bad", Span::new(13, 19)));
+        let all = d.render_as("compile");
+        assert!(all.starts_with("warning: matrix is all zeros\n"), "{all}");
+        assert!(all.contains("\nerror: bad\n --> w.optc:2:3\n"), "{all}");
+        assert!(all.ends_with("due to 1 error\n"), "{all}");
+        // Without source text the position is the file alone.
+        let bare = Diagnostics::new("m.csv", "");
+        assert_eq!(bare.locate(Span::point(0)), "m.csv");
+    }
 }

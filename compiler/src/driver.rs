@@ -44,6 +44,9 @@ pub struct CompileOptions {
 pub struct Compiled {
     pub unit: CompileUnit,
     pub paths: OutputPaths,
+    /// The unit's warnings rendered rustc-style (`warning: …`, the
+    /// position, the source line underlined); empty when there are none.
+    pub warnings: String,
 }
 
 /// `.npy` / `.csv` files compile directly as a linear network.
@@ -130,6 +133,13 @@ pub fn compile_graphs(
         pipeline
             .run(&mut unit, dump_after, &mut dump)
             .map_err(|e| located(e, source, text))?;
+        // The report lists each warning as `FILE:LINE:COL: message`.
+        let d = warning_diagnostics(&unit, source, text);
+        unit.report.warnings = unit
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", d.locate(w.span), w.message))
+            .collect();
         done.push(unit);
     }
     Ok(done)
@@ -143,6 +153,31 @@ pub fn source_text(path: &Path) -> Option<String> {
     std::fs::read(path)
         .ok()
         .map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// The unit's warnings as diagnostics of `file`, each message naming the
+/// network as a design error does.
+fn warning_diagnostics(unit: &CompileUnit, file: &str, text: Option<&str>) -> Diagnostics {
+    let mut d = Diagnostics::new(file.to_string(), text.unwrap_or_default().to_string());
+    d.items = unit
+        .warnings
+        .iter()
+        .map(|w| Diagnostic {
+            message: format!("network `{}`: {}", unit.name(), w.message),
+            ..w.clone()
+        })
+        .collect();
+    d
+}
+
+/// The unit's warnings rendered like errors (`warning:` instead of
+/// `error:`, no count line); `text` is the source (None for a bare matrix
+/// file: the position is then the file alone).
+pub fn render_warnings(unit: &CompileUnit, file: &str, text: Option<&str>) -> String {
+    if unit.warnings.is_empty() {
+        return String::new();
+    }
+    warning_diagnostics(unit, file, text).render_plain()
 }
 
 /// A design error points into the source: rendered like the front end's
@@ -206,7 +241,12 @@ pub fn compile(
         let texts = [netlist.to_yaml(), phases.to_yaml(), report];
         write_outputs(&paths, [&texts[0], &texts[1], &texts[2]], &[path])
             .map_err(CompileError::Write)?;
-        compiled.push(Compiled { unit, paths });
+        let warnings = render_warnings(&unit, &source, text.as_deref());
+        compiled.push(Compiled {
+            unit,
+            paths,
+            warnings,
+        });
     }
     Ok(compiled)
 }

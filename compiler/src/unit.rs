@@ -2,10 +2,12 @@
 //! its lowering, netlist and report one after another.
 
 use crate::check::program::LinearRealization;
+use crate::diagnostics::Diagnostic;
 use crate::emit::Report;
 use crate::factor::Realization;
 use crate::ir::IrGraph;
 use crate::reducer::circuit::Circuit as ReducerCircuit;
+use crate::syntax::Span;
 use nalgebra::DMatrix;
 use optc_formats::netlist::Netlist;
 use optc_formats::phases::Phases;
@@ -23,6 +25,9 @@ pub struct CompileUnit {
     pub reducer: Option<ReducerLowering>,
     pub netlist: Option<(Netlist, Phases)>,
     pub report: Report,
+    /// What the passes warn about, each at the source construct concerned
+    /// (`warn`); the driver renders them and lists them in the report.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A reducer's contract and the circuit model designed (and trained) for it.
@@ -57,11 +62,18 @@ impl CompileUnit {
             reducer: None,
             netlist: None,
             report: Report::default(),
+            warnings: Vec::new(),
         }
     }
 
     pub fn name(&self) -> &str {
         &self.ir.name
+    }
+
+    /// Records a warning about the source at `span` (e.g. `self.ir.span`,
+    /// the network's declaration, or a layer's span).
+    pub fn warn(&mut self, span: Span, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::warning(message, span));
     }
 
     /// The IR plus what the passes so far have attached to it (`--dump-after`).

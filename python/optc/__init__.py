@@ -93,7 +93,8 @@ class Reducer:
         ``codes`` is an integer array of shape (elements, servers): row e holds
         the N servers' codes of gradient element e. Returns an int64 array of
         shape (elements,): the code r delivered for each element. Every server
-        receives the same r (BRIEF §4), so one column stands for all of them;
+        receives the same r (the result is broadcast; spec/reducer.md), so one
+        column stands for all of them;
         ``np.broadcast_to(r[:, None], codes.shape)`` gives the per-server view.
 
         ``noise_seed`` reseeds the detector noise for this call (the default

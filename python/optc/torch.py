@@ -119,7 +119,7 @@ class OpticalState:
 
 
 def _contract(codes: np.ndarray) -> np.ndarray:
-    """BRIEF §4 on integers: round_half_to_even(sum / N) per row."""
+    """The reducer contract (spec/reducer.md) on integers: round_half_to_even(sum / N) per row."""
     n = codes.shape[1]
     q, rem = np.divmod(codes.sum(axis=1), n)
     up = (2 * rem > n) | ((2 * rem == n) & (q % 2 == 1))

@@ -11,7 +11,7 @@ import optc
 
 
 def contract(codes: np.ndarray) -> np.ndarray:
-    """BRIEF §4: round_half_to_even(sum / N), computed exactly on integers."""
+    """The reducer contract (spec/reducer.md): round_half_to_even(sum / N), exact on integers."""
     n = codes.shape[1]
     s = codes.sum(axis=1).astype(np.int64)
     q, rem = np.divmod(s, n)  # floor division, 0 <= rem < n

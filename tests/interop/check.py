@@ -3,7 +3,7 @@
 For each compiled network NAME in WORK (NAME.netlist.yaml, NAME.sax.yaml,
 NAME.gf.yaml, NAME.matrix.json written by run.sh):
 
-- SAX: the exported netlist with the 2x2 MZI model below (BRIEF section 3)
+- SAX: the exported netlist with the 2x2 MZI model below (spec/netlist.md)
   and models of the other linear kinds gives an S-matrix equal to
   `optc simulate --matrix` within 1e-9;
 - gdsfactory: gf.read.from_yaml builds the layout with real generic-PDK
@@ -101,7 +101,7 @@ def fail(msg):
 
 
 def check_model_convention():
-    """The model is T(θ,φ) of the BRIEF in closed form, not just B·…·B."""
+    """The model is T(θ,φ) of spec/netlist.md in closed form, not just B·…·B."""
     for theta, phi in [(0.3, 1.1), (2.0, 4.0), (np.pi, 0.0)]:
         s = mzi(theta, phi)
         closed = 1j * np.exp(1j * theta / 2) * np.array(

@@ -5,31 +5,21 @@ use crate::syntax::ast::Ident;
 use crate::syntax::Span;
 use std::collections::BTreeMap;
 
-/// The candidate closest to `word` by edit distance, if close enough to be a typo.
+/// The candidate closest to `word` by edit distance (Levenshtein, ignoring
+/// case), if close enough to be a typo.
 pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let word = word.to_lowercase();
+    let len = word.chars().count();
+    let limit = (len / 3).max(1);
     candidates
         .iter()
-        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), *c))
+        // The distance is at least the difference in length: skip the
+        // computation for a long word (its cost is the product of lengths).
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
+        .map(|c| (strsim::levenshtein(&word, &c.to_lowercase()), *c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Levenshtein distance (small inputs only: names and keywords).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// The built-in device profiles (`DeviceRef::builtin`): the ideal device
@@ -92,9 +82,12 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(closest("kitten", &["sitting", "mitten"]), Some("mitten"));
         assert_eq!(closest("serverz", &["servers", "bits"]), Some("servers"));
         assert_eq!(closest("xyz", &["servers", "bits"]), None);
         assert_eq!(closest("db", &["dB", "rad"]), Some("dB"));
+        // Ties go to the first candidate; a very long word is never close.
+        assert_eq!(closest("bitz", &["bits", "bitx"]), Some("bits"));
+        assert_eq!(closest(&"s".repeat(100_000), &["servers"]), None);
     }
 }

@@ -82,11 +82,15 @@ impl Pass for CalibrateReducer {
         phases.netlist.hash = structure_hash(&netlist);
         phases.calibrated_for = calibrated_for;
         if cal.after.worst <= 0.0 {
-            unit.report.warnings.push(format!(
+            let span = unit.ir.span;
+            unit.warn(
+                span,
+                format!(
                 "calibration left {:.1e} of the input vectors with a wrong bit on the nominal chip \
                  (worst comparator margin {:+.4} of full scale)",
                 cal.after.error_rate, cal.after.worst
-            ));
+            ),
+            );
         }
         unit.netlist = Some((netlist, phases));
         unit.report

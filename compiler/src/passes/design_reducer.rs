@@ -90,6 +90,7 @@ impl Pass for DesignReducer {
             ));
         }
         let contract = Contract::mean(*servers, *bits).map_err(|e| fail(e.to_string()))?;
+        let mut notes = Vec::new();
         let lowering = if is_linear {
             let circuit = design::linear(&contract).map_err(|e| fail(e.to_string()))?;
             ReducerLowering {
@@ -104,7 +105,7 @@ impl Pass for DesignReducer {
         } else {
             let choice = check_onn(&layers, *bits)
                 .map_err(|e| at(e.span.unwrap_or(unit.ir.span), e.message, Some(e.help)))?;
-            unit.report.warnings.extend(choice.notes);
+            notes = choice.notes;
             let opts = OnnOptions {
                 alpha: choice.alpha,
                 weights: choice.weights,
@@ -123,6 +124,9 @@ impl Pass for DesignReducer {
             }
         };
         unit.reducer = Some(lowering);
+        for (span, note) in notes {
+            unit.warn(span, note);
+        }
         Ok(())
     }
 }
@@ -140,7 +144,8 @@ struct OnnMismatch {
 struct OnnChoice {
     alpha: f64,
     weights: [LayerWeights; 2],
-    notes: Vec<String>,
+    /// Each note with the layer it is about.
+    notes: Vec<(Span, String)>,
 }
 
 /// Checks the written layers against the photonic-ADC structure.
@@ -185,12 +190,15 @@ fn check_onn(layers: &[WrittenLayer], bits: u32) -> Result<OnnChoice, OnnMismatc
             WeightRealization::Svd => LayerWeights::Svd,
             WeightRealization::UnitaryDiag => LayerWeights::UnitaryDiag,
             WeightRealization::Segmented { block } => {
-                notes.push(format!(
+                notes.push((
+                    l.span,
+                    format!(
                     "layer {}: segmented({block}) is realized as unitary_diag: the design's layer \
                      is block-diagonal already, one 6-mode block per bit (its rails with their \
                      bias and arm modes) realized as the block's mesh U with attenuators Σ, so \
                      no {block}×{block} segmentation of the layer's matrix changes the circuit",
                     i + 1
+                ),
                 ));
                 LayerWeights::UnitaryDiag
             }

@@ -72,7 +72,9 @@ impl PassManager {
     }
 
     /// Runs every pass; after the one named `dump_after`, hands the unit's
-    /// dump to `dump`.
+    /// dump to `dump`. A pass warns with `unit.warn(span, …)`; a plain string
+    /// it pushes onto `unit.report.warnings` instead becomes a warning at the
+    /// network's declaration (the driver lists every warning in the report).
     pub fn run(
         &self,
         unit: &mut CompileUnit,
@@ -80,11 +82,70 @@ impl PassManager {
         mut dump: impl FnMut(&str, &CompileUnit),
     ) -> Result<(), PassError> {
         for pass in &self.passes {
+            let before = unit.report.warnings.len();
             pass.run(unit)?;
+            let span = unit.ir.span;
+            for message in unit.report.warnings.split_off(before) {
+                unit.warn(span, message);
+            }
             if dump_after == Some(pass.name()) {
                 dump(pass.name(), unit);
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::program::{DeviceRef, LinearNetwork, LinearRealization, MatrixSource};
+    use optc_model::mesh::MeshStyle;
+
+    struct Warns;
+
+    impl Pass for Warns {
+        fn name(&self) -> &'static str {
+            "warns"
+        }
+        fn description(&self) -> &'static str {
+            "warns twice"
+        }
+        fn run(&self, unit: &mut CompileUnit) -> Result<(), PassError> {
+            unit.warn(Span::new(30, 36), "located");
+            unit.report.warnings.push("a plain string".into());
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn plain_string_warnings_are_located_at_the_network() {
+        let network = LinearNetwork {
+            name: "w".into(),
+            span: Span::new(7, 8),
+            matrix: nalgebra::DMatrix::identity(2, 2),
+            source: MatrixSource::Inline,
+            realize: LinearRealization::Unitary,
+            mesh: MeshStyle::Clements,
+            tolerance: 1e-9,
+            device: DeviceRef::ideal(),
+        };
+        let mut unit = CompileUnit::new(crate::ir::build::build_linear(&network), "w.optc");
+        PassManager::new(vec![Box::new(Warns)])
+            .run(&mut unit, None, |_, _| {})
+            .unwrap();
+        let got: Vec<_> = unit
+            .warnings
+            .iter()
+            .map(|w| (w.message.as_str(), w.span))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("located", Span::new(30, 36)),
+                ("a plain string", Span::new(7, 8))
+            ]
+        );
+        assert!(unit.report.warnings.is_empty());
     }
 }

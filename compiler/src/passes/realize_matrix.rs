@@ -70,9 +70,10 @@ impl Pass for RealizeMatrix {
                 (Realization::Segmented(r), w)
             }
         };
-        unit.report
-            .warnings
-            .extend(warnings.iter().map(|w| w.to_string()));
+        let span = unit.ir.span;
+        for w in &warnings {
+            unit.warn(span, w.to_string());
+        }
         let approximation = relative_frobenius_error(&matrix, &realization.matrix());
         unit.report
             .linear

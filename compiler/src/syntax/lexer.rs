@@ -8,6 +8,7 @@ use crate::diagnostics::Diagnostic;
 use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, InputTake};
 use nom_locate::LocatedSpan;
+use optc_formats::number::{scan_number, NumberError};
 use std::cell::RefCell;
 
 /// Parser input: the remaining text, its offset, and the sink that collects
@@ -261,126 +262,32 @@ pub fn keyword<'a>(
     }
 }
 
-/// The length of an unsigned decimal literal at the start of `s`
-/// (`digits [. digits] [(e|E) [+|-] digits]`), and whether it is an integer.
-fn scan_unsigned(s: &str) -> Option<(usize, bool)> {
-    let b = s.as_bytes();
-    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let mut n = digits(0);
-    if n == 0 {
-        return None;
-    }
-    let mut integer = true;
-    if b.get(n) == Some(&b'.') && b.get(n + 1).is_some_and(|c| c.is_ascii_digit()) {
-        n += 1 + digits(n + 1);
-        integer = false;
-    }
-    if matches!(b.get(n), Some(b'e' | b'E')) {
-        let mut m = n + 1;
-        if matches!(b.get(m), Some(b'+' | b'-')) {
-            m += 1;
-        }
-        let d = digits(m);
-        if d > 0 {
-            n = m + d;
-            integer = false;
-        }
-    }
-    Some((n, integer))
-}
-
-/// A signed real literal: its value, integer value (if integral) and span.
-fn real(i: In) -> PResult<(f64, Option<i128>, bool, Span)> {
-    let s = *i.fragment();
-    let sign_len = usize::from(s.starts_with('-') || s.starts_with('+'));
-    let Some((len, integer)) = scan_unsigned(&s[sign_len..]) else {
-        return err(&i, "a number");
-    };
+/// A number literal: real (`-2.5e-3`), imaginary (`0.5i`, `-i`) or complex
+/// (`0.5-0.5i`, spaces allowed around the sign). The grammar is
+/// `optc_formats::number`'s, the one matrix files' cells use too.
+pub fn number(i: In) -> PResult<Number> {
     let start = offset(&i);
-    let (rest, text) = i.take_split(sign_len + len);
-    let span = Span::new(start, start + sign_len + len);
-    let text = *text.fragment();
-    let value: f64 = text.parse().unwrap_or(f64::INFINITY);
-    if !value.is_finite() {
-        return Err(nom::Err::Failure(PError::message(
-            span,
+    match scan_number(i.fragment()) {
+        Ok(lit) => {
+            let (rest, _) = i.take_split(lit.len);
+            Ok((
+                rest,
+                Number {
+                    re: lit.value.re,
+                    im: lit.value.im,
+                    int: lit.int,
+                    is_integer: lit.is_integer,
+                    span: Span::new(start, start + lit.len),
+                },
+            ))
+        }
+        Err(NumberError::NotANumber) => err(&i, "a number"),
+        Err(NumberError::TooLarge { start: a, end: b }) => Err(nom::Err::Failure(PError::message(
+            Span::new(start + a, start + b),
             "number is too large",
             Some(format!("numbers must be below {:e} in magnitude", f64::MAX)),
-        )));
+        ))),
     }
-    let int = if integer {
-        text.parse::<i128>().ok()
-    } else {
-        None
-    };
-    Ok((rest, (value, int, integer, span)))
-}
-
-/// Whether `s` starts with an `i` that ends the word (an imaginary suffix).
-fn imaginary_suffix(s: &str) -> bool {
-    s.starts_with('i')
-        && !s[1..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// A number literal: real (`-2.5e-3`), imaginary (`0.5i`) or complex
-/// (`0.5-0.5i`, spaces allowed around the sign).
-pub fn number(i: In) -> PResult<Number> {
-    let (rest, (re, int, is_int, span)) = real(i)?;
-    if imaginary_suffix(rest.fragment()) {
-        let (rest, _) = rest.take_split(1);
-        let span = Span::new(span.start, span.end + 1);
-        return Ok((
-            rest,
-            Number {
-                re: 0.0,
-                im: re,
-                int: None,
-                is_integer: false,
-                span,
-            },
-        ));
-    }
-    // Try a `± imag i` tail; without the trailing `i` it is not part of this number.
-    if let Ok((after_ws, ())) = hws(rest) {
-        let t = *after_ws.fragment();
-        if t.starts_with('+') || t.starts_with('-') {
-            let neg = t.starts_with('-');
-            let (signed, _) = after_ws.take_split(1);
-            if let Ok((imag_start, ())) = hws(signed) {
-                if let Ok((after, (im, _, _, im_span))) = real(imag_start) {
-                    let unsigned = !imag_start.fragment().starts_with(['+', '-']);
-                    if unsigned && imaginary_suffix(after.fragment()) {
-                        let (after, _) = after.take_split(1);
-                        let im = if neg { -im } else { im };
-                        let span = Span::new(span.start, im_span.end + 1);
-                        return Ok((
-                            after,
-                            Number {
-                                re,
-                                im,
-                                int: None,
-                                is_integer: false,
-                                span,
-                            },
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    Ok((
-        rest,
-        Number {
-            re,
-            im: 0.0,
-            int,
-            is_integer: is_int,
-            span,
-        },
-    ))
 }
 
 /// A double-quoted string on one line; `\"`, `\\`, `\n`, `\t` escapes.

@@ -301,6 +301,37 @@ mod tests {
         assert_eq!(rows[1].entries[1].int, Some(-3));
     }
 
+    /// A matrix entry of the language and a `.csv` cell read the same
+    /// literals to the same values (one grammar, `optc_formats::number`).
+    #[test]
+    fn matrix_entries_read_like_csv_cells() {
+        use optc_formats::matrix_file::parse_cell;
+        for lit in [
+            "2", "-0.5", "+1e-3", "2i", "-2e-3j", "0.5-0.5i", "1 + 2j", "1-i", "-i", "+j", "5-0i",
+        ] {
+            let src = format!("linear w {{ matrix = [[{lit}]]; realize = svd }}\n");
+            let file = parse_ok(&src);
+            let Decl::Linear(l) = &file.decls[0] else {
+                panic!()
+            };
+            let ValueKind::Matrix(rows) = &l.settings[0].value.kind else {
+                panic!()
+            };
+            let e = &rows[0].entries[0];
+            assert_eq!(&src[e.span.start..e.span.end], lit);
+            let cell = parse_cell(lit).unwrap_or_else(|e| panic!("{lit}: {e:?}"));
+            assert_eq!(
+                (e.re.to_bits(), e.im.to_bits()),
+                (cell.re.to_bits(), cell.im.to_bits())
+            );
+        }
+        for bad in ["inf", "1 +", "2in"] {
+            assert!(parse_cell(bad).is_err(), "{bad}");
+            let (_, diags) = parse_file(&format!("linear w {{ matrix = [[{bad}]] }}\n"));
+            assert!(!diags.is_empty(), "{bad}");
+        }
+    }
+
     #[test]
     fn recovery_reports_each_bad_statement() {
         let src = "device d {\n  a = = 1\n  b = 2\n  c = )\n}\nreducer r { x = 1 }\n";

@@ -1,7 +1,10 @@
 //! Reading and writing matrices as `.npy` (real or complex, any numeric dtype
 //! numpy writes) and `.csv` (one row per line, real entries such as `-0.25`
-//! or complex ones such as `0.5-0.5i`).
+//! or complex ones such as `0.5-0.5i`: the number literals of the language,
+//! `crate::number`; read by `crate::csv_reader`).
 
+use crate::csv_reader;
+use crate::number::{self, NumberError};
 use nalgebra::DMatrix;
 use npyz::{TypeChar, WriterBuilder};
 use num_complex::Complex64;
@@ -32,6 +35,22 @@ pub enum MatrixFileError {
         line: usize,
         column: usize,
         text: String,
+    },
+    #[error(
+        "{path}:{line}:{column}: `{text}` is too large (numbers must be below {:e} in magnitude)",
+        f64::MAX
+    )]
+    CsvTooLarge {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        text: String,
+    },
+    #[error("{path}:{line}: {message}")]
+    CsvRead {
+        path: PathBuf,
+        line: usize,
+        message: String,
     },
     #[error("{path}:{line}: row has {found} entries but the first row has {expected}")]
     CsvRagged {
@@ -200,95 +219,75 @@ fn real<T: Into<f64>>(v: Vec<T>) -> Vec<Complex64> {
         .collect()
 }
 
-/// Parses CSV text: one matrix row per non-empty line, `#` starts a comment.
+/// Parses CSV text: one matrix row per non-blank line, `#` starts a comment
+/// (the dialect of `csv_reader`), each cell a number (`parse_cell`).
 pub fn parse_csv(path: &Path, text: &str) -> Result<DMatrix<Complex64>, MatrixFileError> {
-    let mut rows: Vec<Vec<Complex64>> = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let line = raw.split('#').next().unwrap_or("");
-        if line.trim().is_empty() {
-            continue;
-        }
-        let mut row = Vec::new();
-        let mut column = 1;
-        for field in line.split(',') {
-            let value = parse_complex(field).ok_or_else(|| MatrixFileError::CsvValue {
-                path: path.to_owned(),
-                line: index + 1,
-                column: column + (field.len() - field.trim_start().len()),
-                text: field.trim().to_owned(),
+    let mut values: Vec<Complex64> = Vec::new();
+    let mut shape: Option<(usize, usize)> = None;
+    let mut rows = csv_reader::rows(text);
+    while let Some(row) = rows.next_row() {
+        let row = row.map_err(|e| MatrixFileError::CsvRead {
+            path: path.to_owned(),
+            line: e.line,
+            message: e.message,
+        })?;
+        for cell in row.cells() {
+            let value = parse_cell(cell.text).map_err(|e| {
+                let (path, line, column, text) =
+                    (path.to_owned(), row.line, cell.column, cell.text.to_owned());
+                match e {
+                    NumberError::TooLarge { .. } => MatrixFileError::CsvTooLarge {
+                        path,
+                        line,
+                        column,
+                        text,
+                    },
+                    NumberError::NotANumber => MatrixFileError::CsvValue {
+                        path,
+                        line,
+                        column,
+                        text,
+                    },
+                }
             })?;
-            row.push(value);
-            column += field.len() + 1;
+            values.push(value);
         }
-        if let Some(first) = rows.first() {
-            if first.len() != row.len() {
-                return Err(MatrixFileError::CsvRagged {
-                    path: path.to_owned(),
-                    line: index + 1,
-                    expected: first.len(),
-                    found: row.len(),
-                });
-            }
+        let (nrows, ncols) = shape.get_or_insert((0, row.len()));
+        if row.len() != *ncols {
+            return Err(MatrixFileError::CsvRagged {
+                path: path.to_owned(),
+                line: row.line,
+                expected: *ncols,
+                found: row.len(),
+            });
         }
-        rows.push(row);
+        *nrows += 1;
     }
-    let ncols = rows.first().map_or(0, Vec::len);
-    if ncols == 0 {
+    let Some((nrows, ncols)) = shape else {
         return Err(MatrixFileError::Empty {
             path: path.to_owned(),
         });
-    }
-    let flat: Vec<Complex64> = rows.iter().flatten().copied().collect();
-    Ok(DMatrix::from_row_slice(rows.len(), ncols, &flat))
+    };
+    Ok(DMatrix::from_row_slice(nrows, ncols, &values))
 }
 
-/// Parses a real or complex number: `1`, `-0.5e-3`, `2i`, `-i`, `0.5-0.5i`,
-/// `1+2j` (`j` is accepted as numpy writes it). Surrounding spaces and one pair
-/// of parentheses are allowed.
-pub fn parse_complex(s: &str) -> Option<Complex64> {
+/// Parses one CSV cell: a number literal of the language (`crate::number`:
+/// `1`, `-0.5e-3`, `2i`, `-i`, `0.5-0.5i`, `1 + 2j`; `j` as numpy writes it),
+/// with surrounding spaces and, as numpy writes complex values, one pair of
+/// parentheses allowed.
+pub fn parse_cell(s: &str) -> Result<Complex64, NumberError> {
     let s = s.trim();
     let s = s
         .strip_prefix('(')
         .and_then(|t| t.strip_suffix(')'))
         .unwrap_or(s)
         .trim();
-    if s.is_empty() {
-        return None;
-    }
-    if let Some(body) = s.strip_suffix(['i', 'j']) {
-        // Split at the last sign that is not the leading one or an exponent's.
-        let bytes = body.as_bytes();
-        let split = (1..bytes.len()).rev().find(|&k| {
-            (bytes[k] == b'+' || bytes[k] == b'-') && !matches!(bytes[k - 1], b'e' | b'E')
-        });
-        let (re, im) = match split {
-            Some(k) => (parse_real(&body[..k])?, imag_coefficient(&body[k..])?),
-            None => (0.0, imag_coefficient(body)?),
-        };
-        Some(Complex64::new(re, im))
-    } else {
-        Some(Complex64::new(parse_real(s)?, 0.0))
-    }
+    number::parse_number(s)
 }
 
-fn parse_real(s: &str) -> Option<f64> {
-    let s = s.trim();
-    // Rust's parser accepts "inf"/"nan"; matrices must be finite numbers.
-    if s.is_empty()
-        || s.chars()
-            .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
-    {
-        return None;
-    }
-    s.parse().ok()
-}
-
-fn imag_coefficient(s: &str) -> Option<f64> {
-    match s.trim() {
-        "" | "+" => Some(1.0),
-        "-" => Some(-1.0),
-        t => parse_real(t),
-    }
+/// `parse_cell`, without the reason.
+pub fn parse_complex(s: &str) -> Option<Complex64> {
+    parse_cell(s).ok()
 }
 
 /// Writes a complex matrix as `.npy` (`<c16`, C order).
@@ -306,7 +305,7 @@ pub fn write_npy(out: &mut impl std::io::Write, m: &DMatrix<Complex64>) -> std::
     w.finish()
 }
 
-/// Formats one complex number so that `parse_complex` reads back the same bits.
+/// Formats one complex number so that `parse_cell` reads back the same bits.
 pub fn format_complex(z: Complex64) -> String {
     if z.im == 0.0 && z.im.is_sign_positive() {
         format!("{}", z.re)
@@ -345,7 +344,10 @@ mod tests {
         assert_eq!(parse_complex("-i"), c(0.0, -1.0));
         assert_eq!(parse_complex("1e-3+2e+2j"), c(1e-3, 200.0));
         assert_eq!(parse_complex("(1-2j)"), c(1.0, -2.0));
-        for bad in ["", "x", "1+", "nan", "inf", "1..2", "i i"] {
+        assert_eq!(parse_complex(" ( 1 + 2j ) "), c(1.0, 2.0));
+        for bad in [
+            "", "x", "1+", "nan", "inf", "1..2", "i i", "()", "((1))", "i",
+        ] {
             assert_eq!(parse_complex(bad), None, "{bad:?}");
         }
     }
@@ -364,6 +366,27 @@ mod tests {
         );
         let back = parse_csv(Path::new("x.csv"), &to_csv(&m)).expect("parses");
         assert_eq!(back, m);
+    }
+
+    #[test]
+    fn csv_comments_blank_lines_and_numpy_cells() {
+        let text = "# W\n\n(1+0j), (0-1j) # row 0\n  2 , -i\r\n";
+        let m = parse_csv(Path::new("x.csv"), text).expect("parses");
+        let c = Complex64::new;
+        assert_eq!(
+            m,
+            DMatrix::from_row_slice(
+                2,
+                2,
+                &[c(1.0, 0.0), c(0.0, -1.0), c(2.0, 0.0), c(0.0, -1.0)]
+            )
+        );
+        // A value error names the line and the column of the cell's text.
+        let e = parse_csv(Path::new("x.csv"), "1,2\n\n3, \t1.5x\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.csv:3:5: `1.5x` is not a number (expected a real like `-0.25` or a complex like `0.5-0.5i`)"
+        );
     }
 
     #[test]
@@ -396,6 +419,23 @@ mod tests {
             parse_csv(p, "# nothing\n"),
             Err(MatrixFileError::Empty { .. })
         ));
+        // Overflow is its own error, at the cell.
+        let e = parse_csv(p, "1,2\n3, 1e999\n").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                MatrixFileError::CsvTooLarge {
+                    line: 2,
+                    column: 4,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().starts_with("m.csv:2:4: `1e999` is too large"),
+            "{e}"
+        );
         assert!(read_npy_bytes(Path::new("m.npy"), b"\x93NUMPY garbage").is_err());
         assert!(read_npy_bytes(Path::new("m.npy"), b"").is_err());
         // A header that claims 2^32 × 2^32 entries over 32 bytes of data.

@@ -1,4 +1,4 @@
-//! The reducer contract (BRIEF §4): code range, round-half-to-even, the
+//! The reducer contract (spec/reducer.md, "Contract"): code range, round-half-to-even, the
 //! reference result for each reduction, and the distinct-sum table that makes
 //! exact evaluation cheap.
 

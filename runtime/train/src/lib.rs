@@ -1,4 +1,4 @@
-//! `optc train`: emulated data-parallel training (BRIEF §2, spec/train.md).
+//! `optc train`: emulated data-parallel training (spec/train.md).
 //! N replicas of a workload's model average their gradients with one of
 //! three reducers (ring all-reduce in fp32, the quantized integer contract,
 //! or the compiled optical reducer), and the α–β model prices each

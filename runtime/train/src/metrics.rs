@@ -203,7 +203,7 @@ mod tests {
         let v = s[1].vs_ring.clone().unwrap_or_else(|| panic!("no vs_ring"));
         assert!((v.test_accuracy_delta.unwrap_or(0.0) + 0.1).abs() < 1e-12);
         assert!(v.test_perplexity_gap.is_none());
-        let yaml = serde_yaml::to_string(&s[1]).unwrap_or_default();
+        let yaml = serde_yaml::to_string(&s[1]).unwrap_or_else(|e| panic!("{e}"));
         assert!(yaml.contains("final_test_accuracy: 0.8") && !yaml.contains("perplexity"));
         // Perplexity: the gap is relative.
         for x in s.iter_mut() {

@@ -1,4 +1,4 @@
-//! Quantized reduction (BRIEF §4): per tensor, or per bucket of K
+//! Quantized reduction (spec/train.md, Reducers): per tensor, or per bucket of K
 //! consecutive elements of a tensor, a scale shared by all workers,
 //! s = max_w max_i |g_w,i| / Q with Q = 2^(b−1) − 1, codes q = round(g/s)
 //! (ties to even, or stochastic), the exact integer mean

@@ -219,14 +219,14 @@ pub fn write_outputs(
     let mut reducers: Vec<ReducerSummary> = runs.iter().map(|r| r.summary.clone()).collect();
     compare_to_ring(&mut reducers);
     let parameters = parameter_count(workload.layout());
+    let io = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
     let summary = Summary {
         config: cfg.clone(),
-        model_and_data: workload.details(),
+        model_and_data: workload.details().map_err(|e| io(&e))?,
         parameters,
         gradient_bytes_fp32: 4 * parameters,
         reducers,
     };
-    let io = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
     let yaml = serde_yaml::to_string(&summary).map_err(|e| io(&e))?;
     let title = format!(
         "{}: {} workers, {}-bit codes, seed {}",

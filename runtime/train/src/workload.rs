@@ -74,8 +74,8 @@ pub trait Workload {
     /// The test metric of `vars`.
     fn evaluate(&self, vars: &[Var]) -> Result<f64, TrainError>;
     /// Model and data figures for summary.yaml (vocabulary, sizes, …).
-    fn details(&self) -> serde_yaml::Value {
-        serde_yaml::Value::Null
+    fn details(&self) -> Result<serde_yaml::Value, serde_yaml::Error> {
+        Ok(serde_yaml::Value::Null)
     }
     /// Worker shards of every step of `epoch`. Default: one seeded shuffle
     /// of all samples per epoch, cut into global batches; worker w takes

@@ -4,7 +4,7 @@
 //! and mode, with its values in the instance's `info`, our connections as
 //! `nets` and our external ports mapped to gdsfactory port names.
 
-use super::{check_len, instance_values, unsupported, yaml_number, ExportError};
+use super::{check_len, instance_values, to_yaml, unsupported, yaml_number, ExportError};
 use crate::render::Layout;
 use optc_formats::netlist::{Circuit, Driver, Kind, Netlist, Node};
 use serde_yaml::{Mapping, Value};
@@ -133,5 +133,5 @@ pub fn to_gdsfactory(
     root.insert("placements".into(), Value::Mapping(placements));
     root.insert("nets".into(), Value::Sequence(nets));
     root.insert("ports".into(), Value::Mapping(ports));
-    Ok(serde_yaml::to_string(&Value::Mapping(root)).unwrap_or_default())
+    to_yaml(&circuit.file, "gdsfactory", &Value::Mapping(root))
 }

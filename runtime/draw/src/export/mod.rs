@@ -32,6 +32,26 @@ pub enum ExportError {
         len: usize,
         nodes: usize,
     },
+    /// The YAML serializer refused the document (never silently empty).
+    #[error("{file}: cannot write the {target} netlist as YAML: {message}")]
+    Yaml {
+        file: String,
+        target: &'static str,
+        message: String,
+    },
+}
+
+/// The exported document as YAML text, or an error naming the netlist.
+fn to_yaml(
+    file: &str,
+    target: &'static str,
+    doc: &serde_yaml::Value,
+) -> Result<String, ExportError> {
+    serde_yaml::to_string(doc).map_err(|e| ExportError::Yaml {
+        file: file.to_string(),
+        target,
+        message: e.to_string(),
+    })
 }
 
 /// The values an exported instance carries: its fixed attributes, then its
@@ -94,4 +114,34 @@ fn yaml_number(name: &str, v: f64) -> serde_yaml::Value {
 /// Whether `kind` has a linear field map (SAX's S-matrices can model it).
 fn linear(kind: Kind) -> bool {
     kind.is_linear()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_yaml::value::{Tag, TaggedValue, Value};
+
+    #[test]
+    fn a_document_yaml_cannot_hold_is_an_error_not_an_empty_file() {
+        let tagged = |value| {
+            Value::Tagged(Box::new(TaggedValue {
+                tag: Tag::new("t"),
+                value,
+            }))
+        };
+        // serde_yaml does not serialize a tag directly inside a tag.
+        let doc = tagged(tagged(Value::Null));
+        let e = to_yaml("x.netlist.yaml", "sax", &doc).unwrap_err();
+        assert!(
+            matches!(e, ExportError::Yaml { target: "sax", .. }),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string()
+                .starts_with("x.netlist.yaml: cannot write the sax netlist"),
+            "{e}"
+        );
+        let ok = to_yaml("x.netlist.yaml", "sax", &Value::String("a".into())).unwrap();
+        assert_eq!(ok, "a\n");
+    }
 }

@@ -2,7 +2,7 @@
 //! instance's values), `connections` and `ports` in our `in<k>`/`out<k>`
 //! port names, which the models (spec/export.md) use as their port names.
 
-use super::{check_len, instance_values, linear, unsupported, yaml_number, ExportError};
+use super::{check_len, instance_values, linear, to_yaml, unsupported, yaml_number, ExportError};
 use optc_formats::netlist::{Circuit, Netlist};
 use serde_yaml::{Mapping, Value};
 
@@ -48,7 +48,7 @@ pub fn to_sax(
         Value::Mapping(map(&netlist.connections)),
     );
     root.insert("ports".into(), Value::Mapping(map(&netlist.ports)));
-    Ok(serde_yaml::to_string(&Value::Mapping(root)).unwrap_or_default())
+    to_yaml(&circuit.file, "sax", &Value::Mapping(root))
 }
 
 /// `"a , in0"` → `"a,in0"` (our reader trims around the comma; SAX does not).

@@ -276,7 +276,7 @@ pub fn calibrate(
     };
     let dac = device.params.phase_bits.map(Dac::new);
     let step = dac.map_or(CONTINUOUS_STEP, |d| d.step());
-    // θ keeps to [0, π] (BRIEF §3); other phases wrap.
+    // θ keeps to [0, π] (spec/factorization.md); other phases wrap.
     let snap = |v: f64, theta: bool| -> Option<f64> {
         let v = if theta { v } else { wrap_phase(v) };
         let v = dac.map_or(v, |d| d.quantize(v));

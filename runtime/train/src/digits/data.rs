@@ -56,39 +56,39 @@ pub struct Digits {
     pub test: Split,
 }
 
-/// Parses the embedded CSV: 1,797 lines of 64 pixels (0..16) and a label.
+/// Parses the embedded CSV (`optc_formats::csv_reader`): 1,797 rows of 64
+/// pixels (0..16) and a label.
 fn parse(text: &str) -> Result<Split, TrainError> {
     let mut images = Vec::new();
     let mut labels = Vec::new();
-    for (no, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    let mut rows = optc_formats::csv_reader::rows(text);
+    while let Some(row) = rows.next_row() {
+        let row = row.map_err(|e| TrainError::Data(e.to_string()))?;
+        let line = row.line;
+        if row.len() != PIXELS + 1 {
+            return Err(TrainError::Data(format!(
+                "line {line}: {} fields, expected {}",
+                row.len(),
+                PIXELS + 1
+            )));
         }
-        let mut fields = 0;
-        for (k, f) in line.split(',').enumerate() {
-            let v: u32 = f.trim().parse().map_err(|_| {
-                TrainError::Data(format!("line {}: `{f}` is not an integer", no + 1))
+        for cell in row.cells() {
+            let at = format!("line {line}, column {}", cell.column);
+            let v: u32 = cell.text.parse().map_err(|_| {
+                TrainError::Data(format!("{at}: `{}` is not an integer", cell.text))
             })?;
-            if k < PIXELS {
+            if cell.field <= PIXELS {
                 if v > 16 {
-                    return Err(TrainError::Data(format!("line {}: pixel {v} > 16", no + 1)));
+                    return Err(TrainError::Data(format!("{at}: pixel {v} > 16")));
                 }
                 images.push(v as f32 / 16.0);
-            } else if k == PIXELS && (v as usize) < CLASSES {
+            } else if (v as usize) < CLASSES {
                 labels.push(v);
             } else {
                 return Err(TrainError::Data(format!(
-                    "line {}: bad label or extra field",
-                    no + 1
+                    "{at}: label {v} is not a class (0..{CLASSES})"
                 )));
             }
-            fields += 1;
-        }
-        if fields != PIXELS + 1 {
-            return Err(TrainError::Data(format!(
-                "line {}: {fields} fields, expected 65",
-                no + 1
-            )));
         }
     }
     Ok(Split { images, labels })
@@ -149,5 +149,14 @@ mod tests {
         let mut line = vec!["0"; 64].join(",");
         line.push_str(",11");
         assert!(parse(&line).is_err());
+        // Errors name the line and the column.
+        let good = format!("{},3\n", vec!["0"; 64].join(","));
+        let bad = format!("{good}\n0,x{}", ",0".repeat(63));
+        let e = parse(&bad).map(|_| ()).unwrap_err().to_string();
+        assert!(
+            e.ends_with("line 3, column 3: `x` is not an integer"),
+            "{e}"
+        );
+        assert!(parse(&format!("{good}{good}")).is_ok());
     }
 }

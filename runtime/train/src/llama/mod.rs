@@ -149,7 +149,7 @@ impl Workload for WikiLlama {
             })
             .collect()
     }
-    fn details(&self) -> serde_yaml::Value {
+    fn details(&self) -> Result<serde_yaml::Value, serde_yaml::Error> {
         #[derive(Serialize)]
         struct Details<'a> {
             model: &'a LlamaConfig,
@@ -167,7 +167,6 @@ impl Workload for WikiLlama {
             test_tokens_evaluated: self.test_sequences() * self.opts.context,
             test_unk_rate: self.corpus.test_unk_rate(),
         })
-        .unwrap_or(serde_yaml::Value::Null)
     }
 }
 
