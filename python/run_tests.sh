@@ -33,7 +33,7 @@ if [[ ! -f "$venv/.complete" ]]; then
 fi
 
 # The `optc` binary, for the tests that compare the package with the CLI.
-(cd "$repo" && cargo build --quiet -p optc --bin optc)
+(cd "$repo" && cargo build --quiet -p optc-cli --bin optc)
 export OPTC_BIN="$repo/target/debug/optc"
 
 export CARGO_TARGET_DIR="${OPTC_PYTHON_TARGET_DIR:-$cache/python-target}"
