@@ -25,7 +25,7 @@ def optc_bin() -> Path:
     """The `optc` CLI (run_tests.sh builds it and sets OPTC_BIN)."""
     path = Path(os.environ.get("OPTC_BIN", REPO / "target" / "debug" / "optc"))
     if not path.is_file():
-        pytest.fail(f"{path} is missing: run `cargo build -p optc --bin optc` (run_tests.sh does)")
+        pytest.fail(f"{path} is missing: run `cargo build -p optc-cli --bin optc` (run_tests.sh does)")
     return path
 
 

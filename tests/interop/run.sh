@@ -3,7 +3,7 @@
 # 4-mode and an 8-mode Clements mesh and a 4x4 SVD network, checked in a
 # Python venv with pinned sax and gdsfactory from PyPI.
 #
-#   tests/interop/run.sh            # builds optc (cargo build --release -p optc)
+#   tests/interop/run.sh            # builds optc (cargo build --release -p optc-cli)
 #   OPTC_BIN=target/debug/optc tests/interop/run.sh
 #
 # The venv lives in ${OPTC_CACHE_DIR:-$HOME/.cache/optc}/interop-venv-<hash
@@ -38,7 +38,7 @@ fi
 if [[ -n "${OPTC_BIN:-}" ]]; then
   optc="$OPTC_BIN"
 else
-  (cd "$root" && cargo build --release -p optc --quiet) || die "cargo build --release -p optc failed"
+  (cd "$root" && cargo build --release -p optc-cli --quiet) || die "cargo build --release -p optc-cli failed"
   optc="$root/target/release/optc"
 fi
 [[ -x "$optc" ]] || die "optc binary not found at $optc"
