@@ -68,7 +68,9 @@ pub fn run(args: ReduceArgs) -> Result<(), CliError> {
     let iface = &interface;
 
     let (name, text) = read_codes_text(&args.codes)?;
-    let codes = parse_codes(&name, &text, iface.servers, iface.max_code())?;
+    let codes =
+        optc_formats::codes_file::parse_codes(&name, &text, iface.servers, iface.max_code())
+            .map_err(input_err)?;
     let elements = codes.len() / iface.servers;
     let out: Vec<i64> = if args.exact {
         let resp = runner.respond(&plan, &codes, 0).map_err(input_err)?;
@@ -110,41 +112,4 @@ fn read_codes_text(path: &Path) -> Result<(String, String), CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| input_err(format!("{}: cannot read the file: {e}", path.display())))?;
     Ok((path.display().to_string(), text))
-}
-
-/// Rows of `servers` integer codes in [−max, max]; blank lines and lines
-/// starting with `#` are skipped. Errors name the file, line and column.
-pub fn parse_codes(file: &str, text: &str, servers: usize, max: i32) -> Result<Vec<i32>, CliError> {
-    let mut codes = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = trimmed.split(',').collect();
-        if fields.len() != servers {
-            return Err(input_err(format!(
-                "{file}:{line_no}: expected {servers} codes (one per server), found {}",
-                fields.len()
-            )));
-        }
-        for (k, f) in fields.iter().enumerate() {
-            let v: i32 = f.trim().parse().map_err(|_| {
-                input_err(format!(
-                    "{file}:{line_no}: column {}: `{}` is not an integer code",
-                    k + 1,
-                    f.trim()
-                ))
-            })?;
-            if !(-max..=max).contains(&v) {
-                return Err(input_err(format!(
-                    "{file}:{line_no}: column {}: code {v} is outside [-{max}, {max}]",
-                    k + 1
-                )));
-            }
-            codes.push(v);
-        }
-    }
-    Ok(codes)
 }

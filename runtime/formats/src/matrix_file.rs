@@ -52,33 +52,53 @@ pub enum MatrixFileError {
 
 /// Reads a matrix from a `.npy` or `.csv` file, chosen by extension.
 pub fn read_matrix(path: &Path) -> Result<DMatrix<Complex64>, MatrixFileError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let m = match ext.as_deref() {
-        Some("npy") => {
-            let bytes = std::fs::read(path).map_err(|source| MatrixFileError::Io {
+    // The extension is checked before the file is read.
+    matrix_kind(path)?;
+    let bytes = std::fs::read(path).map_err(|source| MatrixFileError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    read_matrix_bytes(path, &bytes)
+}
+
+/// Like `read_matrix`, for the file's bytes already in memory: `path` picks
+/// the format by its extension and names the source in errors.
+pub fn read_matrix_bytes(path: &Path, bytes: &[u8]) -> Result<DMatrix<Complex64>, MatrixFileError> {
+    let m = match matrix_kind(path)? {
+        MatrixKind::Npy => read_npy_bytes(path, bytes)?,
+        MatrixKind::Csv => {
+            // The error `std::fs::read_to_string` gives.
+            let text = std::str::from_utf8(bytes).map_err(|_| MatrixFileError::Io {
                 path: path.to_owned(),
-                source,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "stream did not contain valid UTF-8",
+                ),
             })?;
-            read_npy_bytes(path, &bytes)?
-        }
-        Some("csv") => {
-            let text = std::fs::read_to_string(path).map_err(|source| MatrixFileError::Io {
-                path: path.to_owned(),
-                source,
-            })?;
-            parse_csv(path, &text)?
-        }
-        _ => {
-            return Err(MatrixFileError::UnknownExtension {
-                path: path.to_owned(),
-            })
+            parse_csv(path, text)?
         }
     };
     check_finite(path, &m)?;
     Ok(m)
+}
+
+enum MatrixKind {
+    Npy,
+    Csv,
+}
+
+fn matrix_kind(path: &Path) -> Result<MatrixKind, MatrixFileError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("npy") => Ok(MatrixKind::Npy),
+        Some("csv") => Ok(MatrixKind::Csv),
+        _ => Err(MatrixFileError::UnknownExtension {
+            path: path.to_owned(),
+        }),
+    }
 }
 
 fn check_finite(path: &Path, m: &DMatrix<Complex64>) -> Result<(), MatrixFileError> {
