@@ -12,7 +12,7 @@ pub fn parse(file: &str, text: &str) -> Result<DeviceParams, FormatError> {
     let params: DeviceParams = if text.trim().is_empty() {
         DeviceParams::IDEAL
     } else {
-        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?
+        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, text, &e))?
     };
     let checks: [(&str, f64, bool, &str); 5] = [
         (

@@ -73,7 +73,7 @@ impl Netlist {
     /// Parses netlist YAML; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Netlist, FormatError> {
         check_version(file, text, "netlist", NETLIST_VERSION)?;
-        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))
+        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, text, &e))
     }
 
     /// Reads, parses and validates a netlist file.
@@ -110,7 +110,7 @@ pub(crate) fn check_version(
         return Ok(());
     }
     let header: Header =
-        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?;
+        serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, text, &e))?;
     match header.version {
         Some(v) if v == expected => Ok(()),
         Some(found) => Err(FormatError::new(

@@ -89,7 +89,7 @@ impl Phases {
     pub fn parse(file: &str, text: &str) -> Result<Phases, FormatError> {
         check_version(file, text, "phase file", PHASES_VERSION)?;
         let phases: Phases =
-            serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))?;
+            serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, text, &e))?;
         if let Some(c) = phases.calibrated_for {
             let checks = [
                 (
