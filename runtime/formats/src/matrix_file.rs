@@ -116,8 +116,51 @@ fn check_finite(path: &Path, m: &DMatrix<Complex64>) -> Result<(), MatrixFileErr
     Ok(())
 }
 
+/// Deepest bracket nesting accepted in a `.npy` header. A plain dtype's
+/// header nests 2 deep (`{'shape': (r, c)}`), a structured dtype's 4; the
+/// header's parser (npyz's py_literal) takes time exponential in the depth
+/// (a 100-byte header 14 deep took minutes).
+const MAX_NPY_HEADER_DEPTH: usize = 4;
+
+/// How deep the brackets of a `.npy` header nest (None: not enough bytes
+/// for a header, or not a version npyz reads; npyz says what is wrong).
+fn npy_header_depth(bytes: &[u8]) -> Option<usize> {
+    let (len, start) = match bytes.get(6..8)? {
+        [1, 0] => (
+            u16::from_le_bytes(bytes.get(8..10)?.try_into().ok()?) as usize,
+            10,
+        ),
+        [2 | 3, 0] => (
+            u32::from_le_bytes(bytes.get(8..12)?.try_into().ok()?) as usize,
+            12,
+        ),
+        _ => return None,
+    };
+    let header = bytes.get(start..)?;
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for &b in &header[..len.min(header.len())] {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Some(deepest)
+}
+
 /// Parses `.npy` bytes (`path` only names the source in errors).
 pub fn read_npy_bytes(path: &Path, bytes: &[u8]) -> Result<DMatrix<Complex64>, MatrixFileError> {
+    if let Some(depth) = npy_header_depth(bytes).filter(|&d| d > MAX_NPY_HEADER_DEPTH) {
+        return Err(MatrixFileError::NpyHeader {
+            path: path.to_owned(),
+            reason: format!(
+                "the header nests brackets {depth} deep (a numeric array's header nests 2; at most {MAX_NPY_HEADER_DEPTH} are read)"
+            ),
+        });
+    }
     let npy = npyz::NpyFile::new(bytes).map_err(|e| MatrixFileError::NpyHeader {
         path: path.to_owned(),
         reason: e.to_string(),
@@ -432,5 +475,22 @@ mod tests {
             read_npy_bytes(Path::new("m.npy"), &bytes),
             Err(MatrixFileError::NpyData { .. }) | Err(MatrixFileError::NpyHeader { .. })
         ));
+    }
+
+    #[test]
+    fn deeply_nested_npy_header_is_refused_at_once() {
+        // Found by fuzz/ (matrix_npy): 14 nested brackets took minutes in
+        // the header parser.
+        let mut header = "[".to_string() + &"{".repeat(40);
+        header.push_str("'descr': '<f8', 'fortran_order': False, 'shape': (1,), }\n");
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        bytes.extend_from_slice(&[0; 8]);
+        let start = std::time::Instant::now();
+        let err = read_npy_bytes(Path::new("m.npy"), &bytes).unwrap_err();
+        assert!(matches!(err, MatrixFileError::NpyHeader { .. }), "{err}");
+        assert!(err.to_string().contains("42 deep"), "{err}");
+        assert!(start.elapsed().as_secs() < 1);
     }
 }
