@@ -109,7 +109,7 @@ for t in "${targets[@]}"; do
     fi
 done
 
-printf '%s\n' "${summary[@]}"
+[ ${#summary[@]} -gt 0 ] && printf '%s\n' "${summary[@]}"
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz: ${#failed[@]} target(s) failed:"
     printf '  %s\n' "${failed[@]}"
