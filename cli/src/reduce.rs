@@ -68,7 +68,9 @@ pub fn run(args: ReduceArgs) -> Result<(), CliError> {
     let iface = &interface;
 
     let (name, text) = read_codes_text(&args.codes)?;
-    let codes = parse_codes(&name, &text, iface.servers, iface.max_code())?;
+    let codes =
+        optc_formats::codes_file::parse_codes(&name, &text, iface.servers, iface.max_code())
+            .map_err(input_err)?;
     let elements = codes.len() / iface.servers;
     let out: Vec<i64> = if args.exact {
         let resp = runner.respond(&plan, &codes, 0).map_err(input_err)?;
@@ -110,65 +112,4 @@ fn read_codes_text(path: &Path) -> Result<(String, String), CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| input_err(format!("{}: cannot read the file: {e}", path.display())))?;
     Ok((path.display().to_string(), text))
-}
-
-/// Rows of `servers` integer codes in [−max, max], read by
-/// `optc_formats::csv_reader` (blank lines and `#` comments are skipped).
-/// Errors name the file, line and column (the code's field number).
-pub fn parse_codes(file: &str, text: &str, servers: usize, max: i32) -> Result<Vec<i32>, CliError> {
-    let mut codes = Vec::new();
-    let mut rows = optc_formats::csv_reader::rows(text);
-    while let Some(row) = rows.next_row() {
-        let row = row.map_err(|e| input_err(format!("{file}:{}: {}", e.line, e.message)))?;
-        let line_no = row.line;
-        if row.len() != servers {
-            return Err(input_err(format!(
-                "{file}:{line_no}: expected {servers} codes (one per server), found {}",
-                row.len()
-            )));
-        }
-        for cell in row.cells() {
-            let k = cell.field;
-            let v: i32 = cell.text.parse().map_err(|_| {
-                input_err(format!(
-                    "{file}:{line_no}: column {k}: `{}` is not an integer code",
-                    cell.text
-                ))
-            })?;
-            if !(-max..=max).contains(&v) {
-                return Err(input_err(format!(
-                    "{file}:{line_no}: column {k}: code {v} is outside [-{max}, {max}]"
-                )));
-            }
-            codes.push(v);
-        }
-    }
-    Ok(codes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn err(text: &str) -> String {
-        match parse_codes("c.csv", text, 2, 7) {
-            Err(CliError::Input(m)) => m,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn codes_with_comments_blank_lines_and_crlf() {
-        let text = "# a, b\r\n1, -2 # first\r\n\r\n  \n3,4\n";
-        assert_eq!(parse_codes("c.csv", text, 2, 7).unwrap(), [1, -2, 3, 4]);
-        assert_eq!(
-            err("1,2\r\n\r\n1,x\r\n"),
-            "c.csv:3: column 2: `x` is not an integer code"
-        );
-        assert_eq!(
-            err("1,2\n1\n"),
-            "c.csv:2: expected 2 codes (one per server), found 1"
-        );
-        assert_eq!(err("9,1\n"), "c.csv:1: column 1: code 9 is outside [-7, 7]");
-    }
 }

@@ -1,12 +1,13 @@
 //! optc-formats: the files optc reads and writes (spec/netlist.md,
 //! spec/phases.md, spec/device.md): the MZI netlist and its builder, the
-//! phase file, the device file, the netlist's reducer section, matrix files
-//! (with the CSV reader and the number literals they share with the
+//! phase file, the device file, the netlist's reducer section, the codes CSV
+//! of `optc reduce`, matrix files (with the CSV reader and the number literals they share with the
 //! language), and atomic writes. Module order: `netlist` (with its reducer
 //! section) ← `phases` ← `builder` (writes both); no module reaches back.
 //! Every error is a located `FormatError`.
 
 pub mod builder;
+pub mod codes_file;
 pub mod csv_reader;
 pub mod device_file;
 pub mod fsio;

@@ -71,33 +71,53 @@ pub enum MatrixFileError {
 
 /// Reads a matrix from a `.npy` or `.csv` file, chosen by extension.
 pub fn read_matrix(path: &Path) -> Result<DMatrix<Complex64>, MatrixFileError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let m = match ext.as_deref() {
-        Some("npy") => {
-            let bytes = std::fs::read(path).map_err(|source| MatrixFileError::Io {
+    // The extension is checked before the file is read.
+    matrix_kind(path)?;
+    let bytes = std::fs::read(path).map_err(|source| MatrixFileError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    read_matrix_bytes(path, &bytes)
+}
+
+/// Like `read_matrix`, for the file's bytes already in memory: `path` picks
+/// the format by its extension and names the source in errors.
+pub fn read_matrix_bytes(path: &Path, bytes: &[u8]) -> Result<DMatrix<Complex64>, MatrixFileError> {
+    let m = match matrix_kind(path)? {
+        MatrixKind::Npy => read_npy_bytes(path, bytes)?,
+        MatrixKind::Csv => {
+            // The error `std::fs::read_to_string` gives.
+            let text = std::str::from_utf8(bytes).map_err(|_| MatrixFileError::Io {
                 path: path.to_owned(),
-                source,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "stream did not contain valid UTF-8",
+                ),
             })?;
-            read_npy_bytes(path, &bytes)?
-        }
-        Some("csv") => {
-            let text = std::fs::read_to_string(path).map_err(|source| MatrixFileError::Io {
-                path: path.to_owned(),
-                source,
-            })?;
-            parse_csv(path, &text)?
-        }
-        _ => {
-            return Err(MatrixFileError::UnknownExtension {
-                path: path.to_owned(),
-            })
+            parse_csv(path, text)?
         }
     };
     check_finite(path, &m)?;
     Ok(m)
+}
+
+enum MatrixKind {
+    Npy,
+    Csv,
+}
+
+fn matrix_kind(path: &Path) -> Result<MatrixKind, MatrixFileError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("npy") => Ok(MatrixKind::Npy),
+        Some("csv") => Ok(MatrixKind::Csv),
+        _ => Err(MatrixFileError::UnknownExtension {
+            path: path.to_owned(),
+        }),
+    }
 }
 
 fn check_finite(path: &Path, m: &DMatrix<Complex64>) -> Result<(), MatrixFileError> {
@@ -115,8 +135,51 @@ fn check_finite(path: &Path, m: &DMatrix<Complex64>) -> Result<(), MatrixFileErr
     Ok(())
 }
 
+/// Deepest bracket nesting accepted in a `.npy` header. A plain dtype's
+/// header nests 2 deep (`{'shape': (r, c)}`), a structured dtype's 4; the
+/// header's parser (npyz's py_literal) takes time exponential in the depth
+/// (a 100-byte header 14 deep took minutes).
+const MAX_NPY_HEADER_DEPTH: usize = 4;
+
+/// How deep the brackets of a `.npy` header nest (None: not enough bytes
+/// for a header, or not a version npyz reads; npyz says what is wrong).
+fn npy_header_depth(bytes: &[u8]) -> Option<usize> {
+    let (len, start) = match bytes.get(6..8)? {
+        [1, 0] => (
+            u16::from_le_bytes(bytes.get(8..10)?.try_into().ok()?) as usize,
+            10,
+        ),
+        [2 | 3, 0] => (
+            u32::from_le_bytes(bytes.get(8..12)?.try_into().ok()?) as usize,
+            12,
+        ),
+        _ => return None,
+    };
+    let header = bytes.get(start..)?;
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for &b in &header[..len.min(header.len())] {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Some(deepest)
+}
+
 /// Parses `.npy` bytes (`path` only names the source in errors).
 pub fn read_npy_bytes(path: &Path, bytes: &[u8]) -> Result<DMatrix<Complex64>, MatrixFileError> {
+    if let Some(depth) = npy_header_depth(bytes).filter(|&d| d > MAX_NPY_HEADER_DEPTH) {
+        return Err(MatrixFileError::NpyHeader {
+            path: path.to_owned(),
+            reason: format!(
+                "the header nests brackets {depth} deep (a numeric array's header nests 2; at most {MAX_NPY_HEADER_DEPTH} are read)"
+            ),
+        });
+    }
     let npy = npyz::NpyFile::new(bytes).map_err(|e| MatrixFileError::NpyHeader {
         path: path.to_owned(),
         reason: e.to_string(),
@@ -452,5 +515,22 @@ mod tests {
             read_npy_bytes(Path::new("m.npy"), &bytes),
             Err(MatrixFileError::NpyData { .. }) | Err(MatrixFileError::NpyHeader { .. })
         ));
+    }
+
+    #[test]
+    fn deeply_nested_npy_header_is_refused_at_once() {
+        // Found by fuzz/ (matrix_npy): 14 nested brackets took minutes in
+        // the header parser.
+        let mut header = "[".to_string() + &"{".repeat(40);
+        header.push_str("'descr': '<f8', 'fortran_order': False, 'shape': (1,), }\n");
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        bytes.extend_from_slice(&[0; 8]);
+        let start = std::time::Instant::now();
+        let err = read_npy_bytes(Path::new("m.npy"), &bytes).unwrap_err();
+        assert!(matches!(err, MatrixFileError::NpyHeader { .. }), "{err}");
+        assert!(err.to_string().contains("42 deep"), "{err}");
+        assert!(start.elapsed().as_secs() < 1);
     }
 }

@@ -195,12 +195,21 @@ impl FormatError {
         self
     }
 
-    /// Keeps serde_yaml's line and column.
-    pub fn from_yaml(file: &str, err: &serde_yaml::Error) -> Self {
+    /// Keeps serde_yaml's line and column in `text` (the text it parsed),
+    /// but for an error at the end of a text without a final line break:
+    /// there the YAML scanner has already moved to the line after the last,
+    /// and the error points just past the last character instead.
+    pub fn from_yaml(file: &str, text: &str, err: &serde_yaml::Error) -> Self {
         let mut e = FormatError::new(file, Problem::Syntax(strip_location(&err.to_string())));
         if let Some(loc) = err.location() {
-            e.location.line = Some(loc.line());
-            e.location.column = Some(loc.column());
+            let (mut line, mut column) = (loc.line(), loc.column());
+            let lines = super::locate::yaml_lines(text);
+            if line > lines.len() {
+                line = lines.len();
+                column = lines.last().map_or(0, |l| l.chars().count()) + 1;
+            }
+            e.location.line = Some(line);
+            e.location.column = Some(column);
         }
         e
     }
@@ -211,5 +220,31 @@ fn strip_location(msg: &str) -> String {
     match msg.find(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::device_file;
+
+    #[test]
+    fn yaml_error_at_the_end_stays_inside_the_text() {
+        // The scanner reports "could not find expected ':'" on line 3, the
+        // line after the last one; the error points after the `x` instead.
+        for text in [
+            "crosstalk: 0.1\nx",
+            "crosstalk: 0.1\r\nx",
+            "crosstalk: 0.1\rx",
+        ] {
+            let e = device_file::parse("d.yaml", text).unwrap_err();
+            assert_eq!(
+                (e.location.line, e.location.column),
+                (Some(2), Some(2)),
+                "{text:?}"
+            );
+        }
+        // Elsewhere serde_yaml's position is kept.
+        let e = device_file::parse("d.yaml", "crosstalk: 0.1\nnope: 1\nphase_bits: 8").unwrap_err();
+        assert_eq!((e.location.line, e.location.column), (Some(2), Some(1)));
     }
 }

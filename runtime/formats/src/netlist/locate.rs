@@ -1,9 +1,32 @@
 //! Finds the line of a key in block-style YAML, so semantic errors (found
 //! after deserialization, when serde's positions are gone) still point at
 //! the right line. One pass indexes every first-level key of every
-//! top-level section.
+//! top-level section. Lines are numbered as YAML numbers them
+//! (`yaml_lines`).
 
 use std::collections::HashMap;
+
+/// The lines of `text` as YAML numbers them: a line break is `\n`, `\r\n`,
+/// a lone `\r`, U+0085, U+2028 or U+2029. A text ending in a break has an
+/// empty last line.
+pub fn yaml_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+            continue;
+        }
+        lines.push(&text[start..i]);
+        start = i + c.len_utf8();
+        if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+            chars.next();
+            start += 1;
+        }
+    }
+    lines.push(&text[start..]);
+    lines
+}
 
 /// Lines of the keys `section: {key: …}` of one YAML text.
 #[derive(Debug, Clone, Default)]
@@ -101,5 +124,15 @@ mod tests {
         assert_eq!(k.key("instances", "ab"), None);
         assert_eq!(k.section("ports"), Some(8));
         assert_eq!(key_line(text, "ports", "a"), Some(9));
+    }
+
+    #[test]
+    fn yaml_line_breaks() {
+        assert_eq!(
+            yaml_lines("a\nb\r\nc\rd\u{2028}e"),
+            ["a", "b", "c", "d", "e"]
+        );
+        assert_eq!(yaml_lines("a\n"), ["a", ""]);
+        assert_eq!(yaml_lines(""), [""]);
     }
 }

@@ -23,7 +23,7 @@ use std::fmt;
 /// Deserializes `text` into `T`, with serde_yaml's line and column in the
 /// error. Call `check_keys` first.
 pub(crate) fn from_str<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, FormatError> {
-    serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, &e))
+    serde_yaml::from_str(text).map_err(|e| FormatError::from_yaml(file, text, &e))
 }
 
 /// Fails with `Problem::DuplicateKey`, located at the second occurrence, if
