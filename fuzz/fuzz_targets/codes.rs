@@ -35,6 +35,9 @@ fuzz_target!(|bytes: &[u8]| {
                     .unwrap_or_else(|e| panic!("written codes do not parse: {e}\n{csv}"));
                 assert_eq!(again, codes);
             }
+            Err(CodesError::Csv { line, .. }) => {
+                assert!((1..=lines).contains(&line), "line {line} of {lines}");
+            }
             Err(CodesError::Count { line, found, .. }) => {
                 assert!((1..=lines).contains(&line), "line {line} of {lines}");
                 assert_ne!(found, servers);
