@@ -8,7 +8,10 @@
 #
 # Environment: CARGO_TARGET_DIR (default fuzz/target), OPTC_FUZZ_SANITIZER=address
 # (AddressSanitizer, through RUSTC_BOOTSTRAP=1 on the stable toolchain; slower),
-# OPTC_FUZZ_ARGS (more libFuzzer flags, e.g. "-jobs=2 -workers=2").
+# OPTC_FUZZ_ARGS (more libFuzzer flags, e.g. "-jobs=2 -workers=2"),
+# OPTC_FUZZ_SEED (libFuzzer's -seed; default 1, so a CI-sized run from a
+# fresh clone explores the same inputs every time: a new crash there comes
+# from a code change, not from chance; long runs should vary it).
 set -euo pipefail
 
 secs=${1:-10}
@@ -94,7 +97,7 @@ for t in "${targets[@]}"; do
     # and reads the seeds; a crashing input goes to artifacts/TARGET/.
     # shellcheck disable=SC2086
     if "$exe" "$here/corpus/$t" "$here/seeds/$t" \
-        -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+        -max_total_time="$secs" -seed="${OPTC_FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$here/artifacts/$t/" -print_final_stats=1 \
         ${OPTC_FUZZ_ARGS:-} >"$log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)

@@ -2,7 +2,8 @@
 //! --codes`, the embedded training data), on the `csv` crate, with the
 //! position of every cell for located errors.
 //!
-//! The dialect: fields separated by `,`, records by `\n` or `\r\n`; no
+//! The dialect: fields separated by `,`, records by `\n` or `\r\n` (a lone
+//! `\r` is part of its cell, not a line break); no
 //! quoting (cells are numbers); a `#` starts a comment that runs to the end
 //! of the line; lines that are blank or only a comment are skipped; a UTF-8
 //! byte order mark at the start is ignored. Cells are trimmed of spaces and
@@ -60,6 +61,10 @@ pub fn rows(text: &str) -> CsvRows<'_> {
         .has_headers(false)
         .flexible(true)
         .quoting(false)
+        // Only `\n` ends a record (a `\r` before it is trimmed with the
+        // cell): the crate's default also splits at a lone `\r`, which would
+        // number two records as one line.
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(text.as_bytes());
     CsvRows {
         text: text.as_bytes(),
@@ -169,6 +174,21 @@ impl<'r> Row<'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_carriage_return_is_not_a_line_break() {
+        // Found by the matrix_csv fuzz target: `1\r2,3` was read as two
+        // records both numbered line 1.
+        let mut rows = rows("1\r2,3\n4,5\r\n");
+        let first = rows.next_row().unwrap().unwrap();
+        assert_eq!(first.line, 1);
+        let cells: Vec<String> = first.cells().map(|c| c.text.to_string()).collect();
+        assert_eq!(cells, ["1\r2", "3"]);
+        let second = rows.next_row().unwrap().unwrap();
+        assert_eq!(second.line, 2);
+        let cells: Vec<String> = second.cells().map(|c| c.text.to_string()).collect();
+        assert_eq!(cells, ["4", "5"]);
+    }
 
     /// (line, [(text, column)]) of every row.
     fn table(text: &str) -> Vec<(usize, Vec<(String, usize)>)> {
