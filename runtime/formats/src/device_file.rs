@@ -56,6 +56,16 @@ struct DeviceFile {
     detector_noise: f64,
     #[serde(default)]
     detector_offset: f64,
+    #[serde(default)]
+    modulator_leakage: f64,
+    #[serde(default)]
+    modulator_vpi_error: f64,
+    #[serde(default)]
+    modulator_drive_error: f64,
+    #[serde(default)]
+    modulator_power_error: f64,
+    #[serde(default)]
+    modulator_phase_error_rad: f64,
 }
 
 impl From<DeviceFile> for DeviceParams {
@@ -74,6 +84,11 @@ impl From<DeviceFile> for DeviceParams {
             eo_bias_error_rad: f.eo_bias_error_rad,
             detector_noise: f.detector_noise,
             detector_offset: f.detector_offset,
+            modulator_leakage: f.modulator_leakage,
+            modulator_vpi_error: f.modulator_vpi_error,
+            modulator_drive_error: f.modulator_drive_error,
+            modulator_power_error: f.modulator_power_error,
+            modulator_phase_error_rad: f.modulator_phase_error_rad,
         }
     }
 }

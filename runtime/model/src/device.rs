@@ -56,6 +56,22 @@ pub struct DeviceParams {
     /// σ of each detector's static offset, in power units of a unit field.
     #[serde(default)]
     pub detector_offset: f64,
+    /// Field leakage of every modulator at null, relative to full swing
+    /// (extinction ratio −20·log10 of it, dB), in quadrature to the signal.
+    #[serde(default)]
+    pub modulator_leakage: f64,
+    /// σ of every modulator's relative Vπ error.
+    #[serde(default)]
+    pub modulator_vpi_error: f64,
+    /// σ of each modulator drive level's error, in units of Vπ.
+    #[serde(default)]
+    pub modulator_drive_error: f64,
+    /// σ of every modulator's relative optical power error.
+    #[serde(default)]
+    pub modulator_power_error: f64,
+    /// σ of every modulator's static optical phase error, rad.
+    #[serde(default)]
+    pub modulator_phase_error_rad: f64,
 }
 
 /// The unit a parameter is written in.
@@ -211,6 +227,46 @@ pub const PARAMS: &[ParamSpec] = &[
         true,
         "σ of each detector's static offset (power of a unit field)",
     ),
+    spec(
+        "modulator_leakage",
+        "modulator_leakage",
+        Unit::Plain,
+        0.5,
+        true,
+        "field leakage of each PAM modulator at null (ER = −20·log10 dB)",
+    ),
+    spec(
+        "modulator_vpi_error",
+        "modulator_vpi_error",
+        Unit::Plain,
+        0.5,
+        true,
+        "σ of each PAM modulator's relative Vπ",
+    ),
+    spec(
+        "modulator_drive_error",
+        "modulator_drive_error",
+        Unit::Plain,
+        0.5,
+        true,
+        "σ of each PAM drive level, in units of Vπ",
+    ),
+    spec(
+        "modulator_power_error",
+        "modulator_power_error",
+        Unit::Plain,
+        0.5,
+        true,
+        "σ of each PAM modulator's relative optical power",
+    ),
+    spec(
+        "modulator_phase_error",
+        "modulator_phase_error_rad",
+        Unit::Radians,
+        PI,
+        true,
+        "σ of each PAM modulator's static optical phase",
+    ),
 ];
 
 /// A parameter outside its range.
@@ -260,6 +316,11 @@ impl DeviceParams {
         eo_bias_error_rad: 0.0,
         detector_noise: 0.0,
         detector_offset: 0.0,
+        modulator_leakage: 0.0,
+        modulator_vpi_error: 0.0,
+        modulator_drive_error: 0.0,
+        modulator_power_error: 0.0,
+        modulator_phase_error_rad: 0.0,
     };
 
     /// The `realistic` profile of the examples and figures (spec/device.md,
@@ -278,6 +339,11 @@ impl DeviceParams {
         eo_bias_error_rad: 0.01,
         detector_noise: 1e-3,
         detector_offset: 1e-4,
+        modulator_leakage: 0.03,
+        modulator_vpi_error: 0.01,
+        modulator_drive_error: 0.002,
+        modulator_power_error: 0.005,
+        modulator_phase_error_rad: 0.01,
     };
 
     /// The value of the parameter whose device-file key is `file_key`
@@ -297,6 +363,11 @@ impl DeviceParams {
             "eo_bias_error_rad" => self.eo_bias_error_rad,
             "detector_noise" => self.detector_noise,
             "detector_offset" => self.detector_offset,
+            "modulator_leakage" => self.modulator_leakage,
+            "modulator_vpi_error" => self.modulator_vpi_error,
+            "modulator_drive_error" => self.modulator_drive_error,
+            "modulator_power_error" => self.modulator_power_error,
+            "modulator_phase_error_rad" => self.modulator_phase_error_rad,
             _ => return None,
         })
     }
@@ -321,6 +392,11 @@ impl DeviceParams {
             "eo_bias_error_rad" => &mut self.eo_bias_error_rad,
             "detector_noise" => &mut self.detector_noise,
             "detector_offset" => &mut self.detector_offset,
+            "modulator_leakage" => &mut self.modulator_leakage,
+            "modulator_vpi_error" => &mut self.modulator_vpi_error,
+            "modulator_drive_error" => &mut self.modulator_drive_error,
+            "modulator_power_error" => &mut self.modulator_power_error,
+            "modulator_phase_error_rad" => &mut self.modulator_phase_error_rad,
             _ => return false,
         };
         *slot = v;
@@ -357,13 +433,14 @@ impl DeviceParams {
 
     /// The nominal chip of this device: what is the same on every chip and
     /// known at design time (DAC, insertion and excess loss, thermal
-    /// crosstalk), with no random static errors and no detector noise.
+    /// crosstalk, modulator leakage), with no random static errors and no detector noise.
     pub fn nominal(&self) -> DeviceParams {
         DeviceParams {
             mzi_loss_db: self.mzi_loss_db,
             phase_bits: self.phase_bits,
             crosstalk: self.crosstalk,
             splitter_loss_db: self.splitter_loss_db,
+            modulator_leakage: self.modulator_leakage,
             ..DeviceParams::IDEAL
         }
     }
@@ -407,7 +484,7 @@ mod tests {
         }
         assert!(p.validate().is_ok());
         assert!(!p.set("no_such", 1.0));
-        assert_eq!(PARAMS.len(), 13);
+        assert_eq!(PARAMS.len(), 18);
     }
 
     #[test]

@@ -8,12 +8,15 @@ pub mod component;
 pub mod contract;
 pub mod crosstalk;
 pub mod dac;
+pub mod digit_serial;
 pub mod device;
 pub mod encoding;
 pub mod eo;
 pub mod errors;
 pub mod mesh;
+pub mod modulator;
 pub mod mzi;
 pub mod sampling;
+pub mod task;
 
 pub use num_complex::Complex64;
