@@ -250,10 +250,12 @@ pub fn emit_reducer(
         }
     };
     b.reducer(ReducerInterface {
-        servers: n,
+        // A stage's last channel is its carry, not a server.
+        servers: n - usize::from(circuit.stage.is_some()),
         bits: circuit.bits,
         inputs: (0..n).map(|i| format!("in{i}")).collect(),
         readout,
+        stage: circuit.stage,
     });
     Ok(b.build()?)
 }

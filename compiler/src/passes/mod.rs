@@ -4,7 +4,7 @@
 
 mod calibrate_reducer;
 mod design_reducer;
-mod emitted;
+pub(crate) mod emitted;
 mod full_scale;
 mod manager;
 mod place;

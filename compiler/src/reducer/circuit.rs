@@ -83,11 +83,16 @@ pub enum Readout {
 /// A complete reducer circuit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Circuit {
+    /// Input channels: the servers, plus a stage's carry.
     pub servers: usize,
     pub bits: u32,
     pub modes: usize,
     pub stages: Vec<Stage>,
     pub readout: Readout,
+    /// Set when the circuit is one digit-serial stage (its last input is
+    /// the carry; `servers` counts the digit channels and the carry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<optc_formats::netlist::reducer_section::StageSpec>,
 }
 
 impl Circuit {

@@ -6,9 +6,10 @@ use crate::reducer::circuit::{Attenuator, Circuit, Detector, Readout, Stage};
 use num_complex::Complex64;
 use optc_formats::builder::mesh_mzi_name;
 use optc_model::contract::{Contract, Reduction};
-use optc_model::encoding::{encode_bits, BitCode};
+use optc_model::encoding::BitCode;
 use optc_model::mesh::{Mesh, MeshStyle, MziSetting};
 use optc_model::mzi::wrap_phase;
+use optc_model::task::Task;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
 use thiserror::Error;
@@ -134,6 +135,7 @@ pub fn linear(contract: &Contract) -> Result<Circuit, DesignError> {
             receivers,
             gain: (contract.max_code() as f64) * n as f64,
         },
+        stage: None,
     })
 }
 
@@ -155,15 +157,14 @@ fn mzi(mode: usize, column: usize, theta: f64, phi: f64) -> MziSetting {
     }
 }
 
-/// The Gray bit k of the contract as a square wave in S: returns φ_k with
-/// bit_k(S) = [cos(ω_k·S + φ_k) < 0], ω_k = 2π / (2^(k+2)·N).
-pub fn bit_phase(contract: &Contract, k: u32) -> Result<f64, DesignError> {
-    let a = contract.max_sum();
-    let w = TAU / ((1i64 << (k + 2)) as f64 * contract.servers as f64);
-    let bit = |s: i64| {
-        (encode_bits(contract.reference_from_sum(s), contract.bits, BitCode::Gray) >> k) & 1
-    };
-    for s in -a..a {
+/// The Gray bit k of the task's target as a square wave in the level ℓ:
+/// returns φ_k with bit_k(ℓ) = [cos(ω_k·ℓ + φ_k) < 0], ω_k = 2π / (2^(k+2)·d)
+/// (d = N for the mean, 1 for a digit-serial stage).
+pub fn bit_phase(task: &Task, k: u32) -> Result<f64, DesignError> {
+    let w = omega(task, k);
+    let bit = |s: i64| (task.pattern(s, BitCode::Gray) >> k) & 1;
+    let levels = task.levels();
+    for s in *levels.start()..*levels.end() {
         let (b0, b1) = (bit(s), bit(s + 1));
         if b0 != b1 {
             let x = w * (s as f64 + 0.5);
@@ -178,6 +179,11 @@ pub fn bit_phase(contract: &Contract, k: u32) -> Result<f64, DesignError> {
     Err(DesignError::NoBoundary { bit: k })
 }
 
+/// ω_k of bit k: one period of its Gray square wave is 2^(k+2)·d levels.
+fn omega(task: &Task, k: u32) -> f64 {
+    TAU / ((1i64 << (k + 2)) as f64 * task.period_divisor())
+}
+
 /// The ONN realization: per result bit, a balanced interferometric photonic
 /// ADC built from the allowed components (see spec/reducer.md):
 /// averaging mesh → 1→2b fan-out → per rail a bias source mixed with the
@@ -187,6 +193,12 @@ pub fn bit_phase(contract: &Contract, k: u32) -> Result<f64, DesignError> {
 /// difference Δ₊ − Δ₋ = g·(|z₊|² − |z₋|²)/2 is exactly linear in S.
 pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignError> {
     check_mean(contract)?;
+    adc(&Task::Mean(contract.clone()), opts)
+}
+
+/// The photonic ADC of [`onn`] for any task: the input channels' combined
+/// field is affine in the level ℓ, zero at the task's center level.
+pub fn adc(task: &Task, opts: &OnnOptions) -> Result<Circuit, DesignError> {
     if !(opts.bias_ratio > 0.0 && opts.bias_ratio < 1.0) {
         return Err(DesignError::BiasRatio(opts.bias_ratio));
     }
@@ -196,15 +208,17 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
     if !(opts.arm_share > 0.0 && opts.arm_share < 1.0) {
         return Err(DesignError::ArmShare(opts.arm_share));
     }
-    let n = contract.servers;
-    let b = contract.bits as usize;
-    let q = contract.max_code() as f64;
+    let n = task.channels();
+    let b = task.bits() as usize;
     let fan = 2 * b;
     let base = n;
     let modes = n + BLOCK * b;
     let kappa = (1.0 - opts.alpha).sqrt();
-    // Signal amplitude on each rail after the fan-out: s' = S/(Q·√(N·2b)).
-    let s_max = (n as f64 / fan as f64).sqrt();
+    // Signal on each rail after the combiner and the fan-out:
+    // s' = f·(ℓ − center), f = (field per level)/√(channels·2b) (mean:
+    // s' = S/(Q·√(N·2b))).
+    let f_level = task.field_per_level() / ((n * fan) as f64).sqrt();
+    let s_max = f_level * (task.level_count() - 1) as f64 / 2.0;
     let c0 = s_max / opts.bias_ratio;
     let theta_arm = 2.0 * opts.arm_share.sqrt().acos();
     let (arm_a, arm_b) = (opts.arm_share.sqrt(), (1.0 - opts.arm_share).sqrt());
@@ -243,10 +257,9 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
     }
     let lit1 = [BIAS_P, SIG_P, SIG_M, BIAS_M];
     push_layer(&mut stages, "layer1", base, b, l1, opts.weights[0], lit1);
-    // Gains: Δ₊ − Δ₋ = g·t·2·c0·s' = ω_k·S with s' = S/(Q·√(N·2b)).
+    // Gains: Δ₊ − Δ₋ = g·t·2·c0·s' = ω_k·(ℓ − center).
     for k in 0..b {
-        let w = TAU / ((1usize << (k + 2)) as f64 * n as f64);
-        let gain = w * q * ((n * fan) as f64).sqrt() / (2.0 * opts.arm_share * c0);
+        let gain = omega(task, k as u32) / (2.0 * opts.arm_share * c0 * f_level);
         for m in [OUT_P, OUT_M] {
             stages.push(Stage::Activation {
                 mode: base + BLOCK * k + m,
@@ -278,16 +291,22 @@ pub fn onn(contract: &Contract, opts: &OnnOptions) -> Result<Circuit, DesignErro
         .collect();
     let circuit = Circuit {
         servers: n,
-        bits: contract.bits,
+        bits: task.bits(),
         modes,
         stages,
         readout: Readout::Bits {
             detectors,
             code: BitCode::Gray,
         },
+        stage: match task {
+            Task::Mean(_) => None,
+            Task::Stage(s) => Some(optc_formats::netlist::reducer_section::StageSpec {
+                max_carry: s.max_carry,
+            }),
+        },
     };
-    for k in 0..contract.bits {
-        bit_phase(contract, k)?;
+    for k in 0..task.bits() {
+        bit_phase(task, k)?;
     }
     Ok(circuit)
 }

@@ -4,8 +4,11 @@
 
 pub mod circuit;
 pub mod design;
+pub mod digit_serial;
 pub mod train;
 pub mod tune;
 
+#[cfg(test)]
+mod digit_serial_tests;
 #[cfg(test)]
 mod tests;

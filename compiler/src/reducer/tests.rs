@@ -9,6 +9,7 @@ use crate::reducer::tune::{set_full_scales, tune_combiners};
 use num_complex::Complex64;
 use optc_formats::netlist::Circuit as NetCircuit;
 use optc_model::contract::{Contract, Coverage};
+use optc_model::task::Task;
 use optc_sim::device::{DeviceInstance, DeviceParams};
 use optc_sim::reducer::netlist_run::NetlistReducer;
 use rand::Rng;
@@ -57,7 +58,10 @@ fn chip(
 fn rate(t: &Trainee, params: &DeviceParams, seed: u64, sample: u64) -> (f64, Coverage) {
     let (runner, plan) = chip(t, params, seed);
     let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let r = optc_model::contract::exact_match_vectors(&t.contract, sample, 5, |v| {
+    let Task::Mean(contract) = &t.task else {
+        panic!("a mean reducer")
+    };
+    let r = optc_model::contract::exact_match_vectors(contract, sample, 5, |v| {
         let resp = runner
             .respond(&plan, v, 0)
             .unwrap_or_else(|e| panic!("{e}"));
@@ -70,10 +74,11 @@ fn rate(t: &Trainee, params: &DeviceParams, seed: u64, sample: u64) -> (f64, Cov
 fn ideal_rate(t: &Trainee) -> f64 {
     let (runner, plan) = chip(t, &DeviceParams::IDEAL, 0);
     let table = runner.sum_table(&plan).unwrap_or_else(|e| panic!("{e}"));
-    let a = t.contract.max_sum();
-    let ok = (-a..=a)
+    let ok = t
+        .task
+        .levels()
         .zip(&table)
-        .filter(|(s, r)| runner.deliver::<ChaCha8Rng>(r, None) == t.contract.reference_from_sum(*s))
+        .filter(|(s, r)| runner.deliver::<ChaCha8Rng>(r, None) == t.task.target(*s))
         .count();
     ok as f64 / table.len() as f64
 }

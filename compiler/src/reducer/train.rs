@@ -10,8 +10,7 @@ use num_complex::Complex64;
 use optc_formats::netlist::reducer_section::{InterfaceReadout, ReducerInterface};
 use optc_formats::netlist::{Circuit, Kind, Netlist};
 use optc_formats::phases::NodeSettings;
-use optc_model::contract::Contract;
-use optc_model::encoding::encode_bits;
+use optc_model::task::Task;
 use optc_sim::device::{DeviceInstance, DeviceParams};
 use optc_sim::reducer::netlist_run::{NetlistReducer, NetlistRunError};
 use optc_sim::simulate::adjoint::{Differentiable, Gradient, Tape};
@@ -131,7 +130,7 @@ pub struct Trainee {
     pub circuit: Circuit,
     pub settings: NodeSettings,
     pub interface: ReducerInterface,
-    pub contract: Contract,
+    pub task: Task,
     slots: Vec<Slot>,
 }
 
@@ -141,8 +140,7 @@ impl Trainee {
         settings: NodeSettings,
         interface: ReducerInterface,
     ) -> Result<Self, NetlistRunError> {
-        let contract = Contract::mean(interface.servers, interface.bits)
-            .map_err(|e| NetlistRunError::Contract(e.to_string()))?;
+        let task = interface.task().map_err(NetlistRunError::Contract)?;
         let mut slots = Vec::new();
         for (i, node) in circuit.nodes.iter().enumerate() {
             for slot in 0..node.kind.programmable().len() {
@@ -162,7 +160,7 @@ impl Trainee {
             circuit,
             settings,
             interface,
-            contract,
+            task,
             slots,
         })
     }
@@ -234,21 +232,16 @@ impl Trainee {
         let plan = self.plan(dev);
         let runner = NetlistReducer::new(&self.interface, &plan)?;
         let diff = Differentiable::new(&plan, &self.circuit, &self.settings, dev);
-        let a = self.contract.max_sum();
-        let count = ((2 * a + 1) as usize * bits.len()) as f64;
+        let count = (self.task.level_count() * bits.len()) as f64;
         let mut total = 0.0;
         let mut grad = Gradient::zeros(&self.circuit);
         let (mut input, mut tape) = (Vec::new(), Tape::default());
         let mut d_out = vec![Complex64::new(0.0, 0.0); plan.outputs.len()];
         let mut d_sig = vec![0.0; bits.len()];
-        for s in -a..=a {
-            runner.input_fields(&self.contract.representative(s), &mut input);
+        for s in self.task.levels() {
+            runner.input_fields(&self.task.representative(s), &mut input);
             diff.forward(&input, &mut tape);
-            let target = encode_bits(
-                self.contract.reference_from_sum(s),
-                self.contract.bits,
-                *code,
-            );
+            let target = self.task.pattern(s, *code);
             for (k, (d, b)) in runner.signals(&tape.outputs).iter().zip(bits).enumerate() {
                 let sign = if (target >> k) & 1 == 1 { 1.0 } else { -1.0 };
                 let m = sign * (d - b.threshold) / b.full_scale;

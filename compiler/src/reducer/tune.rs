@@ -39,7 +39,7 @@ pub fn ideal_signals(
     let (mut input, mut tape) = (Vec::<Complex64>::new(), Tape::default());
     Ok(sums
         .map(|s| {
-            runner.input_fields(&t.contract.representative(s), &mut input);
+            runner.input_fields(&t.task.representative(s), &mut input);
             diff.forward(&input, &mut tape);
             (runner.signals(&tape.outputs), runner.totals(&tape.outputs))
         })
@@ -77,7 +77,7 @@ pub fn tune_combiners(t: &mut Trainee, combiners: &[String]) -> Result<(), TuneE
     let c_0 = phase_at(t, 0)?;
     let c_1 = phase_at(t, 1)?;
     for (k, &i) in nodes.iter().enumerate() {
-        let phi_k = bit_phase(&t.contract, k as u32)?;
+        let phi_k = bit_phase(&t.task, k as u32)?;
         let slope_up = wrap_phase(c_1[k] - c_0[k]) < PI;
         let phi = if slope_up {
             phi_k + PI - c_0[k]
@@ -92,9 +92,8 @@ pub fn tune_combiners(t: &mut Trainee, combiners: &[String]) -> Result<(), TuneE
 /// Sets every bit's `full_scale` to the largest P₊ + P₋ over all inputs on
 /// the ideal chip (its response depends on the sum only, so over the sums).
 pub fn set_full_scales(t: &mut Trainee) -> Result<(), NetlistRunError> {
-    let a = t.contract.max_sum();
     let mut fs = Vec::new();
-    for (_, totals) in ideal_signals(t, -a..=a)? {
+    for (_, totals) in ideal_signals(t, t.task.levels())? {
         fs.resize(totals.len(), 0.0f64);
         for (f, p) in fs.iter_mut().zip(totals) {
             *f = f.max(p);

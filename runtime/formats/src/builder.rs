@@ -451,6 +451,7 @@ impl NetlistBuilder {
             connections: self.connections,
             placements: self.placements,
             reducer: self.reducer,
+            digit_serial: None,
         };
         let phases = Phases {
             version: PHASES_VERSION,

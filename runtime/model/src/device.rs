@@ -56,8 +56,9 @@ pub struct DeviceParams {
     /// σ of each detector's static offset, in power units of a unit field.
     #[serde(default)]
     pub detector_offset: f64,
-    /// Field leakage of every modulator at null, relative to full swing
-    /// (extinction ratio −20·log10 of it, dB), in quadrature to the signal.
+    /// σ of each modulator's static field leakage at null, relative to full
+    /// swing (extinction ratio −20·log10|leakage| dB), in quadrature to the
+    /// signal; its sign and size drift with the bias point, so it is random.
     #[serde(default)]
     pub modulator_leakage: f64,
     /// σ of every modulator's relative Vπ error.
@@ -233,7 +234,7 @@ pub const PARAMS: &[ParamSpec] = &[
         Unit::Plain,
         0.5,
         true,
-        "field leakage of each PAM modulator at null (ER = −20·log10 dB)",
+        "σ of each PAM modulator's field leakage at null (ER = −20·log10 dB)",
     ),
     spec(
         "modulator_vpi_error",
@@ -339,7 +340,7 @@ impl DeviceParams {
         eo_bias_error_rad: 0.01,
         detector_noise: 1e-3,
         detector_offset: 1e-4,
-        modulator_leakage: 0.03,
+        modulator_leakage: 0.01,
         modulator_vpi_error: 0.01,
         modulator_drive_error: 0.002,
         modulator_power_error: 0.005,
@@ -433,14 +434,13 @@ impl DeviceParams {
 
     /// The nominal chip of this device: what is the same on every chip and
     /// known at design time (DAC, insertion and excess loss, thermal
-    /// crosstalk, modulator leakage), with no random static errors and no detector noise.
+    /// crosstalk), with no random static errors and no detector noise.
     pub fn nominal(&self) -> DeviceParams {
         DeviceParams {
             mzi_loss_db: self.mzi_loss_db,
             phase_bits: self.phase_bits,
             crosstalk: self.crosstalk,
             splitter_loss_db: self.splitter_loss_db,
-            modulator_leakage: self.modulator_leakage,
             ..DeviceParams::IDEAL
         }
     }

@@ -189,7 +189,11 @@ mod tests {
                     let want = ds.contract().reference(&codes);
                     assert_eq!(ds.reduce(&codes), want, "N={n} b={b} codes={codes:?}");
                     assert_eq!(reference_from_offset_sum(n, b, u), want);
-                    u += if u < 3 * n as i64 || span - u < 3 * n as i64 { 1 } else { step };
+                    u += if u < 3 * n as i64 || span - u < 3 * n as i64 {
+                        1
+                    } else {
+                        step
+                    };
                 }
             }
         }

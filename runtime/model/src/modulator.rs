@@ -12,9 +12,10 @@
 //! ```
 //!
 //! with A the full-swing field, p = max(0, 1 + σ_p·z₀) the power factor,
-//! δφ = σ_φ·z₁ the static phase, δV = σ_V·z₂ the Vπ error, δx_v = σ_x·z_{3+v}
-//! each level's drive error and ε the leakage at null (finite extinction,
-//! in quadrature to the signal as an arm imbalance makes it).
+//! δφ = σ_φ·z₁ the static phase, δV = σ_V·z₂ the Vπ error, δx_v = σ_x·z_{4+v}
+//! each level's drive error and ε = σ_ε·z₃ the leakage at null (finite
+//! extinction, in quadrature to the signal as an arm imbalance makes it;
+//! random because it drifts with the bias point). Drive errors use z_{4+v}.
 
 use crate::device::DeviceParams;
 use crate::sampling::InstanceNormals;
@@ -34,15 +35,17 @@ impl Modulator {
         let n = InstanceNormals::new(seed, name);
         let e = |sigma: f64, j: u64| if sigma > 0.0 { sigma * n.z(j) } else { 0.0 };
         let power = (1.0 + e(p.modulator_power_error, 0)).max(0.0);
-        let rot = Complex64::from_polar(amplitude * power.sqrt(), e(p.modulator_phase_error_rad, 1));
+        let rot =
+            Complex64::from_polar(amplitude * power.sqrt(), e(p.modulator_phase_error_rad, 1));
         let vpi = 1.0 + e(p.modulator_vpi_error, 2);
+        let leak = e(p.modulator_leakage, 3);
         let span = levels.saturating_sub(1).max(1) as f64;
         let fields = (0..levels)
             .map(|v| {
                 let f = (2.0 * v as f64 - span) / span;
                 let x = f.clamp(-1.0, 1.0).asin() / FRAC_PI_2;
-                let psi = FRAC_PI_2 * (x + e(p.modulator_drive_error, 3 + v as u64)) / vpi;
-                rot * Complex64::new(psi.sin(), -p.modulator_leakage * psi.cos())
+                let psi = FRAC_PI_2 * (x + e(p.modulator_drive_error, 4 + v as u64)) / vpi;
+                rot * Complex64::new(psi.sin(), -leak * psi.cos())
             })
             .collect();
         Modulator { fields }
@@ -99,11 +102,14 @@ mod tests {
             ..DeviceParams::IDEAL
         };
         let m = Modulator::sample(4, 1.0, "x", 1, &leak);
+        let leak = m.field(1).im / -(1.0f64 - 1.0 / 9.0).sqrt();
+        assert!(leak != 0.0 && leak.abs() < 0.2);
         for v in 0..4 {
             let f = m.field(v);
             let ideal = Modulator::ideal(4, 1.0).field(v);
             assert!((f.re - ideal.re).abs() < 1e-15);
-            assert!(f.im < 0.0 && f.im > -0.03);
+            let want = -leak * (1.0 - ideal.re * ideal.re).max(0.0).sqrt();
+            assert!((f.im - want).abs() < 1e-12, "{v}: {f}");
         }
     }
 }

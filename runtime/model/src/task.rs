@@ -12,9 +12,9 @@
 //! training, calibration and verification serve both.
 
 use crate::contract::Contract;
+use crate::digit_serial::PAM4_LEVELS;
 use crate::encoding::{decode_bits, encode_bits, BitCode};
 use crate::modulator::Modulator;
-use crate::digit_serial::PAM4_LEVELS;
 
 /// A digit-serial stage: N digit channels and one carry channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +72,9 @@ impl Task {
     pub fn bits(&self) -> u32 {
         match self {
             Task::Mean(c) => c.bits,
-            Task::Stage(_) => (self.level_count() as u32).next_power_of_two().trailing_zeros(),
+            Task::Stage(_) => (self.level_count() as u32)
+                .next_power_of_two()
+                .trailing_zeros(),
         }
     }
 

@@ -301,6 +301,9 @@ impl Circuit {
         if let Some(r) = &netlist.reducer {
             r.validate(netlist, file, text)?;
         }
+        if let Some(d) = &netlist.digit_serial {
+            d.validate(netlist, file, text)?;
+        }
         Ok(Circuit {
             file: file.to_string(),
             name: netlist.name.clone(),

@@ -5,7 +5,8 @@
 
 use super::port::PortName;
 use super::Netlist;
-use crate::netlist::reducer_section::InterfaceReadout;
+use crate::netlist::digit_serial_section::Link;
+use crate::netlist::reducer_section::{InterfaceReadout, ReducerInterface};
 use optc_model::component::Kind;
 use optc_model::encoding::BitCode;
 use optc_model::sampling::fnv1a64;
@@ -130,38 +131,57 @@ pub fn canonical_structure(netlist: &Netlist) -> String {
         line(&mut out, "connection").s(fi).s(fp).s(ti).s(tp).end();
     }
     if let Some(r) = &netlist.reducer {
-        line(&mut out, "reducer")
-            .n(r.servers as u64)
-            .n(r.bits)
+        interface_lines(&mut out, r);
+    }
+    if let Some(d) = &netlist.digit_serial {
+        line(&mut out, "digit-serial")
+            .n(d.servers as u64)
+            .n(d.bits)
+            .t(match d.link {
+                Link::Pam4 => "pam4",
+            })
+            .n(d.initial_carry as u64)
             .end();
-        for input in &r.inputs {
-            line(&mut out, "input").s(input).end();
-        }
-        match &r.readout {
-            InterfaceReadout::Bits { code, bits } => {
-                let code = match code {
-                    BitCode::Gray => "gray",
-                    BitCode::TwosComplement => "twos_complement",
-                };
-                line(&mut out, "readout-bits").s(code).end();
-                for b in bits {
-                    let l = line(&mut out, "bit").s(&b.plus);
-                    let l = match &b.minus {
-                        Some(m) => l.s(m),
-                        None => l.t("-"),
-                    };
-                    l.x(b.threshold).x(b.full_scale).end();
-                }
-            }
-            InterfaceReadout::Coherent { receivers, gain } => {
-                line(&mut out, "readout-coherent").x(*gain).end();
-                for r in receivers {
-                    line(&mut out, "receiver").s(r).end();
-                }
-            }
+        for s in &d.stages {
+            line(&mut out, "stage-part").s(&s.prefix).end();
+            interface_lines(&mut out, &s.interface);
         }
     }
     out
+}
+
+/// The lines of one reducer interface (the `reducer:` section or a stage's).
+fn interface_lines(out: &mut String, r: &ReducerInterface) {
+    line(out, "reducer").n(r.servers as u64).n(r.bits).end();
+    if let Some(st) = &r.stage {
+        line(out, "stage").n(st.max_carry as u64).end();
+    }
+    for input in &r.inputs {
+        line(out, "input").s(input).end();
+    }
+    match &r.readout {
+        InterfaceReadout::Bits { code, bits } => {
+            let code = match code {
+                BitCode::Gray => "gray",
+                BitCode::TwosComplement => "twos_complement",
+            };
+            line(out, "readout-bits").s(code).end();
+            for b in bits {
+                let l = line(out, "bit").s(&b.plus);
+                let l = match &b.minus {
+                    Some(m) => l.s(m),
+                    None => l.t("-"),
+                };
+                l.x(b.threshold).x(b.full_scale).end();
+            }
+        }
+        InterfaceReadout::Coherent { receivers, gain } => {
+            line(out, "readout-coherent").x(*gain).end();
+            for r in receivers {
+                line(out, "receiver").s(r).end();
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 //! settings live in the phase file (`crate::phases`).
 
 mod circuit;
+pub mod compose;
+pub mod digit_serial_section;
 mod error;
 mod hash;
 pub mod locate;
@@ -56,6 +58,10 @@ pub struct Netlist {
     /// (spec/netlist.md, "The reducer section"). Part of the structure hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reducer: Option<reducer_section::ReducerInterface>,
+    /// For a compiled digit-serial reducer: its stages and link
+    /// (spec/netlist.md, "Digit-serial reducers"). Part of the structure hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digit_serial: Option<digit_serial_section::DigitSerialInterface>,
 }
 
 /// One instance: its kind and fixed attributes.

@@ -5,7 +5,10 @@
 //! here are electronics, so they live beside the netlist, not in it.
 
 use super::{locate, FormatError, Netlist, PortName, Problem};
+use optc_model::contract::Contract;
+use optc_model::digit_serial::DigitSerial;
 use optc_model::encoding::BitCode;
+use optc_model::task::{StageTask, Task};
 use serde::{Deserialize, Serialize};
 
 /// The `reducer:` section of a netlist.
@@ -18,6 +21,20 @@ pub struct ReducerInterface {
     /// Q = 2^(bits−1) − 1.
     pub inputs: Vec<String>,
     pub readout: InterfaceReadout,
+    /// Present when this interface is one stage of a digit-serial reducer
+    /// (spec/reducer.md): `inputs` are the N servers' PAM4 digit ports, then
+    /// the carry remodulator's port; the stage resolves ℓ = D + c into the
+    /// Gray bits of ℓ (`bits` = log2(4N)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<StageSpec>,
+}
+
+/// What a digit-serial stage's carry channel carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageSpec {
+    /// The carry's largest value (N − 1).
+    pub max_carry: i32,
 }
 
 /// How the delivered code is read from the external outputs.
@@ -50,6 +67,35 @@ impl ReducerInterface {
     /// Q = 2^(b−1) − 1.
     pub fn max_code(&self) -> i32 {
         (1i32 << (self.bits.clamp(2, 16) - 1)) - 1
+    }
+
+    /// What the circuit behind this interface resolves.
+    pub fn task(&self) -> Result<Task, String> {
+        match self.stage {
+            None => Contract::mean(self.servers, self.bits)
+                .map(Task::Mean)
+                .map_err(|e| e.to_string()),
+            Some(s) => {
+                let ds = DigitSerial::new(self.servers, 2).map_err(|e| e.to_string())?;
+                if s.max_carry != ds.max_carry() {
+                    return Err(format!(
+                        "a stage of {} servers carries at most {} (got max_carry = {})",
+                        self.servers,
+                        ds.max_carry(),
+                        s.max_carry
+                    ));
+                }
+                Ok(Task::Stage(StageTask {
+                    servers: self.servers,
+                    max_carry: s.max_carry,
+                }))
+            }
+        }
+    }
+
+    /// Input ports: one per server, plus the carry of a stage.
+    pub fn channels(&self) -> usize {
+        self.servers + usize::from(self.stage.is_some())
     }
 
     /// The external output ports read by the electronics, in bit order
@@ -87,14 +133,32 @@ impl ReducerInterface {
                 "bits",
             ));
         }
-        if self.inputs.len() != self.servers {
+        if self.inputs.len() != self.channels() {
             return Err(fail(
                 format!(
-                    "`inputs` lists {} ports but there are {} servers (one input per server)",
+                    "`inputs` lists {} ports but there are {} servers (one input per server{})",
                     self.inputs.len(),
-                    self.servers
+                    self.servers,
+                    if self.stage.is_some() {
+                        ", then the carry"
+                    } else {
+                        ""
+                    }
                 ),
                 "inputs",
+            ));
+        }
+        let task = self.task().map_err(|m| fail(m, "stage"))?;
+        if self.stage.is_some() && task.bits() != self.bits {
+            return Err(fail(
+                format!(
+                    "a stage of {} servers resolves {} levels: `bits` must be {}, not {}",
+                    self.servers,
+                    task.level_count(),
+                    task.bits(),
+                    self.bits
+                ),
+                "bits",
             ));
         }
         let port = |name: &str, want_input: bool| -> Result<(), FormatError> {

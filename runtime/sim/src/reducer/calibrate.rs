@@ -22,7 +22,6 @@ use crate::simulate::Plan;
 use optc_formats::netlist::reducer_section::InterfaceReadout;
 use optc_formats::netlist::{Circuit, Kind};
 use optc_model::dac::Dac;
-use optc_model::encoding::encode_bits;
 use optc_model::mzi::wrap_phase;
 use std::f64::consts::{PI, TAU};
 use thiserror::Error;
@@ -113,6 +112,8 @@ struct Objective {
     targets: Vec<u32>,
     /// Multiplicity share of each sum (sums to 1).
     share: Vec<f64>,
+    /// The level (sum) of entry 0.
+    first_level: i64,
     /// Per bit: (threshold, full scale).
     detectors: Vec<(f64, f64)>,
     goal: f64,
@@ -123,15 +124,15 @@ impl Objective {
         let InterfaceReadout::Bits { code, .. } = &runner.interface.readout else {
             return None;
         };
-        let contract = &runner.contract;
-        let sums = contract.distinct_sums();
-        let total: f64 = sums.iter().map(|s| s.1).sum();
+        let task = &runner.task;
+        let levels = task.distinct_levels();
         Some(Objective {
-            targets: sums
+            targets: levels
                 .iter()
-                .map(|&(s, _)| encode_bits(contract.reference_from_sum(s), contract.bits, *code))
+                .map(|&(l, _)| task.pattern(l, *code))
                 .collect(),
-            share: sums.iter().map(|s| s.1 / total).collect(),
+            share: levels.iter().map(|l| l.1).collect(),
+            first_level: *task.levels().start(),
             detectors: runner.comparators().detectors,
             goal,
         })
@@ -140,7 +141,6 @@ impl Objective {
     /// Every sum's response must carry one comparator signal per bit, or
     /// margins would silently be missing.
     fn check(&self, table: &[SumResponse]) -> Result<(), CalibrationError> {
-        let a = (self.targets.len() as i64 - 1) / 2;
         for (i, r) in table.iter().enumerate() {
             let got = match r {
                 SumResponse::Signals(s) => s.len(),
@@ -148,7 +148,7 @@ impl Objective {
             };
             if got != self.detectors.len() {
                 return Err(CalibrationError::Readout {
-                    sum: i as i64 - a,
+                    sum: i as i64 + self.first_level,
                     got,
                     want: self.detectors.len(),
                 });
@@ -391,6 +391,7 @@ mod tests {
         Objective {
             targets: vec![1],
             share: vec![1.0],
+            first_level: 0,
             detectors: vec![(0.0, 1.0)],
             goal: 0.05,
         }

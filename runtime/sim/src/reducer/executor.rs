@@ -64,16 +64,138 @@ struct Risky {
     z: f64,
 }
 
+/// Per level: the noiseless delivered value, its bit pattern and the bits
+/// that detector noise can flip. Both executors (the mean reducer's per-sum
+/// table and each digit-serial stage's per-level table) are made of it.
 #[derive(Debug, Clone)]
-pub struct ReducerExecutor {
-    servers: usize,
-    bits: u32,
-    max_code: i32,
-    max_sum: i64,
+pub struct LevelTable {
     lut: Vec<i32>,
     patterns: Vec<u32>,
     risky: Vec<Vec<Risky>>,
     code: BitCode,
+    bits: u32,
+    signed: bool,
+}
+
+impl LevelTable {
+    /// From one response per level; `signed` decodes two's-complement
+    /// (sign-extended) values, else unsigned ones.
+    pub fn new(
+        bits: u32,
+        signed: bool,
+        comparators: &Comparators,
+        table: &[SumResponse],
+        detector_noise: f64,
+    ) -> Result<Self, ExecutorError> {
+        let mut t = LevelTable {
+            lut: Vec::with_capacity(table.len()),
+            patterns: Vec::with_capacity(table.len()),
+            risky: Vec::with_capacity(table.len()),
+            code: comparators.code,
+            bits,
+            signed,
+        };
+        for entry in table {
+            let mut r = Vec::new();
+            let mut pattern = 0u32;
+            match entry {
+                SumResponse::Code(c) => t.lut.push(*c),
+                SumResponse::Signals(signals) => {
+                    if signals.len() != comparators.detectors.len() {
+                        return Err(ExecutorError::Table {
+                            found: signals.len(),
+                            need: comparators.detectors.len(),
+                        });
+                    }
+                    for (k, (&sig, &(threshold, full_scale))) in
+                        signals.iter().zip(&comparators.detectors).enumerate()
+                    {
+                        if sig > threshold {
+                            pattern |= 1 << k;
+                        }
+                        let sd = detector_noise * full_scale;
+                        if sd > 0.0 {
+                            let z = (threshold - sig) / sd;
+                            if z.abs() < SAFE_SIGMAS {
+                                r.push(Risky { bit: k as u32, z });
+                            }
+                        }
+                    }
+                    let v = t.decode(pattern);
+                    t.lut.push(v);
+                }
+            }
+            t.patterns.push(pattern);
+            t.risky.push(r);
+        }
+        Ok(t)
+    }
+
+    fn decode(&self, pattern: u32) -> i32 {
+        if self.signed {
+            decode_bits(pattern, self.bits, self.code) as i32
+        } else {
+            let mut u = pattern & ((1u32 << self.bits) - 1);
+            if self.code == BitCode::Gray {
+                let mut shift = 1;
+                while shift < self.bits {
+                    u ^= u >> shift;
+                    shift <<= 1;
+                }
+            }
+            u as i32
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lut.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lut.is_empty()
+    }
+
+    /// The noiseless value at level index i.
+    pub fn noiseless(&self, i: usize) -> Option<i32> {
+        self.lut.get(i).copied()
+    }
+
+    /// Whether any (level, bit) can flip under detector noise.
+    pub fn has_noise(&self) -> bool {
+        self.risky.iter().any(|r| !r.is_empty())
+    }
+
+    /// The delivered value at level index `i` (< len), with the detector
+    /// noise drawn from `rng` for the bits that can flip.
+    #[inline]
+    pub fn deliver<R: Rng>(&self, i: usize, rng: Option<&mut R>) -> i32 {
+        let v = self.lut[i];
+        let Some(rng) = rng else {
+            return v;
+        };
+        let risky = &self.risky[i];
+        if risky.is_empty() {
+            return v;
+        }
+        let mut p = self.patterns[i];
+        for r in risky {
+            let x: f64 = rng.sample(StandardNormal);
+            if x > r.z {
+                p |= 1 << r.bit;
+            } else {
+                p &= !(1 << r.bit);
+            }
+        }
+        self.decode(p)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ReducerExecutor {
+    servers: usize,
+    max_code: i32,
+    max_sum: i64,
+    table: LevelTable,
     noise_seed: u64,
 }
 
@@ -96,50 +218,11 @@ impl ReducerExecutor {
                 need,
             });
         }
-        let mut lut = Vec::with_capacity(need);
-        let mut patterns = Vec::with_capacity(need);
-        let mut risky = Vec::with_capacity(need);
-        for entry in table {
-            let mut r = Vec::new();
-            let mut pattern = 0u32;
-            match entry {
-                SumResponse::Code(c) => lut.push(*c),
-                SumResponse::Signals(signals) => {
-                    if signals.len() != comparators.detectors.len() {
-                        return Err(ExecutorError::Table {
-                            found: signals.len(),
-                            need: comparators.detectors.len(),
-                        });
-                    }
-                    for (k, (&sig, &(threshold, full_scale))) in
-                        signals.iter().zip(&comparators.detectors).enumerate()
-                    {
-                        if sig > threshold {
-                            pattern |= 1 << k;
-                        }
-                        let sd = detector_noise * full_scale;
-                        if sd > 0.0 {
-                            let z = (threshold - sig) / sd;
-                            if z.abs() < SAFE_SIGMAS {
-                                r.push(Risky { bit: k as u32, z });
-                            }
-                        }
-                    }
-                    lut.push(decode_bits(pattern, contract.bits, comparators.code) as i32);
-                }
-            }
-            patterns.push(pattern);
-            risky.push(r);
-        }
         Ok(Self {
             servers: contract.servers,
-            bits: contract.bits,
             max_code: contract.max_code(),
             max_sum: contract.max_sum(),
-            lut,
-            patterns,
-            risky,
-            code: comparators.code,
+            table: LevelTable::new(contract.bits, true, comparators, table, detector_noise)?,
             noise_seed,
         })
     }
@@ -148,7 +231,7 @@ impl ReducerExecutor {
     pub fn table(&self, sum: i64) -> Option<i32> {
         usize::try_from(sum + self.max_sum)
             .ok()
-            .and_then(|i| self.lut.get(i).copied())
+            .and_then(|i| self.table.noiseless(i))
     }
 
     /// Re-seeds the detector noise so successive calls (for example training
@@ -159,7 +242,7 @@ impl ReducerExecutor {
 
     /// Whether any (S, bit) can flip under detector noise.
     pub fn has_noise(&self) -> bool {
-        self.risky.iter().any(|r| !r.is_empty())
+        self.table.has_noise()
     }
 
     fn chunk(
@@ -189,22 +272,7 @@ impl ReducerExecutor {
                 s += c as i64;
             }
             let idx = (s + self.max_sum) as usize;
-            *o = self.lut[idx];
-            if let Some(rng) = rng.as_mut() {
-                let risky = &self.risky[idx];
-                if !risky.is_empty() {
-                    let mut p = self.patterns[idx];
-                    for r in risky {
-                        let x: f64 = rng.sample(StandardNormal);
-                        if x > r.z {
-                            p |= 1 << r.bit;
-                        } else {
-                            p &= !(1 << r.bit);
-                        }
-                    }
-                    *o = decode_bits(p, self.bits, self.code) as i32;
-                }
-            }
+            *o = self.table.deliver(idx, rng.as_mut());
         }
         Ok(())
     }

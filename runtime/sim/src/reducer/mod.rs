@@ -4,5 +4,6 @@
 //! the compiler; the physics is the netlist's plan (`crate::simulate`).
 
 pub mod calibrate;
+pub mod digit_serial;
 pub mod executor;
 pub mod netlist_run;

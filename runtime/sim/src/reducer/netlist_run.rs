@@ -12,8 +12,10 @@ use crate::simulate::{BatchError, Plan};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use optc_formats::netlist::reducer_section::{InterfaceReadout, ReducerInterface};
-use optc_model::contract::{round_half_even_div, Contract};
-use optc_model::encoding::{decode_bits, encode_field};
+use optc_model::contract::round_half_even_div;
+use optc_model::encoding::encode_field;
+use optc_model::modulator::Modulator;
+use optc_model::task::Task;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
@@ -31,6 +33,8 @@ pub enum NetlistRunError {
     Executor(#[from] ExecutorError),
     #[error("{0}")]
     Contract(String),
+    #[error("a stage of the digit-serial netlist: {0}")]
+    Part(String),
 }
 
 /// Where the readout's ports sit among the plan's outputs.
@@ -48,17 +52,18 @@ enum Columns {
 #[derive(Debug, Clone)]
 pub struct NetlistReducer {
     pub interface: ReducerInterface,
-    pub contract: Contract,
-    /// Plan input column of each server.
+    pub task: Task,
+    /// Plan input column of each channel.
     inputs: Vec<usize>,
+    /// The modulator of each channel (PAM links; empty: field q/Q).
+    modulators: Vec<Modulator>,
     plan_inputs: usize,
     columns: Columns,
 }
 
 impl NetlistReducer {
     pub fn new(interface: &ReducerInterface, plan: &Plan) -> Result<Self, NetlistRunError> {
-        let contract = Contract::mean(interface.servers, interface.bits)
-            .map_err(|e| NetlistRunError::Contract(e.to_string()))?;
+        let task = interface.task().map_err(NetlistRunError::Contract)?;
         let find = |names: &[String], port: &str| {
             names
                 .iter()
@@ -95,11 +100,19 @@ impl NetlistReducer {
         };
         Ok(Self {
             interface: interface.clone(),
-            contract,
+            modulators: task.ideal_modulators(),
+            task,
             inputs,
             plan_inputs: plan.input_names.len(),
             columns,
         })
+    }
+
+    /// Replaces the channels' modulators (a sampled chip's link transmitters
+    /// and carry remodulator); one per channel.
+    pub fn set_modulators(&mut self, modulators: Vec<Modulator>) {
+        debug_assert_eq!(modulators.len(), self.modulators.len());
+        self.modulators = modulators;
     }
 
     /// The comparators of a bit readout (empty for a coherent one).
@@ -116,14 +129,24 @@ impl NetlistReducer {
         }
     }
 
-    /// The plan's input fields for one code vector: server i's q_i/Q on its
-    /// port, every other input dark.
-    pub fn input_fields(&self, codes: &[i32], fields: &mut Vec<Complex64>) {
+    /// The plan's input fields for one input vector: server i's q_i/Q on its
+    /// port (amplitude link) or each channel's modulator field at its value
+    /// (PAM link), every other input dark.
+    pub fn input_fields(&self, values: &[i32], fields: &mut Vec<Complex64>) {
         fields.clear();
         fields.resize(self.plan_inputs, Complex64::new(0.0, 0.0));
-        let q = self.contract.max_code();
-        for (&c, &col) in codes.iter().zip(&self.inputs) {
-            fields[col] = Complex64::new(encode_field(c, q), 0.0);
+        match &self.task {
+            Task::Mean(c) => {
+                let q = c.max_code();
+                for (&v, &col) in values.iter().zip(&self.inputs) {
+                    fields[col] = Complex64::new(encode_field(v, q), 0.0);
+                }
+            }
+            Task::Stage(_) => {
+                for ((&v, &col), m) in values.iter().zip(&self.inputs).zip(&self.modulators) {
+                    fields[col] = m.field(v);
+                }
+            }
         }
     }
 
@@ -172,7 +195,7 @@ impl NetlistReducer {
         codes: &[i32],
         seed: u64,
     ) -> Result<Vec<SumResponse>, NetlistRunError> {
-        let n = self.contract.servers;
+        let n = self.task.channels();
         let rows = codes.len() / n.max(1);
         let mut input = DMatrix::<Complex64>::zeros(rows, self.plan_inputs);
         let mut fields = Vec::new();
@@ -220,17 +243,18 @@ impl NetlistReducer {
                         pattern |= 1 << k;
                     }
                 }
-                decode_bits(pattern, self.contract.bits, comps.code)
+                self.task.decode(pattern, comps.code)
             }
         }
     }
 
-    /// The per-sum table: the plan run once on a representative vector of
-    /// every sum S ∈ [−N·Q, N·Q] (one batch).
+    /// The per-level table: the plan run once on a representative vector of
+    /// every level (every sum S ∈ [−N·Q, N·Q] of a mean task), one batch.
     pub fn sum_table(&self, plan: &Plan) -> Result<Vec<SumResponse>, NetlistRunError> {
-        let a = self.contract.max_sum();
-        let codes: Vec<i32> = (-a..=a)
-            .flat_map(|s| self.contract.representative(s))
+        let codes: Vec<i32> = self
+            .task
+            .levels()
+            .flat_map(|s| self.task.representative(s))
             .collect();
         self.respond(plan, &codes, 0)
     }
@@ -240,15 +264,18 @@ impl NetlistReducer {
     /// the same S) give the same comparator inputs within 1e-12 of full
     /// scale. An imbalanced input combiner weighs servers differently.
     pub fn sum_only(&self, plan: &Plan) -> Result<bool, NetlistRunError> {
-        let n = self.contract.servers;
-        let a = self.contract.max_sum();
+        // Servers only: a stage's carry has its own range.
+        let n = match &self.task {
+            Task::Mean(c) => c.servers,
+            Task::Stage(s) => s.servers,
+        };
         let mut codes = Vec::new();
-        for s in -a..=a {
-            let r = self.contract.representative(s);
+        for s in self.task.levels() {
+            let r = self.task.representative(s);
             codes.extend_from_slice(&r);
             let mut rotated = r.clone();
-            rotated.rotate_left(1.min(n));
-            rotated.reverse();
+            rotated[..n].rotate_left(1.min(n));
+            rotated[..n].reverse();
             codes.extend_from_slice(&rotated);
         }
         let responses = self.respond(plan, &codes, 0)?;
@@ -281,9 +308,15 @@ impl NetlistReducer {
                 noise_seed,
             })));
         }
+        let Task::Mean(contract) = &self.task else {
+            return Err(NetlistRunError::Contract(
+                "a digit-serial stage runs inside its chain (optc_sim::reducer::digit_serial)"
+                    .into(),
+            ));
+        };
         let table = self.sum_table(plan)?;
         Ok(Executor::Table(ReducerExecutor::from_sum_table(
-            &self.contract,
+            contract,
             &self.comparators(),
             &table,
             detector_noise,
@@ -307,8 +340,11 @@ const DIRECT_BATCH: usize = 4096;
 
 impl DirectExecutor {
     fn reduce(&self, codes: &[i32], out: &mut [i32]) -> Result<(), NetlistRunError> {
-        let n = self.runner.contract.servers;
-        let q = self.runner.contract.max_code();
+        let Task::Mean(contract) = &self.runner.task else {
+            return Err(NetlistRunError::Contract("not a mean reducer".into()));
+        };
+        let n = contract.servers;
+        let q = contract.max_code();
         let elements = check_shape(codes, out, n)?;
         for (e, row) in codes.chunks_exact(n).enumerate() {
             for (i, &c) in row.iter().enumerate() {

@@ -1,0 +1,154 @@
+//! The digit-serial reducer (spec/reducer.md, "Digit-serial reducer"): one
+//! stage design (the photonic ADC of `design::adc` on the stage task),
+//! tuned, trained and calibrated for the nominal chip once, then placed m
+//! times, stage j as netlist part `s{j}_` in its own mode band.
+
+use crate::emit::emit_reducer;
+use crate::passes::emitted::resolve_reducer;
+use crate::reducer::design::{self, combiner_names, OnnOptions};
+use crate::reducer::train::{train, TrainOptions, Trainee};
+use crate::reducer::tune::{set_full_scales, tune_combiners};
+use optc_formats::netlist::compose::{merge, prefixed, PART_GAP};
+use optc_formats::netlist::digit_serial_section::{DigitSerialInterface, Link, StageSection};
+use optc_formats::netlist::{structure_hash, Netlist};
+use optc_formats::phases::{CalibratedFor, Phases};
+use optc_model::device::DeviceParams;
+use optc_model::digit_serial::DigitSerial;
+use optc_model::task::{StageTask, Task};
+use optc_sim::device::DeviceInstance;
+use optc_sim::reducer::calibrate::{calibrate, CalibrationOptions};
+use optc_sim::reducer::netlist_run::NetlistReducer;
+use optc_sim::simulate::Plan;
+
+/// What building the chain reports.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildReport {
+    pub training_final_loss: f64,
+    pub training_steps: usize,
+    /// Design calibration of the stage on the nominal chip.
+    pub worst_margin_before: f64,
+    pub worst_margin_after: f64,
+    pub trials: usize,
+}
+
+/// The prefix of stage j.
+pub fn stage_prefix(j: usize) -> String {
+    format!("s{j}_")
+}
+
+/// Designs, trains and calibrates one stage for `device`'s nominal chip
+/// and places the chain of ⌈b/2⌉ stages as netlist `name`.
+pub fn build(
+    name: &str,
+    chain: DigitSerial,
+    device: &DeviceParams,
+    onn: &OnnOptions,
+    training: &TrainOptions,
+) -> Result<(Netlist, Phases, BuildReport), String> {
+    let task = Task::Stage(StageTask {
+        servers: chain.servers,
+        max_carry: chain.max_carry(),
+    });
+    let stage = design::adc(&task, onn).map_err(|e| e.to_string())?;
+    let (mut net, phases) =
+        emit_reducer(&stage, name, device.phase_bits).map_err(|e| e.to_string())?;
+    // Tune and train on the stage's ideal chip / DAC.
+    let (circuit, settings, iface) = resolve_reducer(&net, &phases)?;
+    let mut t = Trainee::new(circuit, settings, iface.clone()).map_err(|e| e.to_string())?;
+    tune_combiners(&mut t, &combiner_names(&stage)).map_err(|e| e.to_string())?;
+    set_full_scales(&mut t).map_err(|e| e.to_string())?;
+    let trained = train(&mut t, training, &mut |_, _| {}).map_err(|e| e.to_string())?;
+    t.write_attrs(&mut net);
+    net.reducer = Some(t.interface.clone());
+    let mut phases = phases.with_settings(&t.circuit, &t.settings);
+    phases.netlist.hash = structure_hash(&net);
+    // Calibrate for the nominal chip, gains too (as pass `calibrate`).
+    let (circuit, settings, iface) = resolve_reducer(&net, &phases)?;
+    let nominal = DeviceInstance::sample(&device.nominal(), &circuit, 0);
+    let runner = NetlistReducer::new(iface, &Plan::new(&circuit, &settings, &nominal))
+        .map_err(|e| e.to_string())?;
+    let opts = CalibrationOptions {
+        tune_gains: true,
+        coarsest_step: 8.0,
+        ..CalibrationOptions::default()
+    };
+    let cal = calibrate(&circuit, &runner, &nominal, &settings, &opts)
+        .map_err(|e| e.to_string())?
+        .ok_or("a stage has comparators to calibrate")?;
+    for &(i, gain) in &cal.gains {
+        if let Some(inst) = net.instances.get_mut(&circuit.nodes[i].name) {
+            inst.settings.insert("gain".into(), gain);
+        }
+    }
+    let mut phases = phases.with_settings(&circuit, &cal.settings);
+    phases.netlist.hash = structure_hash(&net);
+    // Full scales of the shipped stage on its ideal chip.
+    let (circuit, settings, iface) = resolve_reducer(&net, &phases)?;
+    let mut t = Trainee::new(circuit, settings, iface.clone()).map_err(|e| e.to_string())?;
+    set_full_scales(&mut t).map_err(|e| e.to_string())?;
+    net.reducer = Some(t.interface.clone());
+    let report = BuildReport {
+        training_final_loss: trained.final_loss,
+        training_steps: trained.steps,
+        worst_margin_before: cal.before.worst,
+        worst_margin_after: cal.after.worst,
+        trials: cal.trials,
+    };
+    let (net, mut phases) = place_chain(name, chain, &net, &phases);
+    phases.calibrated_for = Some(calibrated_for(device));
+    Ok((net, phases, report))
+}
+
+/// Places m copies of the stage netlist as parts `s{j}_`, each in its own
+/// mode band, with the `digit_serial:` section.
+pub fn place_chain(
+    name: &str,
+    chain: DigitSerial,
+    stage: &Netlist,
+    phases: &Phases,
+) -> (Netlist, Phases) {
+    let band = stage.modes + PART_GAP;
+    let parts: Vec<Netlist> = (0..chain.stages())
+        .map(|j| prefixed(stage, &stage_prefix(j), j * band))
+        .collect();
+    let mut net = merge(name, &parts);
+    net.digit_serial = Some(DigitSerialInterface {
+        servers: chain.servers,
+        bits: chain.bits,
+        link: Link::Pam4,
+        initial_carry: chain.initial_carry(),
+        stages: parts
+            .iter()
+            .enumerate()
+            .map(|(j, p)| StageSection {
+                prefix: stage_prefix(j),
+                interface: p
+                    .reducer
+                    .clone()
+                    .expect("the stage netlist has its interface"),
+            })
+            .collect(),
+    });
+    let mut out = phases.clone();
+    out.netlist.name = name.to_string();
+    out.settings = (0..chain.stages())
+        .flat_map(|j| {
+            let p = stage_prefix(j);
+            phases
+                .settings
+                .iter()
+                .map(move |(k, v)| (format!("{p}{k}"), v.clone()))
+        })
+        .collect();
+    out.netlist.hash = structure_hash(&net);
+    (net, out)
+}
+
+/// The phase file's nominal-device record for `device`.
+pub fn calibrated_for(device: &DeviceParams) -> CalibratedFor {
+    CalibratedFor {
+        mzi_loss_db: device.mzi_loss_db,
+        crosstalk: device.crosstalk,
+        splitter_loss_db: device.splitter_loss_db,
+    }
+}

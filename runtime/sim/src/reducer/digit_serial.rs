@@ -1,0 +1,366 @@
+//! A digit-serial reducer chip (spec/reducer.md, "Digit-serial reducer"):
+//! each stage is a part of the netlist with its own plan on the sampled
+//! chip, its PAM4 transmitters and carry remodulator sampled per port; the
+//! chain runs stage by stage, each stage's decided carry driving the next
+//! stage's remodulator.
+
+use crate::device::{DeviceInstance, DeviceParams, NodeSettings};
+use crate::reducer::executor::{ExecutorError, LevelTable, SumResponse};
+use crate::reducer::netlist_run::{NetlistReducer, NetlistRunError};
+use crate::simulate::Plan;
+use optc_formats::netlist::digit_serial_section::DigitSerialInterface;
+use optc_formats::netlist::{Circuit, Netlist};
+use optc_model::digit_serial::DigitSerial;
+use optc_model::modulator::Modulator;
+use optc_model::task::Task;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// Elements per noise stream / rayon task.
+const CHUNK: usize = 1 << 14;
+
+/// One stage of a sampled chip.
+#[derive(Debug, Clone)]
+pub struct StageChip {
+    pub circuit: Circuit,
+    pub settings: NodeSettings,
+    pub device: DeviceInstance,
+    pub plan: Plan,
+    pub runner: NetlistReducer,
+}
+
+/// A digit-serial reducer on one chip instance.
+#[derive(Debug, Clone)]
+pub struct DigitSerialChip {
+    pub chain: DigitSerial,
+    pub section: DigitSerialInterface,
+    pub stages: Vec<StageChip>,
+    /// σ of the comparators' noise, relative to full scale.
+    pub detector_noise: f64,
+}
+
+/// The settings of `part`'s nodes taken from the whole chip's.
+pub fn part_settings(part: &Circuit, whole: &Circuit, settings: &NodeSettings) -> NodeSettings {
+    let index: HashMap<&str, usize> = whole
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.as_str(), i))
+        .collect();
+    part.nodes
+        .iter()
+        .map(|n| {
+            index
+                .get(n.name.as_str())
+                .map_or([0.0; 2], |&i| settings[i])
+        })
+        .collect()
+}
+
+/// Writes `part`'s settings back into the whole chip's.
+pub fn merge_settings(
+    part: &Circuit,
+    part_settings: &NodeSettings,
+    whole: &Circuit,
+    settings: &mut NodeSettings,
+) {
+    let index: HashMap<&str, usize> = part
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.as_str(), i))
+        .collect();
+    for (i, n) in whole.nodes.iter().enumerate() {
+        if let Some(&j) = index.get(n.name.as_str()) {
+            settings[i] = part_settings[j];
+        }
+    }
+}
+
+impl DigitSerialChip {
+    /// Chip `seed` of `params` (its detector noise goes to the comparators)
+    /// for a digit-serial netlist programmed with `settings` (of `whole`).
+    pub fn new(
+        netlist: &Netlist,
+        whole: &Circuit,
+        settings: &NodeSettings,
+        params: &DeviceParams,
+        seed: u64,
+    ) -> Result<Self, NetlistRunError> {
+        let section = netlist
+            .digit_serial
+            .clone()
+            .ok_or(NetlistRunError::NotAReducer)?;
+        let chain = section.chain().map_err(NetlistRunError::Contract)?;
+        let static_errors = params.without_detector_noise();
+        let mut stages = Vec::with_capacity(section.stages.len());
+        for j in 0..section.stages.len() {
+            let part = section.stage_netlist(netlist, j);
+            let circuit = Circuit::new(&part, &whole.file, "")
+                .map_err(|e| NetlistRunError::Part(e.to_string()))?;
+            let st = part_settings(&circuit, whole, settings);
+            let device = DeviceInstance::sample(&static_errors, &circuit, seed);
+            let plan = Plan::new(&circuit, &st, &device);
+            let iface = &section.stages[j].interface;
+            let mut runner = NetlistReducer::new(iface, &plan)?;
+            runner.set_modulators(sample_modulators(
+                &runner.task,
+                &iface.inputs,
+                seed,
+                &static_errors,
+            ));
+            stages.push(StageChip {
+                circuit,
+                settings: st,
+                device,
+                plan,
+                runner,
+            });
+        }
+        Ok(Self {
+            chain,
+            section,
+            stages,
+            detector_noise: params.detector_noise,
+        })
+    }
+
+    /// Reprograms stage j with new settings (its own calibration).
+    pub fn program_stage(&mut self, j: usize, settings: NodeSettings) {
+        let s = &mut self.stages[j];
+        s.plan = Plan::new(&s.circuit, &settings, &s.device);
+        s.settings = settings;
+    }
+
+    /// Every stage's response depends on its level only (no transmitter or
+    /// combiner errors weigh the channels differently).
+    pub fn level_only(&self) -> Result<bool, NetlistRunError> {
+        for s in &self.stages {
+            if !s.runner.sum_only(&s.plan)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The executor of this chip: per-stage level tables when every stage
+    /// is level-only, else every element through every stage's plan.
+    pub fn executor(&self, noise_seed: u64) -> Result<DigitSerialExecutor, NetlistRunError> {
+        let tables = if self.level_only()? {
+            let mut t = Vec::new();
+            for s in &self.stages {
+                let resp = s.runner.sum_table(&s.plan)?;
+                t.push(LevelTable::new(
+                    s.runner.task.bits(),
+                    false,
+                    &s.runner.comparators(),
+                    &resp,
+                    self.detector_noise,
+                )?);
+            }
+            Some(t)
+        } else {
+            None
+        };
+        Ok(DigitSerialExecutor {
+            chip: self.clone(),
+            tables,
+            noise_seed,
+        })
+    }
+}
+
+/// The sampled modulators of a stage's channels, keyed by their port names.
+fn sample_modulators(task: &Task, ports: &[String], seed: u64, p: &DeviceParams) -> Vec<Modulator> {
+    task.ideal_modulators()
+        .iter()
+        .zip(ports)
+        .map(|(m, port)| {
+            let amplitude = m.field(m.levels() as i32 - 1).re;
+            Modulator::sample(m.levels(), amplitude, port, seed, p)
+        })
+        .collect()
+}
+
+/// Runs codes through a digit-serial chip.
+#[derive(Debug, Clone)]
+pub struct DigitSerialExecutor {
+    chip: DigitSerialChip,
+    tables: Option<Vec<LevelTable>>,
+    noise_seed: u64,
+}
+
+impl DigitSerialExecutor {
+    pub fn set_noise_seed(&mut self, seed: u64) {
+        self.noise_seed = seed;
+    }
+
+    /// Whether every element is simulated (some stage is not level-only).
+    pub fn is_direct(&self) -> bool {
+        self.tables.is_none()
+    }
+
+    fn check(&self, codes: &[i32], out: &[i32]) -> Result<usize, ExecutorError> {
+        let n = self.chip.chain.servers;
+        if !codes.len().is_multiple_of(n) {
+            return Err(ExecutorError::Shape {
+                codes: codes.len(),
+                servers: n,
+            });
+        }
+        let elements = codes.len() / n;
+        if out.len() < elements {
+            return Err(ExecutorError::Output {
+                out: out.len(),
+                need: elements,
+            });
+        }
+        let q = self.chip.chain.max_code();
+        if let Some((e, (i, &c))) = codes.chunks_exact(n).enumerate().find_map(|(e, row)| {
+            row.iter()
+                .enumerate()
+                .find(|(_, c)| c.abs() > q)
+                .map(|x| (e, x))
+        }) {
+            return Err(ExecutorError::Code {
+                element: e,
+                server: i,
+                code: c,
+                max: q,
+            });
+        }
+        Ok(elements)
+    }
+
+    /// Reduces `codes` (row-major, elements × N) into `out`.
+    pub fn reduce(&self, codes: &[i32], out: &mut [i32]) -> Result<(), NetlistRunError> {
+        let elements = self.check(codes, out)?;
+        let n = self.chip.chain.servers;
+        let out = &mut out[..elements];
+        match &self.tables {
+            Some(tables) => {
+                codes
+                    .par_chunks(CHUNK * n)
+                    .zip(out.par_chunks_mut(CHUNK))
+                    .enumerate()
+                    .for_each(|(i, (c, o))| self.table_chunk(tables, c, o, i));
+                Ok(())
+            }
+            None => {
+                for (i, (c, o)) in codes
+                    .chunks(CHUNK * n)
+                    .zip(out.chunks_mut(CHUNK))
+                    .enumerate()
+                {
+                    self.direct_chunk(c, o, i)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn rng(&self, chunk: usize) -> ChaCha8Rng {
+        ChaCha8Rng::seed_from_u64(
+            self.noise_seed ^ (chunk as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        )
+    }
+
+    fn table_chunk(&self, tables: &[LevelTable], codes: &[i32], out: &mut [i32], chunk: usize) {
+        let ch = &self.chip.chain;
+        let (n, m, q) = (ch.servers, ch.stages(), ch.max_code());
+        let noisy = tables.iter().any(LevelTable::has_noise);
+        let mut rng = noisy.then(|| self.rng(chunk));
+        let mut levels = [0i32; 8];
+        for (row, o) in codes.chunks_exact(n).zip(out.iter_mut()) {
+            let mut sums = [0i32; 8];
+            for &c in row {
+                let u = (c + q) as u32;
+                for (j, s) in sums.iter_mut().enumerate().take(m) {
+                    *s += ((u >> (2 * j)) & 3) as i32;
+                }
+            }
+            let mut carry = ch.initial_carry();
+            for j in 0..m {
+                let l = (sums[j] + carry) as usize;
+                let v = tables[j].deliver(l.min(tables[j].len() - 1), rng.as_mut());
+                levels[j] = v;
+                carry = (v >> 2).min(ch.max_carry());
+            }
+            *o = ch.combine(&levels[..m]) as i32;
+        }
+    }
+
+    fn direct_chunk(
+        &self,
+        codes: &[i32],
+        out: &mut [i32],
+        chunk: usize,
+    ) -> Result<(), NetlistRunError> {
+        let ch = &self.chip.chain;
+        let (n, m) = (ch.servers, ch.stages());
+        let rows = codes.len() / n;
+        let mut rng = self.rng(chunk);
+        let mut digits = vec![0i32; m];
+        let mut per_stage = vec![vec![0i32; rows * (n + 1)]; m];
+        for (r, row) in codes.chunks_exact(n).enumerate() {
+            for (i, &c) in row.iter().enumerate() {
+                ch.digits(c, &mut digits);
+                for j in 0..m {
+                    per_stage[j][r * (n + 1) + i] = digits[j];
+                }
+            }
+        }
+        let mut carry = vec![ch.initial_carry(); rows];
+        let mut levels = vec![vec![0i32; m]; rows];
+        for (j, stage) in self.chip.stages.iter().enumerate() {
+            let values = &mut per_stage[j];
+            for r in 0..rows {
+                values[r * (n + 1) + n] = carry[r];
+            }
+            let resp = stage.runner.respond(&stage.plan, values, 0)?;
+            for (r, resp) in resp.iter().enumerate() {
+                let v = stage
+                    .runner
+                    .deliver(resp, Some((self.chip.detector_noise, &mut rng)))
+                    .clamp(0, stage.runner.task.level_count() as i64 - 1)
+                    as i32;
+                levels[r][j] = v;
+                carry[r] = (v >> 2).min(ch.max_carry());
+            }
+        }
+        for (o, l) in out.iter_mut().zip(&levels) {
+            *o = ch.combine(l) as i32;
+        }
+        Ok(())
+    }
+}
+
+/// What stage j delivers for every level on this chip (noiseless), and the
+/// stage's exact-match rate over its whole input domain: every input vector
+/// when there are at most `limit`, else every level's representative.
+pub fn stage_exact(stage: &StageChip, limit: u128) -> Result<(f64, bool), NetlistRunError> {
+    let task = &stage.runner.task;
+    let exhaustive = task.inputs_count() <= limit;
+    let mut values = Vec::new();
+    if exhaustive {
+        task.for_each_input(|v| values.extend_from_slice(v));
+    } else {
+        for l in task.levels() {
+            values.extend(task.representative(l));
+        }
+    }
+    let resp = stage.runner.respond(&stage.plan, &values, 0)?;
+    let ch = task.channels();
+    let ok = values
+        .chunks_exact(ch)
+        .zip(&resp)
+        .filter(|(v, r)| {
+            let want = task.target(task.level_of(v));
+            matches!(r, SumResponse::Signals(_))
+                && stage.runner.deliver::<ChaCha8Rng>(r, None) == want
+        })
+        .count();
+    Ok((ok as f64 / resp.len().max(1) as f64, exhaustive))
+}
