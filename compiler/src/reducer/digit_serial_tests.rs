@@ -72,3 +72,97 @@ fn nominal_chain_is_exact_4x8b() {
         assert_eq!(r as i64, c.reference(row), "{row:?}");
     }
 }
+
+/// The realistic-device figures of spec/reducer.md ("Digit-serial
+/// figures"): `cargo test --release -p optc --lib digit_serial_figures --
+/// --ignored --nocapture`. 20 chips (seeds 1000–1019), 10^4 seeded vectors
+/// each with detector noise, shipped phase file and each chip calibrated
+/// stage by stage.
+#[test]
+#[ignore]
+fn digit_serial_figures() {
+    use optc_sim::reducer::calibrate::{calibrate, CalibrationOptions};
+    for (n, b) in [(4usize, 8u32), (4, 16), (8, 8)] {
+        let chain = DigitSerial::new(n, b).unwrap();
+        let device = DeviceParams::REALISTIC;
+        let t0 = std::time::Instant::now();
+        let training = TrainOptions {
+            steps: 300,
+            ..training(device)
+        };
+        let (net, phases, rep) =
+            build("ds", chain, &device, &OnnOptions::default(), &training).unwrap();
+        let build_s = t0.elapsed().as_secs_f64();
+        let (circuit, settings) = resolve(&net, &phases).unwrap();
+        let c = chain.contract();
+        let nominal =
+            DigitSerialChip::new(&net, &circuit, &settings, &device.nominal(), 0).unwrap();
+        let codes = vectors(chain, 1_000_000, 11);
+        let mut out = vec![0; codes.len() / n];
+        nominal
+            .executor(1)
+            .unwrap()
+            .reduce(&codes, &mut out)
+            .unwrap();
+        let nominal_ok = codes
+            .chunks_exact(n)
+            .zip(&out)
+            .filter(|(r, &o)| o as i64 == c.reference(r))
+            .count() as f64
+            / out.len() as f64;
+        let codes = vectors(chain, 10_000, 12);
+        let mut shipped = Vec::new();
+        let mut calibrated = Vec::new();
+        let mut max_err = [0i64; 2];
+        for i in 0..20u64 {
+            let seed = 1000 + i;
+            let mut chip = DigitSerialChip::new(&net, &circuit, &settings, &device, seed).unwrap();
+            for (slot, list) in [&mut shipped, &mut calibrated].into_iter().enumerate() {
+                if slot == 1 {
+                    for j in 0..chip.stages.len() {
+                        let s = &chip.stages[j];
+                        if let Some(cal) = calibrate(
+                            &s.circuit,
+                            &s.runner,
+                            &s.device,
+                            &s.settings,
+                            &CalibrationOptions::default(),
+                        )
+                        .unwrap()
+                        {
+                            chip.program_stage(j, cal.settings);
+                        }
+                    }
+                }
+                let mut out = vec![0; codes.len() / n];
+                chip.executor(seed)
+                    .unwrap()
+                    .reduce(&codes, &mut out)
+                    .unwrap();
+                let mut ok = 0;
+                for (r, &o) in codes.chunks_exact(n).zip(&out) {
+                    let e = (o as i64 - c.reference(r)).abs();
+                    max_err[slot] = max_err[slot].max(e);
+                    ok += usize::from(e == 0);
+                }
+                list.push(ok as f64 / out.len() as f64);
+            }
+        }
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let worst = |v: &[f64]| v.iter().copied().fold(1.0, f64::min);
+        println!(
+            "{n}x{b}b: nominal {:.6} (10^6 + extremes/ties); shipped mean {:.4} worst {:.4} max_err {}; calibrated mean {:.6} worst {:.6} max_err {}; build {:.1} s, total {:.1} s; stage calibration worst margin {:.4} -> {:.4}",
+            nominal_ok,
+            100.0 * mean(&shipped),
+            100.0 * worst(&shipped),
+            max_err[0],
+            100.0 * mean(&calibrated),
+            100.0 * worst(&calibrated),
+            max_err[1],
+            build_s,
+            t0.elapsed().as_secs_f64(),
+            rep.worst_margin_before,
+            rep.worst_margin_after,
+        );
+    }
+}
