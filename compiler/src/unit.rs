@@ -34,9 +34,12 @@ pub struct CompileUnit {
 #[derive(Debug, Clone)]
 pub struct ReducerLowering {
     pub contract: Contract,
-    /// `linear` or `onn`.
+    /// `linear`, `onn` or `digit_serial`.
     pub realization: &'static str,
+    /// The whole circuit, or one digit-serial stage's.
     pub circuit: ReducerCircuit,
+    /// The stage chain of a digit-serial reducer (PAM4 links).
+    pub chain: Option<optc_model::digit_serial::DigitSerial>,
     /// Widths of the ONN's weight meshes (empty for the linear realization).
     pub layer_widths: Vec<usize>,
     pub training_steps: usize,

@@ -77,6 +77,8 @@ pub struct Reducer {
     pub round: Rounding,
     pub preprocess: Preprocess,
     pub realization: Realization,
+    /// How each code travels to the reducer.
+    pub link: Link,
     pub device: DeviceRef,
     /// Present exactly when the realization is `Onn`.
     pub train: Option<TrainSettings>,
@@ -98,6 +100,16 @@ pub fn output_bits(bits: u32, servers: usize, reduce: &Reduction) -> u32 {
         Reduction::Weighted(w) => w.iter().map(|x| x.abs()).sum::<f64>().max(1.0),
     };
     bits + growth.log2().ceil().max(0.0) as u32
+}
+
+/// The link encoding of the servers' codes (`link = ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Link {
+    /// One optical amplitude per code (2^b − 1 levels).
+    #[default]
+    Amplitude,
+    /// ⌈b/2⌉ PAM4 symbols per code, reduced digit-serially.
+    Pam4,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 
 use super::devices::DeviceTable;
 use super::onn::check_onn;
-use super::program::{Preprocess, Realization, Reducer, Reduction, Rounding, TrainSettings};
+use super::program::{Link, Preprocess, Realization, Reducer, Reduction, Rounding, TrainSettings};
 use super::settings::SettingTable;
 use super::units::Quantity;
 use super::values::{boolean, describe, head, int_in, real_in, unknown_choice, word_of, Range};
@@ -19,6 +19,7 @@ pub const REDUCER_KEYS: &[&str] = &[
     "round",
     "preprocess",
     "realize",
+    "link",
     "device",
 ];
 pub const TRAIN_KEYS: &[&str] = &["epochs", "lr", "seed", "noise_aware"];
@@ -83,6 +84,32 @@ pub fn check_reducer(
         Some(v) => preprocess(v, servers, diags),
     };
     let device = devices.resolve(t.get("device"), diags);
+    let link = match t.get("link") {
+        None => Some(Link::Amplitude),
+        Some(v) => word_of("link", v, &["amplitude", "pam4"], diags).map(|w| {
+            if w == "pam4" {
+                Link::Pam4
+            } else {
+                Link::Amplitude
+            }
+        }),
+    };
+    if let (Some(Link::Pam4), Some(n), Some(v)) = (link, servers, t.get("servers")) {
+        if !n.is_power_of_two() {
+            diags.push(
+                Diagnostic::error(
+                    format!("a digit-serial reducer over PAM4 needs a power-of-two number of servers, not {n}"),
+                    v.span,
+                )
+                .with_label("the mean's rounding is a shift by log2 N")
+                .with_help(format!(
+                    "use {} or {} servers, or `link = amplitude`",
+                    n.next_power_of_two() / 2,
+                    n.next_power_of_two()
+                )),
+            );
+        }
+    }
     if let (Some(Reduction::Weighted(_)), Some(p)) = (&reduce, preprocess) {
         if p != Preprocess::None {
             if let Some(v) = t.get("preprocess") {
@@ -132,6 +159,15 @@ pub fn check_reducer(
             None
         }
     };
+    if let (Some("linear"), Some(Link::Pam4), Some(v)) = (kind, link, t.get("link")) {
+        diags.push(
+            Diagnostic::error(
+                "a PAM4 link is reduced digit-serially by the onn photonic ADC, not by the linear realization",
+                v.span,
+            )
+            .with_help("write an `onn { ... }` block for one stage, or `link = amplitude`"),
+        );
+    }
     if let (Some("linear"), Some(b)) = (kind, train) {
         diags.push(
             Diagnostic::error(
@@ -148,7 +184,13 @@ pub fn check_reducer(
         Some("linear") => Some(Realization::Linear),
         Some(_) => match (onn, servers, bits, &reduce, preprocess) {
             (Some(b), Some(n), Some(bits), Some(r), Some(p)) => {
-                let out_bits = super::program::output_bits(bits, n, r);
+                // Over PAM4 the onn describes one stage: the Gray bits of
+                // its level ℓ ∈ [0, 4N − 1].
+                let out_bits = if link == Some(Link::Pam4) {
+                    (4 * n).next_power_of_two().trailing_zeros()
+                } else {
+                    super::program::output_bits(bits, n, r)
+                };
                 check_onn(b, p.out_width(n), out_bits, diags).map(Realization::Onn)
             }
             _ => None,
@@ -169,6 +211,7 @@ pub fn check_reducer(
         round: round?,
         preprocess: preprocess?,
         realization: realization?,
+        link: link?,
         device: device?,
         train: if is_onn { train_settings } else { None },
     })

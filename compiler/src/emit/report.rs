@@ -76,6 +76,36 @@ pub struct ReducerReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training_final_loss: Option<f64>,
     pub training_time_s: f64,
+    /// A digit-serial reducer's chain (PAM4 links).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digit_serial: Option<DigitSerialReport>,
+}
+
+/// The stage chain of a digit-serial reducer and how it was verified.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DigitSerialReport {
+    /// `pam4`: ⌈b/2⌉ symbols per code, one waveguide each.
+    pub link: String,
+    /// Stages (PAM4 digits), least significant first; each resolves
+    /// `stage_levels` levels ℓ = D + c into `stage_bits` Gray bits.
+    pub stages: usize,
+    pub stage_levels: usize,
+    pub stage_bits: u32,
+    /// Inputs of one stage's domain: every digit vector × carry (4^N·N).
+    pub stage_inputs: String,
+    /// Per stage on the nominal chip: exact-match over its domain, and
+    /// whether the domain was enumerated (`exhaustive`) or its levels'
+    /// representatives were (`levels`).
+    pub stage_exact_match: Vec<f64>,
+    pub stage_coverage: String,
+    /// Seeded end-to-end vectors on the nominal chip (plus every extreme
+    /// and tie listed in spec/reducer.md).
+    pub end_to_end_vectors: u64,
+    /// Optical passes in series per reduction (one per stage: each waits
+    /// for the previous stage's carry).
+    pub latency_passes: usize,
+    /// MZIs of one stage; the chain has `stages` of them.
+    pub mzi_per_stage: usize,
 }
 
 /// What the design-time calibration (pass `calibrate`) did on the nominal

@@ -121,6 +121,7 @@ pub fn build_reducer(r: &Reducer) -> IrGraph {
             output_bits: out_bits,
             reduce: r.reduce.clone(),
             round: r.round,
+            link: r.link,
             train: r.train,
         },
         device: r.device.clone(),

@@ -3,7 +3,7 @@
 //! so later passes can lower it into meshes without looking back at the AST.
 
 use crate::check::program::{
-    Activation, Detection, DeviceRef, LinearRealization, MatrixSource, Preprocess, Reduction,
+    Activation, Detection, DeviceRef, LinearRealization, Link, MatrixSource, Preprocess, Reduction,
     Rounding, TrainSettings, WeightRealization,
 };
 use crate::syntax::Span;
@@ -40,6 +40,7 @@ pub enum NetworkKind {
         output_bits: u32,
         reduce: Reduction,
         round: Rounding,
+        link: Link,
         /// Present for trained (onn) reducers.
         train: Option<TrainSettings>,
     },

@@ -23,6 +23,7 @@ pub fn print(g: &IrGraph) -> String {
             output_bits,
             reduce,
             round: _,
+            link,
             train,
         } => {
             let _ = writeln!(out, "reducer {}", g.name);
@@ -31,6 +32,13 @@ pub fn print(g: &IrGraph) -> String {
                 "  servers {servers}, bits {bits}, output bits {output_bits}, reduce {}, round half_even",
                 reduction(reduce)
             );
+            if *link == crate::check::program::Link::Pam4 {
+                let _ = writeln!(
+                    out,
+                    "  link pam4: {} digits per code, reduced digit-serially",
+                    bits.div_ceil(2)
+                );
+            }
             let _ = writeln!(out, "  {}", device(&g.device));
             if let Some(t) = train {
                 let _ = writeln!(

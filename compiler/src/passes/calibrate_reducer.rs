@@ -8,6 +8,7 @@
 
 use super::{Pass, PassError};
 use crate::emit::{DesignCalibration, ReducerReport};
+use crate::reducer::digit_serial::on_stage_template;
 use crate::unit::CompileUnit;
 use optc_formats::netlist::{structure_hash, Netlist};
 use optc_formats::phases::CalibratedFor;
@@ -40,11 +41,6 @@ impl Pass for CalibrateReducer {
             network: network.clone(),
             message,
         };
-        let (circuit, settings, iface) =
-            super::emitted::resolve_reducer(netlist, phases).map_err(&fail)?;
-        let nominal = DeviceInstance::sample(&unit.ir.device.params.nominal(), &circuit, 0);
-        let runner = NetlistReducer::new(iface, &Plan::new(&circuit, &settings, &nominal))
-            .map_err(|e| fail(e.to_string()))?;
         let opts = CalibrationOptions {
             tune_gains: true,
             // The design is far from the nominal chip's optimum (loss
@@ -58,29 +54,44 @@ impl Pass for CalibrateReducer {
             crosstalk: target.crosstalk,
             splitter_loss_db: target.splitter_loss_db,
         });
-        let Some(cal) = calibrate(&circuit, &runner, &nominal, &settings, &opts)
-            .map_err(|e| fail(e.to_string()))?
-        else {
-            // A coherent readout: no heater to move, but its phase file is
-            // still meant for (and verified on) the nominal chip.
-            if let Some((_, phases)) = &mut unit.netlist {
+        let mut result = None;
+        // A digit-serial chain calibrates its stage template once: every
+        // stage is the same design on the same nominal chip.
+        let calibrated = on_stage_template(netlist, phases, |netlist, phases| {
+            let (circuit, settings, iface) =
+                super::emitted::resolve_reducer(netlist, phases).map_err(&fail)?;
+            let nominal = DeviceInstance::sample(&target.nominal(), &circuit, 0);
+            let runner = NetlistReducer::new(iface, &Plan::new(&circuit, &settings, &nominal))
+                .map_err(|e| fail(e.to_string()))?;
+            let Some(cal) = calibrate(&circuit, &runner, &nominal, &settings, &opts)
+                .map_err(|e| fail(e.to_string()))?
+            else {
+                // A coherent readout: no heater to move, but its phase file
+                // is still meant for (and verified on) the nominal chip.
+                let mut phases = phases.clone();
                 phases.calibrated_for = calibrated_for;
+                return Ok((netlist.clone(), phases));
+            };
+            let mut netlist: Netlist = netlist.clone();
+            for &(i, gain) in &cal.gains {
+                let name = &circuit.nodes[i].name;
+                let inst = netlist.instances.get_mut(name).ok_or_else(|| {
+                    fail(format!(
+                        "activation `{name}` is not an instance of the netlist"
+                    ))
+                })?;
+                inst.settings.insert("gain".into(), gain);
             }
+            let mut phases = phases.with_settings(&circuit, &cal.settings);
+            phases.netlist.hash = structure_hash(&netlist);
+            phases.calibrated_for = calibrated_for;
+            result = Some(cal);
+            Ok((netlist, phases))
+        })?;
+        unit.netlist = Some(calibrated);
+        let Some(cal) = result else {
             return Ok(());
         };
-        let mut netlist: Netlist = netlist.clone();
-        for &(i, gain) in &cal.gains {
-            let name = &circuit.nodes[i].name;
-            let inst = netlist.instances.get_mut(name).ok_or_else(|| {
-                fail(format!(
-                    "activation `{name}` is not an instance of the netlist"
-                ))
-            })?;
-            inst.settings.insert("gain".into(), gain);
-        }
-        let mut phases = phases.with_settings(&circuit, &cal.settings);
-        phases.netlist.hash = structure_hash(&netlist);
-        phases.calibrated_for = calibrated_for;
         if cal.after.worst <= 0.0 {
             let span = unit.ir.span;
             unit.warn(
@@ -92,7 +103,6 @@ impl Pass for CalibrateReducer {
             ),
             );
         }
-        unit.netlist = Some((netlist, phases));
         unit.report
             .reducer
             .get_or_insert_with(ReducerReport::default)

@@ -9,12 +9,16 @@
 //! `detect threshold`.
 
 use super::{Pass, PassError};
-use crate::check::program::{Activation, Preprocess, Reduction as DslReduction, WeightRealization};
+use crate::check::program::{
+    Activation, Link, Preprocess, Reduction as DslReduction, WeightRealization,
+};
 use crate::ir::{NetworkKind, Stage};
 use crate::reducer::design::{self, LayerWeights, OnnOptions};
 use crate::syntax::Span;
 use crate::unit::{CompileUnit, ReducerLowering};
 use optc_model::contract::Contract;
+use optc_model::digit_serial::DigitSerial;
+use optc_model::task::{StageTask, Task};
 
 pub struct DesignReducer;
 
@@ -48,6 +52,7 @@ impl Pass for DesignReducer {
             servers,
             bits,
             reduce,
+            link,
             ..
         } = &unit.ir.kind
         else {
@@ -97,13 +102,23 @@ impl Pass for DesignReducer {
                 contract,
                 realization: "linear",
                 circuit,
+                chain: None,
                 layer_widths: Vec::new(),
                 training_steps: 0,
                 training_final_loss: None,
                 training_time_s: 0.0,
             }
         } else {
-            let choice = check_onn(&layers, *bits)
+            // Over PAM4 the onn is one digit-serial stage: its photonic ADC
+            // reads the Gray bits of ℓ = D + c ∈ [0, 4N − 1].
+            let chain = match link {
+                Link::Pam4 => {
+                    Some(DigitSerial::new(*servers, *bits).map_err(|e| fail(e.to_string()))?)
+                }
+                Link::Amplitude => None,
+            };
+            let adc_bits = chain.map_or(*bits, |c| c.stage_bits());
+            let choice = check_onn(&layers, adc_bits)
                 .map_err(|e| at(e.span.unwrap_or(unit.ir.span), e.message, Some(e.help)))?;
             notes = choice.notes;
             let opts = OnnOptions {
@@ -111,12 +126,27 @@ impl Pass for DesignReducer {
                 weights: choice.weights,
                 ..OnnOptions::default()
             };
-            let circuit = design::onn(&contract, &opts).map_err(|e| fail(e.to_string()))?;
-            let width = 6 * *bits as usize;
+            let circuit = match chain {
+                None => design::onn(&contract, &opts),
+                Some(c) => design::adc(
+                    &Task::Stage(StageTask {
+                        servers: c.servers,
+                        max_carry: c.max_carry(),
+                    }),
+                    &opts,
+                ),
+            }
+            .map_err(|e| fail(e.to_string()))?;
+            let width = 6 * adc_bits as usize;
             ReducerLowering {
                 contract,
-                realization: "onn",
+                realization: if chain.is_some() {
+                    "digit_serial"
+                } else {
+                    "onn"
+                },
                 circuit,
+                chain,
                 layer_widths: vec![width, width],
                 training_steps: 0,
                 training_final_loss: None,

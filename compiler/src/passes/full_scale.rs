@@ -4,6 +4,7 @@
 //! and margins are relative to it, so it must describe what is shipped.
 
 use super::{Pass, PassError};
+use crate::reducer::digit_serial::on_stage_template;
 use crate::reducer::train::Trainee;
 use crate::reducer::tune::set_full_scales;
 use crate::unit::CompileUnit;
@@ -26,20 +27,26 @@ impl Pass for FullScale {
             network: network.clone(),
             message,
         };
-        let Some((netlist, phases)) = &mut unit.netlist else {
+        let Some((netlist, phases)) = &unit.netlist else {
             return Err(PassError::Order {
                 network,
                 pass: "full_scale",
                 needs: "a reducer netlist (pass `place`)",
             });
         };
-        let (circuit, settings, iface) =
-            super::emitted::resolve_reducer(netlist, phases).map_err(&fail)?;
-        let mut t =
-            Trainee::new(circuit, settings, iface.clone()).map_err(|e| fail(e.to_string()))?;
-        set_full_scales(&mut t).map_err(|e| fail(e.to_string()))?;
-        netlist.reducer = Some(t.interface);
-        phases.netlist.hash = structure_hash(netlist);
+        let measured = on_stage_template(netlist, phases, |netlist, phases| {
+            let (circuit, settings, iface) =
+                super::emitted::resolve_reducer(netlist, phases).map_err(&fail)?;
+            let mut t =
+                Trainee::new(circuit, settings, iface.clone()).map_err(|e| fail(e.to_string()))?;
+            set_full_scales(&mut t).map_err(|e| fail(e.to_string()))?;
+            let mut netlist = netlist.clone();
+            netlist.reducer = Some(t.interface);
+            let mut phases = phases.clone();
+            phases.netlist.hash = structure_hash(&netlist);
+            Ok((netlist, phases))
+        })?;
+        unit.netlist = Some(measured);
         Ok(())
     }
 }

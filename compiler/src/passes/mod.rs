@@ -14,6 +14,7 @@ mod summarize;
 mod summarize_reducer;
 mod train_reducer;
 mod verify;
+mod verify_digit_serial;
 mod verify_reducer;
 
 pub use manager::{Pass, PassError, PassManager};

@@ -6,6 +6,7 @@
 
 use super::{Pass, PassError};
 use crate::emit::emit_reducer;
+use crate::reducer::digit_serial::place_chain;
 use crate::unit::CompileUnit;
 
 pub struct PlaceReducer;
@@ -37,7 +38,11 @@ impl Pass for PlaceReducer {
             network: network.clone(),
             source,
         })?;
-        unit.netlist = Some(emitted);
+        // A digit-serial reducer places its stage once per digit.
+        unit.netlist = Some(match lowering.chain {
+            None => emitted,
+            Some(chain) => place_chain(&network, chain, &emitted.0, &emitted.1),
+        });
         Ok(())
     }
 }

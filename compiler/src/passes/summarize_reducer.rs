@@ -38,7 +38,8 @@ impl Pass for SummarizeReducer {
         } else {
             l.layer_widths.clone()
         };
-        let full = mzi_count_full_svd(&widths);
+        // A digit-serial chain has one ONN per stage.
+        let full = mzi_count_full_svd(&widths) * l.chain.map_or(1, |c| c.stages());
         r.mzi_count_full_svd = full;
         r.mzi_saving = if full > 0 {
             1.0 - r.mzi_count as f64 / full as f64
@@ -50,7 +51,12 @@ impl Pass for SummarizeReducer {
         x.bits = l.contract.bits;
         x.realization = l.realization.into();
         x.dataset_size_raw = l.contract.dataset_size_raw().to_string();
-        x.dataset_size_preprocessed = l.contract.dataset_size_preprocessed();
+        // After per-digit preprocessing a stage sees (digit sum, carry):
+        // (3N + 1)·N pairs; after the full sum, 2NQ + 1 sums.
+        x.dataset_size_preprocessed = match l.chain {
+            Some(c) => (3 * c.servers + 1) * c.servers,
+            None => l.contract.dataset_size_preprocessed(),
+        };
         x.mzi_count_full_svd = full;
         x.saving = r.mzi_saving;
         x.training_steps = l.training_steps;

@@ -9,6 +9,7 @@ use super::{Pass, PassError};
 use crate::check::program::TrainSettings;
 use crate::ir::NetworkKind;
 use crate::reducer::design::combiner_names;
+use crate::reducer::digit_serial::on_stage_template;
 use crate::reducer::train::{train, TrainOptions, TrainReport, Trainee};
 use crate::reducer::tune::{set_full_scales, tune_combiners};
 use crate::unit::CompileUnit;
@@ -42,7 +43,7 @@ impl Pass for TrainReducer {
                 needs: "a placed reducer netlist (passes `design` and `place`)",
             });
         };
-        if lowering.realization != "onn" {
+        if lowering.realization == "linear" {
             return Ok(());
         }
         let NetworkKind::Reducer {
@@ -52,26 +53,34 @@ impl Pass for TrainReducer {
             return Ok(());
         };
         let started = Instant::now();
-        let (circuit, programmed, iface) =
-            super::emitted::resolve_reducer(netlist, phases).map_err(&fail)?;
-        let mut t =
-            Trainee::new(circuit, programmed, iface.clone()).map_err(|e| fail(e.to_string()))?;
-        tune_combiners(&mut t, &combiner_names(&lowering.circuit))
-            .map_err(|e| fail(e.to_string()))?;
-        set_full_scales(&mut t).map_err(|e| fail(e.to_string()))?;
-        let report = run_training(
-            &mut t,
-            &settings.unwrap_or_default(),
-            unit.ir.device.params,
-            &network,
-        )
-        .map_err(|e| fail(e.to_string()))?;
-        let mut netlist = netlist.clone();
-        t.write_attrs(&mut netlist);
-        netlist.reducer = Some(t.interface.clone());
-        let mut phases = phases.with_settings(&t.circuit, &t.settings);
-        phases.netlist.hash = structure_hash(&netlist);
-        unit.netlist = Some((netlist, phases));
+        let device = unit.ir.device.params;
+        let combiners = combiner_names(&lowering.circuit);
+        let mut report = None;
+        // A digit-serial chain trains its stage template once.
+        let trained = on_stage_template(netlist, phases, |netlist, phases| {
+            let (circuit, programmed, iface) =
+                super::emitted::resolve_reducer(netlist, phases).map_err(&fail)?;
+            let mut t = Trainee::new(circuit, programmed, iface.clone())
+                .map_err(|e| fail(e.to_string()))?;
+            tune_combiners(&mut t, &combiners).map_err(|e| fail(e.to_string()))?;
+            set_full_scales(&mut t).map_err(|e| fail(e.to_string()))?;
+            report = Some(
+                run_training(&mut t, &settings.unwrap_or_default(), device, &network)
+                    .map_err(|e| fail(e.to_string()))?,
+            );
+            let mut netlist = netlist.clone();
+            t.write_attrs(&mut netlist);
+            netlist.reducer = Some(t.interface.clone());
+            let mut phases = phases.with_settings(&t.circuit, &t.settings);
+            phases.netlist.hash = structure_hash(&netlist);
+            Ok((netlist, phases))
+        })?;
+        let report = report.unwrap_or(TrainReport {
+            initial_loss: f64::NAN,
+            final_loss: f64::NAN,
+            steps: 0,
+        });
+        unit.netlist = Some(trained);
         if let Some(l) = &mut unit.reducer {
             l.training_steps = report.steps;
             l.training_final_loss = report.final_loss.is_finite().then_some(report.final_loss);

@@ -60,6 +60,9 @@ impl Pass for VerifyReducer {
                 needs: "a reducer netlist (pass `place`)",
             });
         };
+        if let Some(chain) = lowering.chain {
+            return super::verify_digit_serial::verify(unit, chain);
+        }
         let fail = |message: String| PassError::Verify {
             network: network.clone(),
             message,

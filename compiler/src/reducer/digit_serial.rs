@@ -152,3 +152,77 @@ pub fn calibrated_for(device: &DeviceParams) -> CalibratedFor {
         splitter_loss_db: device.splitter_loss_db,
     }
 }
+
+/// The stage template of a placed chain: stage 0's part with its prefix
+/// removed (stage 0 sits at mode offset 0), and its settings.
+pub fn template(net: &Netlist, phases: &Phases) -> Option<(Netlist, Phases, DigitSerial)> {
+    let section = net.digit_serial.as_ref()?;
+    let chain = section.chain().ok()?;
+    let p = stage_prefix(0);
+    let part = section.stage_netlist(net, 0);
+    let m = chain.stages();
+    let strip = |s: &str| s.strip_prefix(&p).unwrap_or(s).to_string();
+    let mut t = part.clone();
+    t.modes = (net.modes - (m - 1) * PART_GAP) / m;
+    t.instances = part
+        .instances
+        .iter()
+        .map(|(k, v)| (strip(k), v.clone()))
+        .collect();
+    t.ports = part
+        .ports
+        .iter()
+        .map(|(k, v)| (strip(k), strip(v)))
+        .collect();
+    t.connections = part
+        .connections
+        .iter()
+        .map(|(a, b)| (strip(a), strip(b)))
+        .collect();
+    t.placements = part
+        .placements
+        .iter()
+        .map(|(k, v)| (strip(k), *v))
+        .collect();
+    if let Some(r) = t.reducer.as_mut() {
+        for i in r.inputs.iter_mut() {
+            *i = strip(i);
+        }
+        if let optc_formats::netlist::reducer_section::InterfaceReadout::Bits { bits, .. } =
+            &mut r.readout
+        {
+            for b in bits {
+                b.plus = strip(&b.plus);
+                b.minus = b.minus.as_deref().map(strip);
+            }
+        }
+    }
+    let mut tp = phases.clone();
+    tp.settings = phases
+        .settings
+        .iter()
+        .filter(|(k, _)| k.starts_with(&p))
+        .map(|(k, v)| (strip(k), v.clone()))
+        .collect();
+    tp.netlist.hash = structure_hash(&t);
+    Some((t, tp, chain))
+}
+
+/// Runs `f` on a reducer netlist: directly, or for a digit-serial chain on
+/// its stage template, then places the chain again from the result (every
+/// stage is the same design).
+pub fn on_stage_template<E>(
+    net: &Netlist,
+    phases: &Phases,
+    f: impl FnOnce(&Netlist, &Phases) -> Result<(Netlist, Phases), E>,
+) -> Result<(Netlist, Phases), E> {
+    match template(net, phases) {
+        None => f(net, phases),
+        Some((t, tp, chain)) => {
+            let (t, tp) = f(&t, &tp)?;
+            let (n, mut p) = place_chain(&net.name, chain, &t, &tp);
+            p.calibrated_for = tp.calibrated_for;
+            Ok((n, p))
+        }
+    }
+}

@@ -8,9 +8,7 @@ use crate::reducer::digit_serial::build;
 use crate::reducer::train::TrainOptions;
 use optc_model::device::DeviceParams;
 use optc_model::digit_serial::DigitSerial;
-use optc_sim::reducer::digit_serial::{stage_exact, DigitSerialChip};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use optc_sim::reducer::digit_serial::{stage_exact, verification_vectors, DigitSerialChip};
 
 fn training(device: DeviceParams) -> TrainOptions {
     TrainOptions {
@@ -23,23 +21,8 @@ fn training(device: DeviceParams) -> TrainOptions {
     }
 }
 
-/// Random codes plus the extremes and the ties of the mean.
 fn vectors(chain: DigitSerial, count: usize, seed: u64) -> Vec<i32> {
-    let (n, q) = (chain.servers, chain.max_code());
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut v: Vec<i32> = (0..count * n).map(|_| rng.gen_range(-q..=q)).collect();
-    for fill in [-q, q, 0] {
-        v.extend(std::iter::repeat_n(fill, n));
-    }
-    // Ties: S = N·k + N/2 for several k, one server carrying the remainder.
-    for k in [-q + 1, -1, 0, 1, q - 1] {
-        let mut row = vec![k; n];
-        row[0] += (n / 2) as i32;
-        if row[0] <= q {
-            v.extend(row);
-        }
-    }
-    v
+    verification_vectors(chain, count, seed)
 }
 
 #[test]
@@ -55,6 +38,12 @@ fn nominal_chain_is_exact_4x8b() {
     )
     .unwrap();
     assert_eq!(net.digit_serial.as_ref().unwrap().stages.len(), 4);
+    // The template round-trips: placing it again gives the same chain.
+    let (t, tp, ch) = crate::reducer::digit_serial::template(&net, &phases).unwrap();
+    let (again, again_p) = crate::reducer::digit_serial::place_chain("ds", ch, &t, &tp);
+    assert_eq!(again, net);
+    assert_eq!(again_p.settings, phases.settings);
+    assert_eq!(again_p.netlist.hash, phases.netlist.hash);
     let (circuit, settings) = resolve(&net, &phases).unwrap();
     let chip = DigitSerialChip::new(&net, &circuit, &settings, &device.nominal(), 0).unwrap();
     for (j, s) in chip.stages.iter().enumerate() {

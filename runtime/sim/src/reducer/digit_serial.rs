@@ -364,3 +364,24 @@ pub fn stage_exact(stage: &StageChip, limit: u128) -> Result<(f64, bool), Netlis
         .count();
     Ok((ok as f64 / resp.len().max(1) as f64, exhaustive))
 }
+
+/// `count` seeded uniform code vectors, then every extreme (all −Q, all Q,
+/// all 0) and ties of the mean (S = N·k + N/2 for k ∈ {−Q+1, −1, 0, 1,
+/// Q−1}, server 0 carrying the half): what end-to-end verification runs.
+pub fn verification_vectors(chain: DigitSerial, count: usize, seed: u64) -> Vec<i32> {
+    use rand::Rng;
+    let (n, q) = (chain.servers, chain.max_code());
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut v: Vec<i32> = (0..count * n).map(|_| rng.gen_range(-q..=q)).collect();
+    for fill in [-q, q, 0] {
+        v.extend(std::iter::repeat_n(fill, n));
+    }
+    for k in [-q + 1, -1, 0, 1, q - 1] {
+        let mut row = vec![k; n];
+        row[0] += (n / 2) as i32;
+        if row[0] <= q {
+            v.extend(row);
+        }
+    }
+    v
+}

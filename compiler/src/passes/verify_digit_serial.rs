@@ -1,0 +1,147 @@
+//! `verify` for a digit-serial reducer (spec/reducer.md, "Digit-serial
+//! reducer"): every stage over its whole input domain on the nominal chip,
+//! the chain end to end on 10^6 seeded vectors plus every extreme and tie,
+//! and `DEVICE_INSTANCES` instances of the target device (transmitters and
+//! remodulators included), each as shipped and after its own stage-by-stage
+//! calibration, on `DEVICE_SAMPLES` seeded vectors with detector noise.
+
+use super::verify_reducer::{
+    DEVICE_INSTANCES, DEVICE_SAMPLES, DEVICE_SEED, IDEAL_SAMPLES, IDEAL_SEED,
+};
+use super::PassError;
+use crate::emit::{DeviceFigures, DigitSerialReport, ReducerReport};
+use crate::unit::CompileUnit;
+use optc_model::digit_serial::DigitSerial;
+use optc_sim::reducer::calibrate::{calibrate, CalibrationOptions};
+use optc_sim::reducer::digit_serial::{stage_exact, verification_vectors, DigitSerialChip};
+use rayon::prelude::*;
+
+/// Stage domains up to this many inputs are enumerated.
+pub const STAGE_EXHAUSTIVE_LIMIT: u128 = 100_000;
+
+/// Exact-match rate and largest |error| of `chip` on `codes`.
+fn score(
+    chip: &DigitSerialChip,
+    chain: DigitSerial,
+    codes: &[i32],
+    seed: u64,
+) -> Result<(f64, i64), String> {
+    let n = chain.servers;
+    let mut out = vec![0; codes.len() / n];
+    chip.executor(seed)
+        .map_err(|e| e.to_string())?
+        .reduce(codes, &mut out)
+        .map_err(|e| e.to_string())?;
+    let c = chain.contract();
+    let mut ok = 0usize;
+    let mut worst = 0i64;
+    for (row, &r) in codes.chunks_exact(n).zip(&out) {
+        let e = (r as i64 - c.reference(row)).abs();
+        worst = worst.max(e);
+        ok += usize::from(e == 0);
+    }
+    Ok((ok as f64 / out.len().max(1) as f64, worst))
+}
+
+pub fn verify(unit: &mut CompileUnit, chain: DigitSerial) -> Result<(), PassError> {
+    let network = unit.name().to_string();
+    let fail = |message: String| PassError::Verify {
+        network: network.clone(),
+        message,
+    };
+    let Some((netlist, phases)) = &unit.netlist else {
+        return Err(fail("no netlist".into()));
+    };
+    let (circuit, settings) = super::emitted::resolve(netlist, phases).map_err(&fail)?;
+    let params = unit.ir.device.params;
+    let nominal = params.nominal();
+    let ideal = DigitSerialChip::new(netlist, &circuit, &settings, &nominal, 0)
+        .map_err(|e| fail(e.to_string()))?;
+    let mut stage_rates = Vec::new();
+    let mut exhaustive = true;
+    for s in &ideal.stages {
+        let (rate, all) =
+            stage_exact(s, STAGE_EXHAUSTIVE_LIMIT).map_err(|e| fail(e.to_string()))?;
+        stage_rates.push(rate);
+        exhaustive &= all;
+    }
+    let codes = verification_vectors(chain, IDEAL_SAMPLES as usize, IDEAL_SEED);
+    let (rate, worst) = score(&ideal, chain, &codes, IDEAL_SEED).map_err(&fail)?;
+    let per: Vec<[(f64, i64); 2]> = (0..DEVICE_INSTANCES)
+        .into_par_iter()
+        .map(|i| {
+            let seed = DEVICE_SEED + i as u64;
+            let codes = verification_vectors(chain, DEVICE_SAMPLES as usize, seed);
+            let mut chip = DigitSerialChip::new(netlist, &circuit, &settings, &params, seed)
+                .map_err(|e| e.to_string())?;
+            let shipped = score(&chip, chain, &codes, seed)?;
+            for j in 0..chip.stages.len() {
+                let s = &chip.stages[j];
+                let cal = calibrate(
+                    &s.circuit,
+                    &s.runner,
+                    &s.device,
+                    &s.settings,
+                    &CalibrationOptions::default(),
+                )
+                .map_err(|e| e.to_string())?;
+                if let Some(cal) = cal {
+                    chip.program_stage(j, cal.settings);
+                }
+            }
+            Ok([shipped, score(&chip, chain, &codes, seed)?])
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(&fail)?;
+    let samples = codes_per_instance(chain);
+    let figures = |which: usize| {
+        let rates: Vec<f64> = per.iter().map(|x| x[which].0).collect();
+        DeviceFigures {
+            mean: rates.iter().sum::<f64>() / rates.len().max(1) as f64,
+            worst: rates.iter().copied().fold(1.0, f64::min),
+            instances: DEVICE_INSTANCES,
+            samples_per_instance: samples,
+            coverage: "sampled".into(),
+            max_error_lsb: per.iter().map(|x| x[which].1).max().unwrap_or(0),
+        }
+    };
+    let stage_task = &ideal.stages[0].runner.task;
+    let report = unit
+        .report
+        .reducer
+        .get_or_insert_with(ReducerReport::default);
+    report.exact_match_rate = rate;
+    report.max_error_lsb = worst;
+    report.coverage = format!(
+        "stages {} ({} inputs each), end to end sampled {}",
+        if exhaustive { "exhaustive" } else { "levels" },
+        stage_task.inputs_count(),
+        codes.len() / chain.servers
+    );
+    report.ideal_phase_bits = nominal.phase_bits;
+    report.exact_match_rate_device = figures(0);
+    report.exact_match_rate_device_calibrated = figures(1);
+    report.digit_serial = Some(DigitSerialReport {
+        link: "pam4".into(),
+        stages: chain.stages(),
+        stage_levels: chain.stage_levels(),
+        stage_bits: chain.stage_bits(),
+        stage_inputs: stage_task.inputs_count().to_string(),
+        stage_exact_match: stage_rates,
+        stage_coverage: if exhaustive { "exhaustive" } else { "levels" }.into(),
+        end_to_end_vectors: (codes.len() / chain.servers) as u64,
+        latency_passes: chain.stages(),
+        mzi_per_stage: ideal.stages[0]
+            .circuit
+            .nodes
+            .iter()
+            .filter(|n| n.kind == optc_formats::netlist::Kind::Mzi)
+            .count(),
+    });
+    Ok(())
+}
+
+/// Vectors per device instance: the seeded ones plus extremes and ties.
+fn codes_per_instance(chain: DigitSerial) -> u64 {
+    (verification_vectors(chain, 0, 0).len() / chain.servers) as u64 + DEVICE_SAMPLES
+}
