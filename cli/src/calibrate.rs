@@ -11,7 +11,9 @@ use super::CliError;
 use clap::Args;
 use optc_formats::netlist::reducer_section::InterfaceReadout;
 use optc_formats::phases::CalibratedFor;
-use optc_sim::programmed;
+use optc_sim::programmed::{self, ProgramError};
+use optc_sim::reducer::calibrate::CalibrationOptions;
+use optc_sim::reducer::digit_serial::DigitSerialChip;
 use optc_sim::reducer::netlist_run::NetlistRunError;
 use std::path::PathBuf;
 
@@ -40,17 +42,25 @@ fn input_err(e: impl std::fmt::Display) -> CliError {
 pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
     let programmed = programmed::load(&args.netlist, args.phases.as_deref())?;
     let netlist_file = args.netlist.display().to_string();
-    let iface =
-        programmed.netlist.reducer.as_ref().ok_or_else(|| {
-            input_err(format!("{netlist_file}: {}", NetlistRunError::NotAReducer))
-        })?;
+    let is_chain = programmed.netlist.digit_serial.is_some();
+    if programmed.netlist.reducer.is_none() && !is_chain {
+        return Err(input_err(format!(
+            "{netlist_file}: {}",
+            NetlistRunError::NotAReducer
+        )));
+    }
     let params = optc_formats::device_file::load(&args.device).map_err(input_err)?;
     let coherent = || {
         input_err(format!(
             "{netlist_file}: a coherent (linear) readout has no comparators to calibrate"
         ))
     };
-    if matches!(iface.readout, InterfaceReadout::Coherent { .. }) {
+    if programmed
+        .netlist
+        .reducer
+        .as_ref()
+        .is_some_and(|i| matches!(i.readout, InterfaceReadout::Coherent { .. }))
+    {
         return Err(coherent());
     }
     // The chip's DAC is the phase file's: codes in the output must be codes
@@ -76,12 +86,60 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
             bits(programmed.phases.phase_bits)
         )));
     }
-    let chip = programmed::sample_chip(&programmed, &netlist_file, &params, args.seed)?;
-    let cal =
-        programmed::calibrate_chip(&programmed, &netlist_file, &chip)?.ok_or_else(coherent)?;
+    let (settings, cal) = if is_chain {
+        // A digit-serial chain: every stage on its own signals.
+        let mut chip = DigitSerialChip::new(
+            &programmed.netlist,
+            &programmed.circuit,
+            &programmed.settings,
+            &params,
+            args.seed,
+        )
+        .map_err(|source| ProgramError::Reducer {
+            file: netlist_file.clone(),
+            source,
+        })?;
+        let cals = chip
+            .calibrate_stages(&CalibrationOptions::default())
+            .map_err(|source| ProgramError::Calibration {
+                file: netlist_file.clone(),
+                source,
+            })?;
+        let summary = Summary {
+            worst_before: cals
+                .iter()
+                .map(|c| c.before.worst)
+                .fold(f64::INFINITY, f64::min),
+            worst_after: cals
+                .iter()
+                .map(|c| c.after.worst)
+                .fold(f64::INFINITY, f64::min),
+            error_before: cals.iter().map(|c| c.before.error_rate).fold(0.0, f64::max),
+            error_after: cals.iter().map(|c| c.after.error_rate).fold(0.0, f64::max),
+            trials: cals.iter().map(|c| c.trials).sum(),
+            what: format!("{} stages, worst stage", cals.len()),
+        };
+        (
+            chip.whole_settings(&programmed.circuit, &programmed.settings),
+            summary,
+        )
+    } else {
+        let chip = programmed::sample_chip(&programmed, &netlist_file, &params, args.seed)?;
+        let cal =
+            programmed::calibrate_chip(&programmed, &netlist_file, &chip)?.ok_or_else(coherent)?;
+        let summary = Summary {
+            worst_before: cal.before.worst,
+            worst_after: cal.after.worst,
+            error_before: cal.before.error_rate,
+            error_after: cal.after.error_rate,
+            trials: cal.trials,
+            what: String::new(),
+        };
+        (cal.settings, summary)
+    };
     let mut out = programmed
         .phases
-        .with_settings(&programmed.circuit, &cal.settings);
+        .with_settings(&programmed.circuit, &settings);
     // This file is for this chip: its loss and crosstalk are the device's.
     out.calibrated_for = Some(CalibratedFor {
         mzi_loss_db: params.mzi_loss_db,
@@ -91,16 +149,32 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
     optc_formats::fsio::write_atomic(&args.out, out.to_yaml().as_bytes())
         .map_err(|e| input_err(format!("cannot write `{}`: {e}", args.out.display())))?;
     eprintln!(
-        "calibrated instance {} of {}: worst margin {:+.4} -> {:+.4} of full scale, \
+        "calibrated instance {} of {}{}: worst margin {:+.4} -> {:+.4} of full scale, \
          error rate {:.4} -> {:.4} ({} trial settings)",
         args.seed,
         args.device.display(),
-        cal.before.worst,
-        cal.after.worst,
-        cal.before.error_rate,
-        cal.after.error_rate,
+        if cal.what.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", cal.what)
+        },
+        cal.worst_before,
+        cal.worst_after,
+        cal.error_before,
+        cal.error_after,
         cal.trials
     );
     eprintln!("  wrote {}", args.out.display());
     Ok(())
+}
+
+/// What `optc calibrate` prints: margins and error rates before and after.
+struct Summary {
+    worst_before: f64,
+    worst_after: f64,
+    error_before: f64,
+    error_after: f64,
+    trials: usize,
+    /// For a chain: which figure (the worst stage's).
+    what: String,
 }

@@ -4,20 +4,21 @@
 //! It executes the netlist, not a formula: the netlist's plan is run once on
 //! a representative vector of every sum S (one batch), the comparators of the
 //! `reducer:` section turn that into a per-sum table, and each element looks
-//! its sum up, with detector noise per element (`ReducerExecutor`). `--exact`
-//! instead simulates every element through the netlist (slow path).
+//! its sum up, with detector noise per element (`ReducerExecutor`); a
+//! digit-serial netlist does the same per stage and level and runs the
+//! chain (`DigitSerialExecutor`). `--exact` instead simulates every element
+//! through the netlist (slow path).
 
 use super::CliError;
 use clap::Args;
-use optc_sim::programmed::{self, ReducerChip};
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use optc_sim::programmed;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct ReduceArgs {
-    /// The reducer netlist (NAME.netlist.yaml, with a `reducer:` section).
+    /// The reducer netlist (NAME.netlist.yaml, with a `reducer:` or
+    /// `digit_serial:` section).
     pub netlist: PathBuf,
     /// The phase file [default: NAME.phases.yaml next to the netlist].
     #[arg(long)]
@@ -53,35 +54,21 @@ fn input_err(e: impl std::fmt::Display) -> CliError {
 }
 
 pub fn run(args: ReduceArgs) -> Result<(), CliError> {
-    let ReducerChip {
-        interface,
-        plan,
-        runner,
-        detector_noise,
-    } = programmed::load_reducer(
+    let chip = programmed::load_reducer(
         &args.netlist,
         args.phases.as_deref(),
         args.device.as_deref(),
         args.seed,
         args.calibrate,
     )?;
-    let iface = &interface;
-
     let (name, text) = read_codes_text(&args.codes)?;
-    let codes =
-        optc_formats::codes_file::parse_codes(&name, &text, iface.servers, iface.max_code())
-            .map_err(input_err)?;
-    let elements = codes.len() / iface.servers;
+    let codes = optc_formats::codes_file::parse_codes(&name, &text, chip.servers, chip.max_code())
+        .map_err(input_err)?;
+    let elements = codes.len() / chip.servers;
     let out: Vec<i64> = if args.exact {
-        let resp = runner.respond(&plan, &codes, 0).map_err(input_err)?;
-        let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
-        resp.iter()
-            .map(|r| runner.deliver(r, Some((detector_noise, &mut rng))))
-            .collect()
+        chip.reduce_exact(&codes, args.seed).map_err(input_err)?
     } else {
-        let exec = runner
-            .executor(&plan, detector_noise, args.seed)
-            .map_err(input_err)?;
+        let exec = chip.executor(args.seed).map_err(input_err)?;
         let mut out = vec![0i32; elements];
         exec.reduce(&codes, &mut out).map_err(input_err)?;
         out.into_iter().map(i64::from).collect()

@@ -7,7 +7,7 @@
 use super::CliError;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use optc_sim::programmed::{self, ReducerChip};
+use optc_sim::programmed;
 use optc_train::comm_model::CommParams;
 use optc_train::digits::DigitsCnn;
 use optc_train::llama::{LlamaOptions, WikiLlama};
@@ -191,26 +191,19 @@ fn load_optical(args: &TrainArgs) -> Result<Option<OpticalSetup>, CliError> {
     let Some(path) = &args.reducer else {
         return Ok(None);
     };
-    let ReducerChip {
-        interface: iface,
-        plan,
-        runner,
-        detector_noise,
-    } = programmed::load_reducer(
+    let chip = programmed::load_reducer(
         path,
         args.phases.as_deref(),
         args.device.as_deref(),
         args.seed,
         args.calibrate,
     )?;
-    let mut exec = runner
-        .executor(&plan, detector_noise, args.seed)
-        .map_err(input_err)?;
+    let mut exec = chip.executor(args.seed).map_err(input_err)?;
     let seed = args.seed;
     let mut calls = 0u64;
     Ok(Some(OpticalSetup {
-        servers: iface.servers,
-        bits: iface.bits,
+        servers: chip.servers,
+        bits: chip.bits,
         exec: Box::new(move |codes, out| {
             calls += 1;
             exec.set_noise_seed(seed ^ calls.wrapping_mul(0xD6E8_FEB8_6659_FD93));

@@ -6,12 +6,8 @@ use crate::errors::Failure;
 use optc_sim::programmed::{self, Programmed, ReducerChip};
 use optc_model::device::DeviceParams;
 use optc_sim::reducer::netlist_run::Executor;
-use optc_sim::reducer::netlist_run::NetlistReducer;
-use optc_sim::simulate::Plan;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 /// The native half of `optc.Reducer`.
 #[pyclass(module = "optc._optc", frozen)]
@@ -21,8 +17,7 @@ pub struct Reducer {
     max_code: i32,
     detector_noise: f64,
     noise_seed: u64,
-    plan: Plan,
-    runner: NetlistReducer,
+    chip: ReducerChip,
     executor: Executor,
 }
 
@@ -33,23 +28,15 @@ impl Reducer {
         device: Option<DeviceParams>,
         seed: u64,
     ) -> Result<Self, Failure> {
-        let ReducerChip {
-            interface,
-            plan,
-            runner,
-            detector_noise,
-        } = programmed::reducer_chip(programmed, netlist_file, device, seed)?;
-        let executor = runner
-            .executor(&plan, detector_noise, seed)
-            .map_err(Failure::run)?;
+        let chip = programmed::reducer_chip(programmed, netlist_file, device, seed)?;
+        let executor = chip.executor(seed).map_err(Failure::run)?;
         Ok(Reducer {
-            servers: interface.servers,
-            bits: interface.bits,
-            max_code: interface.max_code(),
-            detector_noise,
+            servers: chip.servers,
+            bits: chip.bits,
+            max_code: chip.max_code(),
+            detector_noise: chip.detector_noise,
             noise_seed: seed,
-            plan,
-            runner,
+            chip,
             executor,
         })
     }
@@ -120,18 +107,7 @@ impl Reducer {
             let codes = self.codes(&arrays::i64_values(codes)?)?;
             let seed = noise_seed.unwrap_or(self.noise_seed);
             if exact {
-                let resp = self
-                    .runner
-                    .respond(&self.plan, &codes, 0)
-                    .map_err(Failure::run)?;
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                return Ok(resp
-                    .iter()
-                    .map(|r| {
-                        self.runner
-                            .deliver(r, Some((self.detector_noise, &mut rng)))
-                    })
-                    .collect());
+                return self.chip.reduce_exact(&codes, seed).map_err(Failure::run);
             }
             let mut out = vec![0i32; codes.len() / self.servers];
             if noise_seed.is_some() && self.executor.has_noise() {

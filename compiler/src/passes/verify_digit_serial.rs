@@ -12,7 +12,7 @@ use super::PassError;
 use crate::emit::{DeviceFigures, DigitSerialReport, ReducerReport};
 use crate::unit::CompileUnit;
 use optc_model::digit_serial::DigitSerial;
-use optc_sim::reducer::calibrate::{calibrate, CalibrationOptions};
+use optc_sim::reducer::calibrate::CalibrationOptions;
 use optc_sim::reducer::digit_serial::{stage_exact, verification_vectors, DigitSerialChip};
 use rayon::prelude::*;
 
@@ -75,20 +75,8 @@ pub fn verify(unit: &mut CompileUnit, chain: DigitSerial) -> Result<(), PassErro
             let mut chip = DigitSerialChip::new(netlist, &circuit, &settings, &params, seed)
                 .map_err(|e| e.to_string())?;
             let shipped = score(&chip, chain, &codes, seed)?;
-            for j in 0..chip.stages.len() {
-                let s = &chip.stages[j];
-                let cal = calibrate(
-                    &s.circuit,
-                    &s.runner,
-                    &s.device,
-                    &s.settings,
-                    &CalibrationOptions::default(),
-                )
+            chip.calibrate_stages(&CalibrationOptions::default())
                 .map_err(|e| e.to_string())?;
-                if let Some(cal) = cal {
-                    chip.program_stage(j, cal.settings);
-                }
-            }
             Ok([shipped, score(&chip, chain, &codes, seed)?])
         })
         .collect::<Result<Vec<_>, String>>()

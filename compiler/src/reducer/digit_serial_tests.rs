@@ -70,7 +70,7 @@ fn nominal_chain_is_exact_4x8b() {
 #[test]
 #[ignore]
 fn digit_serial_figures() {
-    use optc_sim::reducer::calibrate::{calibrate, CalibrationOptions};
+    use optc_sim::reducer::calibrate::CalibrationOptions;
     for (n, b) in [(4usize, 8u32), (4, 16), (8, 8)] {
         let chain = DigitSerial::new(n, b).unwrap();
         let device = DeviceParams::REALISTIC;
@@ -108,20 +108,8 @@ fn digit_serial_figures() {
             let mut chip = DigitSerialChip::new(&net, &circuit, &settings, &device, seed).unwrap();
             for (slot, list) in [&mut shipped, &mut calibrated].into_iter().enumerate() {
                 if slot == 1 {
-                    for j in 0..chip.stages.len() {
-                        let s = &chip.stages[j];
-                        if let Some(cal) = calibrate(
-                            &s.circuit,
-                            &s.runner,
-                            &s.device,
-                            &s.settings,
-                            &CalibrationOptions::default(),
-                        )
-                        .unwrap()
-                        {
-                            chip.program_stage(j, cal.settings);
-                        }
-                    }
+                    chip.calibrate_stages(&CalibrationOptions::default())
+                        .unwrap();
                 }
                 let mut out = vec![0; codes.len() / n];
                 chip.executor(seed)

@@ -4,11 +4,14 @@
 
 use crate::device::{DeviceInstance, DeviceParams, NodeSettings};
 use crate::reducer::calibrate::{calibrate, Calibration, CalibrationError, CalibrationOptions};
-use crate::reducer::netlist_run::{NetlistReducer, NetlistRunError};
+use crate::reducer::digit_serial::DigitSerialChip;
+use crate::reducer::netlist_run::{Executor, NetlistReducer, NetlistRunError};
 use crate::simulate::Plan;
 use optc_formats::netlist::reducer_section::ReducerInterface;
 use optc_formats::netlist::{Circuit, FormatError, Netlist};
 use optc_formats::phases::Phases;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -99,14 +102,65 @@ fn program(
 }
 
 /// A compiled reducer netlist programmed onto one chip instance, as
-/// `optc reduce` and `optc train` run it.
+/// `optc reduce`, `optc train` and the Python package run it.
 pub struct ReducerChip {
-    pub interface: ReducerInterface,
-    pub plan: Plan,
-    pub runner: NetlistReducer,
+    pub servers: usize,
+    pub bits: u32,
     /// The device's detector noise: applied by the comparators
     /// (σ·full_scale), not by the plan.
     pub detector_noise: f64,
+    pub kind: ChipKind,
+}
+
+/// Which reducer the chip is.
+pub enum ChipKind {
+    /// One photonic ADC (or coherent readout) over amplitude links.
+    Adc {
+        interface: ReducerInterface,
+        plan: Plan,
+        runner: NetlistReducer,
+    },
+    /// A digit-serial chain over PAM4 links.
+    DigitSerial(Box<DigitSerialChip>),
+}
+
+impl ReducerChip {
+    /// Q = 2^(b−1) − 1.
+    pub fn max_code(&self) -> i32 {
+        (1i32 << (self.bits - 1)) - 1
+    }
+
+    /// The fast executor (per-sum or per-level tables where the chip allows).
+    pub fn executor(&self, noise_seed: u64) -> Result<Executor, NetlistRunError> {
+        match &self.kind {
+            ChipKind::Adc { plan, runner, .. } => {
+                runner.executor(plan, self.detector_noise, noise_seed)
+            }
+            ChipKind::DigitSerial(c) => {
+                Ok(Executor::DigitSerial(Box::new(c.executor(noise_seed)?)))
+            }
+        }
+    }
+
+    /// Every element simulated through the netlist (the exact slow path),
+    /// detector noise from ChaCha8Rng(seed).
+    pub fn reduce_exact(&self, codes: &[i32], seed: u64) -> Result<Vec<i64>, NetlistRunError> {
+        match &self.kind {
+            ChipKind::Adc { plan, runner, .. } => {
+                let resp = runner.respond(plan, codes, 0)?;
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                Ok(resp
+                    .iter()
+                    .map(|r| runner.deliver(r, Some((self.detector_noise, &mut rng))))
+                    .collect())
+            }
+            ChipKind::DigitSerial(c) => {
+                let mut out = vec![0i32; codes.len() / self.servers.max(1)];
+                c.direct_executor(seed).reduce(codes, &mut out)?;
+                Ok(out.into_iter().map(i64::from).collect())
+            }
+        }
+    }
 }
 
 /// Without a device file the chip is the phase file's nominal device (its
@@ -214,6 +268,32 @@ fn chip(
     calibrate: bool,
 ) -> Result<ReducerChip, ProgramError> {
     let params = device.unwrap_or_else(|| programmed.phases.nominal_device());
+    if let Some(section) = &programmed.netlist.digit_serial {
+        let mut c = DigitSerialChip::new(
+            &programmed.netlist,
+            &programmed.circuit,
+            &programmed.settings,
+            &params,
+            seed,
+        )
+        .map_err(|source| ProgramError::Reducer {
+            file: netlist_file.to_string(),
+            source,
+        })?;
+        if calibrate {
+            c.calibrate_stages(&CalibrationOptions::default())
+                .map_err(|source| ProgramError::Calibration {
+                    file: netlist_file.to_string(),
+                    source,
+                })?;
+        }
+        return Ok(ReducerChip {
+            servers: section.servers,
+            bits: section.bits,
+            detector_noise: params.detector_noise,
+            kind: ChipKind::DigitSerial(Box::new(c)),
+        });
+    }
     let mut sampled = sample_chip(programmed, netlist_file, &params, seed)?;
     if calibrate {
         // A coherent readout has nothing to calibrate: keep the plan.
@@ -222,9 +302,13 @@ fn chip(
         }
     }
     Ok(ReducerChip {
-        interface: sampled.interface,
-        plan: sampled.plan,
-        runner: sampled.runner,
+        servers: sampled.interface.servers,
+        bits: sampled.interface.bits,
         detector_noise: params.detector_noise,
+        kind: ChipKind::Adc {
+            interface: sampled.interface,
+            plan: sampled.plan,
+            runner: sampled.runner,
+        },
     })
 }

@@ -385,3 +385,60 @@ pub fn verification_vectors(chain: DigitSerial, count: usize, seed: u64) -> Vec<
     }
     v
 }
+
+impl DigitSerialChip {
+    /// Calibrates every stage on its own comparator signals (as a mean
+    /// reducer chip is, spec/reducer.md "Calibration"), stage by stage, and
+    /// reprograms it; the calibrations in stage order.
+    pub fn calibrate_stages(
+        &mut self,
+        opts: &crate::reducer::calibrate::CalibrationOptions,
+    ) -> Result<
+        Vec<crate::reducer::calibrate::Calibration>,
+        crate::reducer::calibrate::CalibrationError,
+    > {
+        let mut out = Vec::with_capacity(self.stages.len());
+        for j in 0..self.stages.len() {
+            let s = &self.stages[j];
+            if let Some(cal) = crate::reducer::calibrate::calibrate(
+                &s.circuit,
+                &s.runner,
+                &s.device,
+                &s.settings,
+                opts,
+            )? {
+                self.program_stage(j, cal.settings.clone());
+                out.push(cal);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The whole chip's settings with every stage's current ones.
+    pub fn whole_settings(&self, whole: &Circuit, base: &NodeSettings) -> NodeSettings {
+        let mut out = base.clone();
+        for s in &self.stages {
+            merge_settings(&s.circuit, &s.settings, whole, &mut out);
+        }
+        out
+    }
+
+    /// The executor that simulates every element through every stage.
+    pub fn direct_executor(&self, noise_seed: u64) -> DigitSerialExecutor {
+        DigitSerialExecutor {
+            chip: self.clone(),
+            tables: None,
+            noise_seed,
+        }
+    }
+}
+
+impl DigitSerialExecutor {
+    /// Whether any stage's comparators can flip under detector noise.
+    pub fn has_noise(&self) -> bool {
+        match &self.tables {
+            Some(t) => t.iter().any(LevelTable::has_noise),
+            None => self.chip.detector_noise > 0.0,
+        }
+    }
+}

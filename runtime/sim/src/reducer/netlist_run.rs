@@ -7,6 +7,7 @@
 //! plans here should be built with `detector_noise = 0` and σ passed to
 //! [`NetlistReducer::deliver`] / the executor.
 
+use crate::reducer::digit_serial::DigitSerialExecutor;
 use crate::reducer::executor::{Comparators, ExecutorError, ReducerExecutor, SumResponse};
 use crate::simulate::{BatchError, Plan};
 use nalgebra::DMatrix;
@@ -23,7 +24,7 @@ use thiserror::Error;
 
 #[derive(Debug, Error, PartialEq)]
 pub enum NetlistRunError {
-    #[error("the netlist has no `reducer:` section (compile a reducer, or use `optc simulate`)")]
+    #[error("the netlist has no `reducer:` or `digit_serial:` section (compile a reducer, or use `optc simulate`)")]
     NotAReducer,
     #[error("reducer port `{0}` is not a port of the simulation plan")]
     Port(String),
@@ -403,6 +404,7 @@ fn check_shape(codes: &[i32], out: &[i32], n: usize) -> Result<usize, NetlistRun
 pub enum Executor {
     Table(ReducerExecutor),
     Direct(Box<DirectExecutor>),
+    DigitSerial(Box<DigitSerialExecutor>),
 }
 
 impl Executor {
@@ -411,6 +413,7 @@ impl Executor {
         match self {
             Executor::Table(t) => Ok(t.reduce(codes, out)?),
             Executor::Direct(d) => d.reduce(codes, out),
+            Executor::DigitSerial(d) => d.reduce(codes, out),
         }
     }
 
@@ -419,6 +422,7 @@ impl Executor {
         match self {
             Executor::Table(t) => t.has_noise(),
             Executor::Direct(d) => d.detector_noise > 0.0,
+            Executor::DigitSerial(d) => d.has_noise(),
         }
     }
 
@@ -427,11 +431,16 @@ impl Executor {
         match self {
             Executor::Table(t) => t.set_noise_seed(seed),
             Executor::Direct(d) => d.noise_seed = seed,
+            Executor::DigitSerial(d) => d.set_noise_seed(seed),
         }
     }
 
     /// Whether every element is simulated (the chip is not sum-only).
     pub fn is_direct(&self) -> bool {
-        matches!(self, Executor::Direct(_))
+        match self {
+            Executor::Table(_) => false,
+            Executor::Direct(_) => true,
+            Executor::DigitSerial(d) => d.is_direct(),
+        }
     }
 }
