@@ -63,6 +63,16 @@ fn reducer_onn_8x4b() {
     snapshot_example("optinc_8x4b.optc");
 }
 
+#[test]
+fn reducer_digit_serial_4x8b() {
+    snapshot_example("optinc_4x8b.optc");
+}
+
+#[test]
+fn reducer_digit_serial_8x8b() {
+    snapshot_example("optinc_8x8b.optc");
+}
+
 /// Wall-clock figures differ between runs.
 fn redact_times(report: &str) -> String {
     report

@@ -150,3 +150,54 @@ fn onn_weights_svd_adds_a_v_mesh_per_bit_block() {
     assert_eq!(ud.2, svd.2);
     assert!(ud.0 < svd.0 && svd.0 < svd.2);
 }
+
+/// The digit-serial examples over PAM4 links: every stage exact over its
+/// whole input domain on the nominal chip, 10^6 seeded end-to-end vectors
+/// exact, each realistic chip calibrated stage by stage at least 99.9%
+/// exact, and `optc reduce` (table and `--exact` paths) equal to the
+/// contract on 2000 seeded vectors.
+#[test]
+fn digit_serial_4x8b() {
+    compile_and_reduce("optinc_4x8b.optc", 4, 8, "digit_serial");
+    digit_serial_figures("optinc_4x8b.optc", 4, 0.9999);
+}
+
+#[test]
+fn digit_serial_4x16b() {
+    compile_and_reduce("optinc_4x16b.optc", 4, 16, "digit_serial");
+    digit_serial_figures("optinc_4x16b.optc", 8, 0.999);
+}
+
+#[test]
+fn digit_serial_8x8b() {
+    compile_and_reduce("optinc_8x8b.optc", 8, 8, "digit_serial");
+    digit_serial_figures("optinc_8x8b.optc", 4, 0.999);
+}
+
+fn digit_serial_figures(file: &str, stages: usize, calibrated_mean: f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = CompileOptions {
+        out_dir: dir.path().to_path_buf(),
+        ..CompileOptions::default()
+    };
+    let compiled =
+        compile(&example(file), &options, |_, _| {}).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let r = compiled[0].unit.report.reducer.as_ref().unwrap();
+    let d = r.digit_serial.as_ref().expect("digit-serial figures");
+    assert_eq!(d.stages, stages);
+    assert_eq!(d.latency_passes, stages);
+    assert_eq!(d.stage_exact_match, vec![1.0; stages], "{file}");
+    assert_eq!(
+        r.exact_match_rate, 1.0,
+        "{file}: end to end on the nominal chip"
+    );
+    assert_eq!(r.max_error_lsb, 0);
+    assert!(d.end_to_end_vectors >= 1_000_000);
+    let cal = &r.exact_match_rate_device_calibrated;
+    assert!(
+        cal.mean >= calibrated_mean,
+        "{file}: calibrated mean {}",
+        cal.mean
+    );
+    assert!(cal.mean >= r.exact_match_rate_device.mean);
+}

@@ -96,12 +96,15 @@ pub fn build_reducer(r: &Reducer) -> IrGraph {
                     );
                 }
             }
+            // The last layer's width: the result bits, or over PAM4 one
+            // stage's bits (the onn describes a stage).
+            let detected = onn.layers.last().map_or(out_bits as usize, |l| l.out_width);
             c.push(
                 Stage::Detect {
-                    width: out_bits as usize,
+                    width: detected,
                     mode: onn.detect,
                 },
-                out_bits as usize,
+                detected,
             );
         }
     }

@@ -35,7 +35,8 @@ pub fn print(g: &IrGraph) -> String {
             if *link == crate::check::program::Link::Pam4 {
                 let _ = writeln!(
                     out,
-                    "  link pam4: {} digits per code, reduced digit-serially",
+                    "  link pam4: {} digits per code, reduced digit-serially by {} stages (the onn below is one stage)",
+                    bits.div_ceil(2),
                     bits.div_ceil(2)
                 );
             }
