@@ -4,7 +4,7 @@
 
 mod calibrate_reducer;
 mod design_reducer;
-pub(crate) mod emitted;
+pub mod emitted;
 mod full_scale;
 mod manager;
 mod place;

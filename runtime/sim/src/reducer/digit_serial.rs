@@ -164,9 +164,11 @@ impl DigitSerialChip {
         } else {
             None
         };
+        let fast = tables.as_ref().and_then(|t| FastChain::new(&self.chain, t));
         Ok(DigitSerialExecutor {
             chip: self.clone(),
             tables,
+            fast,
             noise_seed,
         })
     }
@@ -189,7 +191,106 @@ fn sample_modulators(task: &Task, ports: &[String], seed: u64, p: &DeviceParams)
 pub struct DigitSerialExecutor {
     chip: DigitSerialChip,
     tables: Option<Vec<LevelTable>>,
+    /// The noiseless tables composed for the fast path (when no comparator
+    /// can flip and the digit sums fit a byte).
+    fast: Option<FastChain>,
     noise_seed: u64,
+}
+
+/// A noiseless chain as lookups: the digit sums of all servers at once,
+/// one byte lane per digit (3N ≤ 255), then one lookup per pair of stages
+/// (the two stages' tables composed: (D_a, D_b, c_in) → two digits and
+/// c_out), then the shift and tie of the mean.
+#[derive(Debug, Clone)]
+struct FastChain {
+    /// spread[b]: byte b's four base-4 digits, one per byte lane.
+    spread: Vec<u64>,
+    /// pairs[k][(d_a·sums + d_b)·carries + c] = digits | c_out << 4.
+    pairs: Vec<Vec<u16>>,
+    sums: usize,
+    carries: usize,
+    initial_carry: usize,
+    stages: usize,
+    shift: u32,
+    max_code: i64,
+    wide: bool,
+}
+
+impl FastChain {
+    fn new(chain: &DigitSerial, tables: &[LevelTable]) -> Option<Self> {
+        let n = chain.servers;
+        if 3 * n > 255 || tables.iter().any(LevelTable::has_noise) {
+            return None;
+        }
+        let m = chain.stages();
+        let sums = 3 * n + 1;
+        let carries = chain.max_carry() as usize + 1;
+        let stage = |j: usize, d: usize, c: usize| -> (u32, usize) {
+            let t = &tables[j];
+            let v = t.noiseless((d + c).min(t.len() - 1)).unwrap_or(0).max(0) as u32;
+            (v & 3, ((v >> 2) as usize).min(carries - 1))
+        };
+        let pairs = (0..m.div_ceil(2))
+            .map(|k| {
+                let (a, b) = (2 * k, 2 * k + 1);
+                let mut t = vec![0u16; sums * sums * carries];
+                for da in 0..sums {
+                    for db in 0..sums {
+                        for c in 0..carries {
+                            let (lo, c1) = stage(a, da, c);
+                            let (hi, c2) = if b < m { stage(b, db, c1) } else { (0, c1) };
+                            t[(da * sums + db) * carries + c] =
+                                (lo | hi << 2) as u16 | (c2 as u16) << 4;
+                        }
+                    }
+                }
+                t
+            })
+            .collect();
+        Some(FastChain {
+            spread: (0..256u64)
+                .map(|b| (0..4).fold(0u64, |acc, j| acc | (((b >> (2 * j)) & 3) << (8 * j))))
+                .collect(),
+            pairs,
+            sums,
+            carries,
+            initial_carry: chain.initial_carry() as usize,
+            stages: m,
+            shift: chain.shift(),
+            max_code: chain.max_code() as i64,
+            wide: m > 4,
+        })
+    }
+
+    /// The digit lanes of one offset code u.
+    #[inline]
+    fn lanes(&self, u: i32) -> u64 {
+        let u = u as usize;
+        let lo = self.spread[u & 0xff];
+        if self.wide {
+            lo + (self.spread[(u >> 8) & 0xff] << 32)
+        } else {
+            lo
+        }
+    }
+
+    /// The delivered code from the digit sums' lanes.
+    #[inline]
+    fn finish(&self, lanes: u64) -> i32 {
+        let mut carry = self.initial_carry;
+        let mut total = 0u64;
+        for (k, t) in self.pairs.iter().enumerate() {
+            let da = ((lanes >> (16 * k)) & 0xff) as usize;
+            let db = ((lanes >> (16 * k + 8)) & 0xff) as usize;
+            let e = t[(da * self.sums + db) * self.carries + carry];
+            total |= u64::from(e & 0xf) << (4 * k);
+            carry = usize::from(e >> 4);
+        }
+        total |= (carry as u64) << (2 * self.stages);
+        let mask = (1u64 << self.shift) - 1;
+        let tie = u64::from(total & mask == mask);
+        (((total >> self.shift) | tie) as i64 - self.max_code) as i32
+    }
 }
 
 impl DigitSerialExecutor {
@@ -218,19 +319,22 @@ impl DigitSerialExecutor {
             });
         }
         let q = self.chip.chain.max_code();
-        if let Some((e, (i, &c))) = codes.chunks_exact(n).enumerate().find_map(|(e, row)| {
-            row.iter()
-                .enumerate()
-                .find(|(_, c)| c.abs() > q)
-                .map(|x| (e, x))
-        }) {
-            return Err(ExecutorError::Code {
-                element: e,
-                server: i,
-                code: c,
-                max: q,
-            });
-        }
+        // Validated in parallel: one pass over the codes is a large share
+        // of the table path's time.
+        codes
+            .par_chunks(CHUNK * n)
+            .enumerate()
+            .try_for_each(
+                |(k, chunk)| match chunk.iter().position(|&c| c < -q || c > q) {
+                    None => Ok(()),
+                    Some(at) => Err(ExecutorError::Code {
+                        element: k * CHUNK + at / n,
+                        server: at % n,
+                        code: chunk[at],
+                        max: q,
+                    }),
+                },
+            )?;
         Ok(elements)
     }
 
@@ -269,8 +373,11 @@ impl DigitSerialExecutor {
 
     fn table_chunk(&self, tables: &[LevelTable], codes: &[i32], out: &mut [i32], chunk: usize) {
         let ch = &self.chip.chain;
-        let (n, m, q) = (ch.servers, ch.stages(), ch.max_code());
         let noisy = tables.iter().any(LevelTable::has_noise);
+        if let (false, Some(fast)) = (noisy, &self.fast) {
+            return self.noiseless_chunk(fast, codes, out);
+        }
+        let (n, m, q) = (ch.servers, ch.stages(), ch.max_code());
         let mut rng = noisy.then(|| self.rng(chunk));
         let mut levels = [0i32; 8];
         for (row, o) in codes.chunks_exact(n).zip(out.iter_mut()) {
@@ -289,6 +396,26 @@ impl DigitSerialExecutor {
                 carry = (v >> 2).min(ch.max_carry());
             }
             *o = ch.combine(&levels[..m]) as i32;
+        }
+    }
+
+    fn noiseless_chunk(&self, fast: &FastChain, codes: &[i32], out: &mut [i32]) {
+        let ch = &self.chip.chain;
+        let (n, q) = (ch.servers, ch.max_code());
+        if n == 4 {
+            // The common unit size, unrolled.
+            for (row, o) in codes.chunks_exact(4).zip(out.iter_mut()) {
+                let lanes = fast.lanes(row[0] + q)
+                    + fast.lanes(row[1] + q)
+                    + fast.lanes(row[2] + q)
+                    + fast.lanes(row[3] + q);
+                *o = fast.finish(lanes);
+            }
+            return;
+        }
+        for (row, o) in codes.chunks_exact(n).zip(out.iter_mut()) {
+            let lanes: u64 = row.iter().map(|&c| fast.lanes(c + q)).sum();
+            *o = fast.finish(lanes);
         }
     }
 
@@ -428,6 +555,7 @@ impl DigitSerialChip {
         DigitSerialExecutor {
             chip: self.clone(),
             tables: None,
+            fast: None,
             noise_seed,
         }
     }
