@@ -112,14 +112,17 @@ pub struct ReducerChip {
     pub kind: ChipKind,
 }
 
+/// One photonic ADC (or coherent readout) over amplitude links.
+pub struct AdcChip {
+    pub interface: ReducerInterface,
+    pub plan: Plan,
+    pub runner: NetlistReducer,
+}
+
 /// Which reducer the chip is.
 pub enum ChipKind {
     /// One photonic ADC (or coherent readout) over amplitude links.
-    Adc {
-        interface: ReducerInterface,
-        plan: Plan,
-        runner: NetlistReducer,
-    },
+    Adc(Box<AdcChip>),
     /// A digit-serial chain over PAM4 links.
     DigitSerial(Box<DigitSerialChip>),
 }
@@ -133,9 +136,7 @@ impl ReducerChip {
     /// The fast executor (per-sum or per-level tables where the chip allows).
     pub fn executor(&self, noise_seed: u64) -> Result<Executor, NetlistRunError> {
         match &self.kind {
-            ChipKind::Adc { plan, runner, .. } => {
-                runner.executor(plan, self.detector_noise, noise_seed)
-            }
+            ChipKind::Adc(a) => a.runner.executor(&a.plan, self.detector_noise, noise_seed),
             ChipKind::DigitSerial(c) => {
                 Ok(Executor::DigitSerial(Box::new(c.executor(noise_seed)?)))
             }
@@ -146,12 +147,12 @@ impl ReducerChip {
     /// detector noise from ChaCha8Rng(seed).
     pub fn reduce_exact(&self, codes: &[i32], seed: u64) -> Result<Vec<i64>, NetlistRunError> {
         match &self.kind {
-            ChipKind::Adc { plan, runner, .. } => {
-                let resp = runner.respond(plan, codes, 0)?;
+            ChipKind::Adc(a) => {
+                let resp = a.runner.respond(&a.plan, codes, 0)?;
                 let mut rng = ChaCha8Rng::seed_from_u64(seed);
                 Ok(resp
                     .iter()
-                    .map(|r| runner.deliver(r, Some((self.detector_noise, &mut rng))))
+                    .map(|r| a.runner.deliver(r, Some((self.detector_noise, &mut rng))))
                     .collect())
             }
             ChipKind::DigitSerial(c) => {
@@ -305,10 +306,10 @@ fn chip(
         servers: sampled.interface.servers,
         bits: sampled.interface.bits,
         detector_noise: params.detector_noise,
-        kind: ChipKind::Adc {
+        kind: ChipKind::Adc(Box::new(AdcChip {
             interface: sampled.interface,
             plan: sampled.plan,
             runner: sampled.runner,
-        },
+        })),
     })
 }
