@@ -25,6 +25,8 @@ const EXAMPLES: &[&str] = &[
     "optinc_4x8b.optc",
     "optinc_4x16b.optc",
     "optinc_8x8b.optc",
+    "optinc_16x8b.optc",
+    "optinc_64x8b.optc",
     "optinc_4x4b_linear.optc",
     "optinc_8x4b_linear.optc",
     "linear_inline.optc",

@@ -79,6 +79,8 @@ pub struct Reducer {
     pub realization: Realization,
     /// How each code travels to the reducer.
     pub link: Link,
+    /// A digit-serial tree's fan-ins, leaves first (`cascade = [...]`).
+    pub cascade: Option<Vec<usize>>,
     pub device: DeviceRef,
     /// Present exactly when the realization is `Onn`.
     pub train: Option<TrainSettings>,

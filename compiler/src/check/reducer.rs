@@ -20,6 +20,7 @@ pub const REDUCER_KEYS: &[&str] = &[
     "preprocess",
     "realize",
     "link",
+    "cascade",
     "device",
 ];
 pub const TRAIN_KEYS: &[&str] = &["epochs", "lr", "seed", "noise_aware"];
@@ -94,6 +95,9 @@ pub fn check_reducer(
             }
         }),
     };
+    let cascade = t
+        .get("cascade")
+        .and_then(|v| cascade(v, servers, link, diags));
     if let (Some(Link::Pam4), Some(n), Some(v)) = (link, servers, t.get("servers")) {
         if !n.is_power_of_two() {
             diags.push(
@@ -186,8 +190,12 @@ pub fn check_reducer(
             (Some(b), Some(n), Some(bits), Some(r), Some(p)) => {
                 // Over PAM4 the onn describes one stage: the Gray bits of
                 // its level ℓ ∈ [0, 4N − 1].
+                let unit = cascade
+                    .as_ref()
+                    .and_then(|c| c.first().copied())
+                    .unwrap_or(n);
                 let out_bits = if link == Some(Link::Pam4) {
-                    (4 * n).next_power_of_two().trailing_zeros()
+                    (4 * unit).next_power_of_two().trailing_zeros()
                 } else {
                     super::program::output_bits(bits, n, r)
                 };
@@ -212,6 +220,11 @@ pub fn check_reducer(
         preprocess: preprocess?,
         realization: realization?,
         link: link?,
+        cascade: if t.get("cascade").is_some() {
+            Some(cascade?)
+        } else {
+            None
+        },
         device: device?,
         train: if is_onn { train_settings } else { None },
     })
@@ -389,4 +402,75 @@ fn train_block(b: &Block, diags: &mut Vec<Diagnostic>) -> Option<TrainSettings> 
         s.noise_aware = boolean("noise_aware", v, diags).unwrap_or(false);
     }
     (diags.len() == before).then_some(s)
+}
+
+/// `cascade = [f0, f1, ...]`: the fan-in of each level of a digit-serial
+/// tree, leaves first; equal powers of two in 2..=64 whose product is
+/// `servers`, over a PAM4 link.
+fn cascade(
+    v: &Value,
+    servers: Option<usize>,
+    link: Option<Link>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<usize>> {
+    let fail = |diags: &mut Vec<Diagnostic>, msg: String, help: &str| {
+        diags.push(Diagnostic::error(msg, v.span).with_help(help.to_string()));
+        None
+    };
+    let ValueKind::Matrix(rows) = &v.kind else {
+        return fail(
+            diags,
+            format!("`cascade` expects a list of fan-ins, found {}", describe(v)),
+            "write e.g. `cascade = [4, 4]` for 16 servers as four 4-server units and a root",
+        );
+    };
+    let [row] = rows.as_slice() else {
+        return fail(
+            diags,
+            "`cascade` is one list of fan-ins, not a matrix".into(),
+            "write e.g. `cascade = [4, 4, 4]`",
+        );
+    };
+    let fan: Option<Vec<usize>> = row
+        .entries
+        .iter()
+        .map(|n| {
+            n.int
+                .filter(|&k| (2..=64).contains(&k) && (k as u64).is_power_of_two())
+                .map(|k| k as usize)
+        })
+        .collect();
+    let Some(fan) = fan.filter(|f| !f.is_empty() && f.len() <= 6) else {
+        return fail(
+            diags,
+            "every fan-in of `cascade` must be a power of two in 2..=64, at most 6 levels".into(),
+            "write e.g. `cascade = [4, 4]`",
+        );
+    };
+    if link != Some(Link::Pam4) {
+        return fail(
+            diags,
+            "a cascade forwards exact partial sums as PAM4 digits: it needs `link = pam4`".into(),
+            "add `link = pam4`, or remove `cascade`",
+        );
+    }
+    if fan.iter().any(|&f| f != fan[0]) {
+        return fail(
+            diags,
+            format!("the cascade's levels have different fan-ins {fan:?}; every level must use the same unit (one stage design)"),
+            "use equal fan-ins, e.g. `cascade = [4, 4]`",
+        );
+    }
+    let total: usize = fan.iter().product();
+    if servers.is_some_and(|n| n != total) {
+        return fail(
+            diags,
+            format!(
+                "the cascade {fan:?} serves {total} servers, but `servers` = {}",
+                servers.unwrap_or(0)
+            ),
+            "make the fan-ins multiply to `servers`",
+        );
+    }
+    Some(fan)
 }

@@ -9,7 +9,7 @@ mod write;
 pub use realization::{emit_realization, EmitError};
 pub use reducer::emit_reducer;
 pub use report::{
-    summary_line, DesignCalibration, DeviceFigures, DigitSerialReport, LinearReport, ReducerReport,
-    Report, REPORT_VERSION,
+    summary_line, DesignCalibration, DeviceFigures, DigitSerialReport, LevelFigures, LinearReport,
+    ReducerReport, Report, REPORT_VERSION,
 };
 pub use write::{write_outputs, OutputPaths};

@@ -104,8 +104,20 @@ pub struct DigitSerialReport {
     /// Optical passes in series per reduction (one per stage: each waits
     /// for the previous stage's carry).
     pub latency_passes: usize,
-    /// MZIs of one stage; the chain has `stages` of them.
+    /// MZIs of one stage; the chip has `stages` of them.
     pub mzi_per_stage: usize,
+    /// The tree, leaves first (one entry for a single unit).
+    pub levels: Vec<LevelFigures>,
+}
+
+/// One level of a digit-serial tree: its hardware and latency.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LevelFigures {
+    pub fan_in: usize,
+    pub units: usize,
+    /// Stages per unit (its inputs' PAM4 digits): also its optical passes.
+    pub stages_per_unit: usize,
+    pub mzis: usize,
 }
 
 /// What the design-time calibration (pass `calibrate`) did on the nominal

@@ -125,6 +125,7 @@ pub fn build_reducer(r: &Reducer) -> IrGraph {
             reduce: r.reduce.clone(),
             round: r.round,
             link: r.link,
+            cascade: r.cascade.clone().unwrap_or_default(),
             train: r.train,
         },
         device: r.device.clone(),

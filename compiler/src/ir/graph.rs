@@ -41,6 +41,8 @@ pub enum NetworkKind {
         reduce: Reduction,
         round: Rounding,
         link: Link,
+        /// A digit-serial tree's fan-ins (empty: one unit).
+        cascade: Vec<usize>,
         /// Present for trained (onn) reducers.
         train: Option<TrainSettings>,
     },

@@ -24,6 +24,7 @@ pub fn print(g: &IrGraph) -> String {
             reduce,
             round: _,
             link,
+            cascade,
             train,
         } => {
             let _ = writeln!(out, "reducer {}", g.name);
@@ -38,6 +39,12 @@ pub fn print(g: &IrGraph) -> String {
                     "  link pam4: {} digits per code, reduced digit-serially by {} stages (the onn below is one stage)",
                     bits.div_ceil(2),
                     bits.div_ceil(2)
+                );
+            }
+            if !cascade.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  cascade {cascade:?}: a tree of units, leaves first (the onn is one stage of every unit)"
                 );
             }
             let _ = writeln!(out, "  {}", device(&g.device));

@@ -53,6 +53,7 @@ impl Pass for DesignReducer {
             bits,
             reduce,
             link,
+            cascade,
             ..
         } = &unit.ir.kind
         else {
@@ -112,12 +113,17 @@ impl Pass for DesignReducer {
             // Over PAM4 the onn is one digit-serial stage: its photonic ADC
             // reads the Gray bits of ℓ = D + c ∈ [0, 4N − 1].
             let chain = match link {
-                Link::Pam4 => {
+                Link::Pam4 if cascade.is_empty() => {
                     Some(DigitSerial::new(*servers, *bits).map_err(|e| fail(e.to_string()))?)
+                }
+                Link::Pam4 => {
+                    Some(DigitSerial::cascade(*bits, cascade).map_err(|e| fail(e.to_string()))?)
                 }
                 Link::Amplitude => None,
             };
             let adc_bits = chain.map_or(*bits, |c| c.stage_bits());
+            // Every level's unit is the same stage design (equal fan-ins).
+            let unit_servers = chain.map_or(*servers, |c| c.fan_in()[0]);
             let choice = check_onn(&layers, adc_bits)
                 .map_err(|e| at(e.span.unwrap_or(unit.ir.span), e.message, Some(e.help)))?;
             notes = choice.notes;
@@ -128,10 +134,10 @@ impl Pass for DesignReducer {
             };
             let circuit = match chain {
                 None => design::onn(&contract, &opts),
-                Some(c) => design::adc(
+                Some(_) => design::adc(
                     &Task::Stage(StageTask {
-                        servers: c.servers,
-                        max_carry: c.max_carry(),
+                        servers: unit_servers,
+                        max_carry: unit_servers as i32 - 1,
                     }),
                     &opts,
                 ),

@@ -39,7 +39,7 @@ impl Pass for SummarizeReducer {
             l.layer_widths.clone()
         };
         // A digit-serial chain has one ONN per stage.
-        let full = mzi_count_full_svd(&widths) * l.chain.map_or(1, |c| c.stages());
+        let full = mzi_count_full_svd(&widths) * l.chain.map_or(1, |c| c.total_stages());
         r.mzi_count_full_svd = full;
         r.mzi_saving = if full > 0 {
             1.0 - r.mzi_count as f64 / full as f64
@@ -54,7 +54,10 @@ impl Pass for SummarizeReducer {
         // After per-digit preprocessing a stage sees (digit sum, carry):
         // (3N + 1)·N pairs; after the full sum, 2NQ + 1 sums.
         x.dataset_size_preprocessed = match l.chain {
-            Some(c) => (3 * c.servers + 1) * c.servers,
+            Some(c) => {
+                let f = c.fan_in()[0];
+                (3 * f + 1) * f
+            }
             None => l.contract.dataset_size_preprocessed(),
         };
         x.mzi_count_full_svd = full;

@@ -9,7 +9,7 @@ use super::verify_reducer::{
     DEVICE_INSTANCES, DEVICE_SAMPLES, DEVICE_SEED, IDEAL_SAMPLES, IDEAL_SEED,
 };
 use super::PassError;
-use crate::emit::{DeviceFigures, DigitSerialReport, ReducerReport};
+use crate::emit::{DeviceFigures, DigitSerialReport, LevelFigures, ReducerReport};
 use crate::unit::CompileUnit;
 use optc_model::digit_serial::DigitSerial;
 use optc_sim::reducer::calibrate::CalibrationOptions;
@@ -109,22 +109,31 @@ pub fn verify(unit: &mut CompileUnit, chain: DigitSerial) -> Result<(), PassErro
     report.ideal_phase_bits = nominal.phase_bits;
     report.exact_match_rate_device = figures(0);
     report.exact_match_rate_device_calibrated = figures(1);
+    let mzi_per_stage = ideal.stages[0]
+        .circuit
+        .nodes
+        .iter()
+        .filter(|n| n.kind == optc_formats::netlist::Kind::Mzi)
+        .count();
     report.digit_serial = Some(DigitSerialReport {
         link: "pam4".into(),
-        stages: chain.stages(),
+        stages: chain.total_stages(),
         stage_levels: chain.stage_levels(),
         stage_bits: chain.stage_bits(),
         stage_inputs: stage_task.inputs_count().to_string(),
         stage_exact_match: stage_rates,
         stage_coverage: if exhaustive { "exhaustive" } else { "levels" }.into(),
         end_to_end_vectors: (codes.len() / chain.servers) as u64,
-        latency_passes: chain.stages(),
-        mzi_per_stage: ideal.stages[0]
-            .circuit
-            .nodes
-            .iter()
-            .filter(|n| n.kind == optc_formats::netlist::Kind::Mzi)
-            .count(),
+        latency_passes: chain.latency_passes(),
+        mzi_per_stage,
+        levels: (0..chain.levels())
+            .map(|l| LevelFigures {
+                fan_in: chain.fan_in()[l],
+                units: chain.units(l),
+                stages_per_unit: chain.stages_at(l),
+                mzis: chain.units(l) * chain.stages_at(l) * mzi_per_stage,
+            })
+            .collect(),
     });
     Ok(())
 }

@@ -9,7 +9,9 @@ use crate::reducer::design::{self, combiner_names, OnnOptions};
 use crate::reducer::train::{train, TrainOptions, Trainee};
 use crate::reducer::tune::{set_full_scales, tune_combiners};
 use optc_formats::netlist::compose::{merge, prefixed, PART_GAP};
-use optc_formats::netlist::digit_serial_section::{DigitSerialInterface, Link, StageSection};
+use optc_formats::netlist::digit_serial_section::{
+    DigitSerialInterface, Link, StageSection, UnitSection,
+};
 use optc_formats::netlist::{structure_hash, Netlist};
 use optc_formats::phases::{CalibratedFor, Phases};
 use optc_model::device::DeviceParams;
@@ -31,9 +33,14 @@ pub struct BuildReport {
     pub trials: usize,
 }
 
-/// The prefix of stage j.
-pub fn stage_prefix(j: usize) -> String {
-    format!("s{j}_")
+/// The prefix of stage j of unit `unit` at `level`: `s{j}_` for a single
+/// unit, `l{level}u{unit}_s{j}_` in a cascade.
+pub fn stage_prefix(chain: &DigitSerial, level: usize, unit: usize, j: usize) -> String {
+    if chain.levels() == 1 {
+        format!("s{j}_")
+    } else {
+        format!("l{level}u{unit}_s{j}_")
+    }
 }
 
 /// Designs, trains and calibrates one stage for `device`'s nominal chip
@@ -99,8 +106,9 @@ pub fn build(
     Ok((net, phases, report))
 }
 
-/// Places m copies of the stage netlist as parts `s{j}_`, each in its own
-/// mode band, with the `digit_serial:` section.
+/// Places the stage netlist once per stage of every unit (stage j of a
+/// unit as part `stage_prefix(..)`, each in its own mode band, unit by
+/// unit), with the `digit_serial:` section.
 pub fn place_chain(
     name: &str,
     chain: DigitSerial,
@@ -108,32 +116,49 @@ pub fn place_chain(
     phases: &Phases,
 ) -> (Netlist, Phases) {
     let band = stage.modes + PART_GAP;
-    let parts: Vec<Netlist> = (0..chain.stages())
-        .map(|j| prefixed(stage, &stage_prefix(j), j * band))
-        .collect();
+    let mut parts = Vec::new();
+    let mut units = Vec::new();
+    for level in 0..chain.levels() {
+        for unit in 0..chain.units(level) {
+            let mut stages = Vec::new();
+            for j in 0..chain.stages_at(level) {
+                let prefix = stage_prefix(&chain, level, unit, j);
+                let part = prefixed(stage, &prefix, parts.len() * band);
+                stages.push(StageSection {
+                    prefix,
+                    interface: part
+                        .reducer
+                        .clone()
+                        .expect("the stage netlist has its interface"),
+                });
+                parts.push(part);
+            }
+            units.push(UnitSection {
+                level,
+                index: unit,
+                initial_carry: chain.initial_carry_of(level, unit),
+                stages,
+            });
+        }
+    }
     let mut net = merge(name, &parts);
     net.digit_serial = Some(DigitSerialInterface {
         servers: chain.servers,
         bits: chain.bits,
         link: Link::Pam4,
-        initial_carry: chain.initial_carry(),
-        stages: parts
-            .iter()
-            .enumerate()
-            .map(|(j, p)| StageSection {
-                prefix: stage_prefix(j),
-                interface: p
-                    .reducer
-                    .clone()
-                    .expect("the stage netlist has its interface"),
-            })
-            .collect(),
+        cascade: chain.fan_in().to_vec(),
+        units,
     });
     let mut out = phases.clone();
     out.netlist.name = name.to_string();
-    out.settings = (0..chain.stages())
-        .flat_map(|j| {
-            let p = stage_prefix(j);
+    let prefixes: Vec<String> = net
+        .digit_serial
+        .iter()
+        .flat_map(|d| d.stages().map(|s| s.prefix.clone()))
+        .collect();
+    out.settings = prefixes
+        .iter()
+        .flat_map(|p| {
             phases
                 .settings
                 .iter()
@@ -158,9 +183,10 @@ pub fn calibrated_for(device: &DeviceParams) -> CalibratedFor {
 pub fn template(net: &Netlist, phases: &Phases) -> Option<(Netlist, Phases, DigitSerial)> {
     let section = net.digit_serial.as_ref()?;
     let chain = section.chain().ok()?;
-    let p = stage_prefix(0);
-    let part = section.stage_netlist(net, 0);
-    let m = chain.stages();
+    let first = section.stages().next()?;
+    let p = first.prefix.clone();
+    let part = section.stage_netlist(net, first);
+    let m = section.stages().count();
     let strip = |s: &str| s.strip_prefix(&p).unwrap_or(s).to_string();
     let mut t = part.clone();
     t.modes = (net.modes - (m - 1) * PART_GAP) / m;

@@ -192,9 +192,24 @@ fn scalar(i: In) -> PResult<Value> {
     }
 }
 
-/// `[[a, b], [c, d]]` with newlines allowed inside the brackets.
+/// `[[a, b], [c, d]]` with newlines allowed inside the brackets; a flat
+/// `[a, b, c]` is one row (a list, as `cascade = [4, 4]` writes it).
 fn matrix(i: In) -> PResult<Value> {
+    let start = i;
     let (mut i, open) = sym('[', "`[`")(i)?;
+    if let Ok((r, ())) = ws(i) {
+        if sym('[', "`[`")(r).is_err() && sym(']', "`]`")(r).is_err() {
+            let (r, row) = row(start)?;
+            let span = row.span;
+            return Ok((
+                r,
+                Value {
+                    kind: ValueKind::Matrix(vec![row]),
+                    span,
+                },
+            ));
+        }
+    }
     let mut rows = Vec::new();
     loop {
         let (r, ()) = ws(i)?;

@@ -29,24 +29,90 @@ pub enum DigitSerialError {
     Servers(usize),
     #[error("bits must be in 2..=16 (got {0})")]
     Bits(u32),
+    #[error("a cascade has 1 to 6 levels (got {0})")]
+    Levels(usize),
+    #[error("every unit's fan-in must be a power of two in 2..=64 (got {0})")]
+    FanIn(usize),
 }
 
-/// The stage chain of one digit-serial reducer: N servers, b bits.
+/// Deepest cascade.
+pub const MAX_LEVELS: usize = 6;
+
+/// A digit-serial reducer: N servers, b bits, as one unit (a chain of
+/// stages) or a cascade, a tree of units whose fan-ins `fan_in` (leaves
+/// first) multiply to N. Inner units forward their exact partial sums as
+/// PAM4 digits; only the root divides by N.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DigitSerial {
     pub servers: usize,
     pub bits: u32,
+    fan_in: [usize; MAX_LEVELS],
+    levels: usize,
 }
 
 impl DigitSerial {
+    /// One unit of N servers.
     pub fn new(servers: usize, bits: u32) -> Result<Self, DigitSerialError> {
+        Self::cascade(bits, &[servers])
+    }
+
+    /// A tree of units: level ℓ's units each take `fan_in[ℓ]` inputs.
+    pub fn cascade(bits: u32, fan_in: &[usize]) -> Result<Self, DigitSerialError> {
+        let servers = fan_in.iter().product::<usize>();
+        if fan_in.is_empty() || fan_in.len() > MAX_LEVELS {
+            return Err(DigitSerialError::Levels(fan_in.len()));
+        }
         if servers < 2 || !servers.is_power_of_two() {
             return Err(DigitSerialError::Servers(servers));
+        }
+        if let Some(&bad) = fan_in
+            .iter()
+            .find(|&&f| f < 2 || !f.is_power_of_two() || f > 64)
+        {
+            return Err(DigitSerialError::FanIn(bad));
         }
         if !(2..=16).contains(&bits) {
             return Err(DigitSerialError::Bits(bits));
         }
-        Ok(Self { servers, bits })
+        let mut f = [0usize; MAX_LEVELS];
+        f[..fan_in.len()].copy_from_slice(fan_in);
+        Ok(Self {
+            servers,
+            bits,
+            fan_in: f,
+            levels: fan_in.len(),
+        })
+    }
+
+    /// Levels of the tree (1: a single unit).
+    pub fn levels(&self) -> usize {
+        self.levels
+    }
+
+    pub fn fan_in(&self) -> &[usize] {
+        &self.fan_in[..self.levels]
+    }
+
+    /// Units at level ℓ.
+    pub fn units(&self, level: usize) -> usize {
+        self.fan_in()[level + 1..].iter().product()
+    }
+
+    /// Stages of each unit at level ℓ: the PAM4 digits of its inputs
+    /// (level 0: ⌈b/2⌉; then each level adds its carry's digits).
+    pub fn stages_at(&self, level: usize) -> usize {
+        (0..level).fold(self.stages(), |m, l| m + carry_digits(self.fan_in()[l]))
+    }
+
+    /// Initial carry of unit `unit` at `level`: K = N/2 − 1 spread over the
+    /// leaf units, at most fan_in − 1 each, in unit order; inner units 0.
+    pub fn initial_carry_of(&self, level: usize, unit: usize) -> i32 {
+        if level > 0 {
+            return 0;
+        }
+        let cap = self.fan_in()[0] - 1;
+        let k = self.servers / 2 - 1;
+        k.saturating_sub(unit * cap).min(cap) as i32
     }
 
     /// p = log2 N.
@@ -69,19 +135,33 @@ impl DigitSerial {
         (self.servers / 2) as i32 - 1
     }
 
-    /// The largest carry between stages: N − 1.
+    /// The largest carry between a leaf unit's stages: F − 1 for fan-in F
+    /// (N − 1 for a single unit).
     pub fn max_carry(&self) -> i32 {
-        self.servers as i32 - 1
+        self.fan_in[0] as i32 - 1
     }
 
-    /// Levels a stage resolves: ℓ ∈ [0, 4N − 1].
+    /// Levels a leaf unit's stage resolves: ℓ ∈ [0, 4F − 1].
     pub fn stage_levels(&self) -> usize {
-        4 * self.servers
+        4 * self.fan_in[0]
     }
 
-    /// Result bits per stage: log2(4N) = p + 2 (the digit's 2, the carry's p).
+    /// Result bits per leaf stage: log2(4F) (the digit's 2, the carry's rest).
     pub fn stage_bits(&self) -> u32 {
-        self.shift() + 2
+        self.fan_in[0].trailing_zeros() + 2
+    }
+
+    /// Stages of every unit: Σ over levels of units × stages per unit.
+    pub fn total_stages(&self) -> usize {
+        (0..self.levels)
+            .map(|l| self.units(l) * self.stages_at(l))
+            .sum()
+    }
+
+    /// Optical passes in series: each level waits for its children, and a
+    /// unit's stages wait for each other's carries.
+    pub fn latency_passes(&self) -> usize {
+        (0..self.levels).map(|l| self.stages_at(l)).sum()
     }
 
     /// The m base-4 digits of a code's offset u = q + Q, least significant first.
@@ -143,10 +223,45 @@ impl DigitSerial {
         self.combine(&levels)
     }
 
+    /// The exact tree on one code vector: every unit's chain, inner units
+    /// forwarding their partial sums T (digits and final carry) as digits.
+    pub fn reduce_tree(&self, codes: &[i32]) -> i64 {
+        let q = self.max_code() as u64;
+        let mut values: Vec<u64> = codes
+            .iter()
+            .map(|&c| (c as i64 + q as i64) as u64)
+            .collect();
+        for level in 0..self.levels {
+            let f = self.fan_in()[level];
+            let m = self.stages_at(level);
+            values = values
+                .chunks(f)
+                .enumerate()
+                .map(|(unit, inputs)| {
+                    let mut carry = self.initial_carry_of(level, unit) as u64;
+                    let mut total = 0u64;
+                    for j in 0..m {
+                        let d: u64 = inputs.iter().map(|v| (v >> (2 * j)) & 3).sum();
+                        let l = d + carry;
+                        total |= (l & 3) << (2 * j);
+                        carry = l >> 2;
+                    }
+                    total | carry << (2 * m)
+                })
+                .collect();
+        }
+        self.finish(values[0])
+    }
+
     /// The contract this chain realizes.
     pub fn contract(&self) -> Contract {
         Contract::mean(self.servers, self.bits).expect("validated in new")
     }
+}
+
+/// Base-4 digits of a carry in [0, N − 1]: ⌈log2(N)/2⌉.
+pub fn carry_digits(fan_in: usize) -> usize {
+    (fan_in.trailing_zeros() as usize).div_ceil(2)
 }
 
 /// r = round_half_even(S/N) from the offset sum: the reference the chain is
@@ -218,6 +333,48 @@ mod tests {
             assert_eq!(DigitSerial::stage(top).1, ds.max_carry());
             assert!(ds.initial_carry() <= ds.max_carry());
             assert_eq!(1usize << ds.stage_bits(), ds.stage_levels());
+        }
+    }
+
+    #[test]
+    fn cascades_meet_the_contract() {
+        for fan in [&[4usize, 4][..], &[4, 4, 4], &[2, 8], &[8, 2], &[4, 2, 2]] {
+            for b in [2u32, 4, 5, 8, 12, 16] {
+                let ds = DigitSerial::cascade(b, fan).unwrap();
+                let n = ds.servers;
+                let q = ds.max_code();
+                let c = ds.contract();
+                let mut rng = ChaCha8Rng::seed_from_u64(b as u64 + 7 * n as u64);
+                // Extremes, ties and random vectors.
+                let mut rows: Vec<Vec<i32>> = vec![vec![-q; n], vec![q; n], vec![0; n]];
+                for k in [-q + 1, -1, 0, 1, q - 1] {
+                    let mut row = vec![k; n];
+                    row[0] += (n / 2) as i32;
+                    if row[0] <= q {
+                        rows.push(row);
+                    }
+                }
+                for _ in 0..3000 {
+                    rows.push((0..n).map(|_| rng.gen_range(-q..=q)).collect());
+                }
+                for row in rows {
+                    assert_eq!(
+                        ds.reduce_tree(&row),
+                        c.reference(&row),
+                        "{fan:?} b={b} {row:?}"
+                    );
+                }
+                // Every leaf's initial carry fits its carry range, and they sum to K.
+                let k: i32 = (0..ds.units(0)).map(|u| ds.initial_carry_of(0, u)).sum();
+                assert_eq!(k as usize, n / 2 - 1);
+            }
+        }
+        // One level is the single chain.
+        let ds = DigitSerial::new(8, 8).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..2000 {
+            let row: Vec<i32> = (0..8).map(|_| rng.gen_range(-127..=127)).collect();
+            assert_eq!(ds.reduce_tree(&row), ds.reduce(&row));
         }
     }
 

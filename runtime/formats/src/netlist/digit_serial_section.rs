@@ -1,10 +1,11 @@
 //! The `digit_serial:` section of a netlist (spec/netlist.md): a reducer
 //! whose servers send each code as ⌈b/2⌉ PAM4 digits, one waveguide per
-//! digit, into a chain of stages. Each stage is a part of the netlist (its
-//! instances and ports start with its `prefix`) with its own stage
-//! interface (a `ReducerInterface` with `stage:`); stage j's carry port is
-//! driven by a remodulator from stage j−1's carry bits (stage 0's from the
-//! constant `initial_carry`).
+//! digit, into units (one, or a cascade: a tree), each a chain of stages.
+//! Each stage is a part of the netlist (its instances and ports start with
+//! its `prefix`) with its own stage interface (a `ReducerInterface` with
+//! `stage:`); stage j's carry port is driven by a remodulator from stage
+//! j−1's carry bits (stage 0's from its unit's constant `initial_carry`).
+//! An inner unit's partial sum goes on as PAM4 digits to its parent.
 
 use super::reducer_section::{InterfaceReadout, ReducerInterface};
 use super::{compose, locate, FormatError, Netlist, Problem};
@@ -25,7 +26,19 @@ pub struct DigitSerialInterface {
     pub servers: usize,
     pub bits: u32,
     pub link: Link,
-    /// The constant carry into stage 0, K = N/2 − 1.
+    /// Fan-in of each level's units, leaves first (one unit: `[N]`).
+    pub cascade: Vec<usize>,
+    /// Level by level (leaves first), units in order within a level.
+    pub units: Vec<UnitSection>,
+}
+
+/// One unit of the tree: a chain of stages over its inputs' digits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitSection {
+    pub level: usize,
+    pub index: usize,
+    /// The constant carry into its stage 0 (the leaves share K = N/2 − 1).
     pub initial_carry: i32,
     /// Least significant digit first.
     pub stages: Vec<StageSection>,
@@ -40,17 +53,28 @@ pub struct StageSection {
 }
 
 impl DigitSerialInterface {
-    /// The model's chain for this section.
+    /// The model's tree for this section.
     pub fn chain(&self) -> Result<DigitSerial, String> {
-        DigitSerial::new(self.servers, self.bits).map_err(|e| e.to_string())
+        let ds = DigitSerial::cascade(self.bits, &self.cascade).map_err(|e| e.to_string())?;
+        if ds.servers != self.servers {
+            return Err(format!(
+                "the cascade {:?} serves {} servers, not {}",
+                self.cascade, ds.servers, self.servers
+            ));
+        }
+        Ok(ds)
     }
 
-    /// Stage j's part of the netlist, with its stage interface as its
+    /// Every stage of every unit, in order.
+    pub fn stages(&self) -> impl Iterator<Item = &StageSection> {
+        self.units.iter().flat_map(|u| u.stages.iter())
+    }
+
+    /// The part of the netlist of `stage`, with its stage interface as its
     /// `reducer:` section.
-    pub fn stage_netlist(&self, net: &Netlist, j: usize) -> Netlist {
-        let s = &self.stages[j];
-        let mut part = compose::part(net, &s.prefix);
-        part.reducer = Some(s.interface.clone());
+    pub fn stage_netlist(&self, net: &Netlist, stage: &StageSection) -> Netlist {
+        let mut part = compose::part(net, &stage.prefix);
+        part.reducer = Some(stage.interface.clone());
         part
     }
 
@@ -68,77 +92,100 @@ impl DigitSerialInterface {
                 "servers",
             ));
         }
-        let ds = self.chain().map_err(|m| fail(m, "servers"))?;
-        if self.stages.len() != ds.stages() {
+        let ds = self.chain().map_err(|m| fail(m, "cascade"))?;
+        let want: Vec<(usize, usize)> = (0..ds.levels())
+            .flat_map(|l| (0..ds.units(l)).map(move |u| (l, u)))
+            .collect();
+        let got: Vec<(usize, usize)> = self.units.iter().map(|u| (u.level, u.index)).collect();
+        if got != want {
             return Err(fail(
                 format!(
-                    "{} bits over PAM4 need {} stages (one per digit), found {}",
-                    self.bits,
-                    ds.stages(),
-                    self.stages.len()
+                    "the cascade {:?} has {} units (level by level, leaves first), the section lists {}",
+                    self.cascade,
+                    want.len(),
+                    got.len()
                 ),
-                "stages",
+                "units",
             ));
         }
-        if self.initial_carry != ds.initial_carry() {
-            return Err(fail(
-                format!(
-                    "`initial_carry` must be N/2 − 1 = {} (the mean's rounding), not {}",
-                    ds.initial_carry(),
-                    self.initial_carry
-                ),
-                "initial_carry",
-            ));
-        }
-        for (j, s) in self.stages.iter().enumerate() {
-            let i = &s.interface;
-            if i.servers != self.servers || i.stage.map(|st| st.max_carry) != Some(ds.max_carry()) {
+        let mut seen: Vec<&str> = Vec::new();
+        for u in &self.units {
+            let (level, fan) = (u.level, ds.fan_in()[u.level]);
+            let at = format!("unit {}.{}", level, u.index);
+            if u.stages.len() != ds.stages_at(level) {
                 return Err(fail(
                     format!(
-                        "stage {j}: its interface must be a stage of {} servers with max_carry = {}",
-                        self.servers,
-                        ds.max_carry()
+                        "{at}: {} bits over PAM4 need {} stages at level {level} (one per digit), found {}",
+                        self.bits,
+                        ds.stages_at(level),
+                        u.stages.len()
                     ),
-                    "stages",
+                    "units",
                 ));
             }
-            if !matches!(i.readout, InterfaceReadout::Bits { .. }) {
+            if u.initial_carry != ds.initial_carry_of(level, u.index) {
                 return Err(fail(
-                    format!("stage {j}: the readout must be comparator bits"),
-                    "stages",
+                    format!(
+                        "{at}: `initial_carry` must be {} (the leaves share N/2 − 1, the mean's rounding), not {}",
+                        ds.initial_carry_of(level, u.index),
+                        u.initial_carry
+                    ),
+                    "units",
                 ));
             }
-            if s.prefix.is_empty()
-                || self.stages[..j]
-                    .iter()
-                    .any(|o| o.prefix.starts_with(&s.prefix) || s.prefix.starts_with(&o.prefix))
-            {
-                return Err(fail(
-                    format!("stage {j}: prefix `{}` must be non-empty and no other stage's prefix may start it", s.prefix),
-                    "stages",
-                ));
-            }
-            for port in i.inputs.iter().map(String::as_str).chain(i.output_ports()) {
-                if !port.starts_with(&s.prefix) {
+            for (j, s) in u.stages.iter().enumerate() {
+                let i = &s.interface;
+                if i.servers != fan || i.stage.map(|st| st.max_carry) != Some(fan as i32 - 1) {
                     return Err(fail(
                         format!(
-                            "stage {j}: port `{port}` does not start with its prefix `{}`",
-                            s.prefix
+                            "{at}, stage {j}: its interface must be a stage of {fan} inputs with max_carry = {}",
+                            fan - 1
                         ),
-                        "stages",
+                        "units",
                     ));
                 }
+                if !matches!(i.readout, InterfaceReadout::Bits { .. }) {
+                    return Err(fail(
+                        format!("{at}, stage {j}: the readout must be comparator bits"),
+                        "units",
+                    ));
+                }
+                if s.prefix.is_empty()
+                    || seen
+                        .iter()
+                        .any(|o| o.starts_with(&s.prefix) || s.prefix.starts_with(o))
+                {
+                    return Err(fail(
+                        format!(
+                            "{at}, stage {j}: prefix `{}` must be non-empty and no other stage's prefix may start it",
+                            s.prefix
+                        ),
+                        "units",
+                    ));
+                }
+                seen.push(&s.prefix);
+                for port in i.inputs.iter().map(String::as_str).chain(i.output_ports()) {
+                    if !port.starts_with(&s.prefix) {
+                        return Err(fail(
+                            format!(
+                                "{at}, stage {j}: port `{port}` does not start with its prefix `{}`",
+                                s.prefix
+                            ),
+                            "units",
+                        ));
+                    }
+                }
+                i.validate(netlist, file, text)?;
             }
-            i.validate(netlist, file, text)?;
         }
         if let Some(stray) = netlist
             .instances
             .keys()
-            .find(|k| !self.stages.iter().any(|s| k.starts_with(&s.prefix)))
+            .find(|k| !self.stages().any(|s| k.starts_with(&s.prefix)))
         {
             return Err(fail(
                 format!("instance `{stray}` belongs to no stage (no stage prefix starts it)"),
-                "stages",
+                "units",
             ));
         }
         Ok(())

@@ -140,11 +140,20 @@ pub fn canonical_structure(netlist: &Netlist) -> String {
             .t(match d.link {
                 Link::Pam4 => "pam4",
             })
-            .n(d.initial_carry as u64)
             .end();
-        for s in &d.stages {
-            line(&mut out, "stage-part").s(&s.prefix).end();
-            interface_lines(&mut out, &s.interface);
+        for f in &d.cascade {
+            line(&mut out, "fan-in").n(*f as u64).end();
+        }
+        for u in &d.units {
+            line(&mut out, "unit")
+                .n(u.level as u64)
+                .n(u.index as u64)
+                .n(u.initial_carry as u64)
+                .end();
+            for s in &u.stages {
+                line(&mut out, "stage-part").s(&s.prefix).end();
+                interface_lines(&mut out, &s.interface);
+            }
         }
     }
     out

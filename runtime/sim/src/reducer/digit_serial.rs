@@ -21,6 +21,16 @@ use std::collections::HashMap;
 /// Elements per noise stream / rayon task.
 const CHUNK: usize = 1 << 14;
 
+/// Where a unit's stages sit in the chip's flat list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitSpan {
+    pub level: usize,
+    pub index: usize,
+    pub initial_carry: i32,
+    pub first: usize,
+    pub stages: usize,
+}
+
 /// One stage of a sampled chip.
 #[derive(Debug, Clone)]
 pub struct StageChip {
@@ -36,7 +46,10 @@ pub struct StageChip {
 pub struct DigitSerialChip {
     pub chain: DigitSerial,
     pub section: DigitSerialInterface,
+    /// Every stage of every unit, unit by unit (the section's order).
     pub stages: Vec<StageChip>,
+    /// Each unit's level, initial carry and first stage in `stages`.
+    pub units: Vec<UnitSpan>,
     /// σ of the comparators' noise, relative to full scale.
     pub detector_noise: f64,
 }
@@ -95,15 +108,25 @@ impl DigitSerialChip {
             .ok_or(NetlistRunError::NotAReducer)?;
         let chain = section.chain().map_err(NetlistRunError::Contract)?;
         let static_errors = params.without_detector_noise();
-        let mut stages = Vec::with_capacity(section.stages.len());
-        for j in 0..section.stages.len() {
-            let part = section.stage_netlist(netlist, j);
+        let mut stages = Vec::new();
+        let mut units = Vec::with_capacity(section.units.len());
+        for u in &section.units {
+            units.push(UnitSpan {
+                level: u.level,
+                index: u.index,
+                initial_carry: u.initial_carry,
+                first: stages.len(),
+                stages: u.stages.len(),
+            });
+        }
+        for stage in section.stages() {
+            let part = section.stage_netlist(netlist, stage);
             let circuit = Circuit::new(&part, &whole.file, "")
                 .map_err(|e| NetlistRunError::Part(e.to_string()))?;
             let st = part_settings(&circuit, whole, settings);
             let device = DeviceInstance::sample(&static_errors, &circuit, seed);
             let plan = Plan::new(&circuit, &st, &device);
-            let iface = &section.stages[j].interface;
+            let iface = &stage.interface;
             let mut runner = NetlistReducer::new(iface, &plan)?;
             runner.set_modulators(sample_modulators(
                 &runner.task,
@@ -123,6 +146,7 @@ impl DigitSerialChip {
             chain,
             section,
             stages,
+            units,
             detector_noise: params.detector_noise,
         })
     }
@@ -219,7 +243,7 @@ struct FastChain {
 impl FastChain {
     fn new(chain: &DigitSerial, tables: &[LevelTable]) -> Option<Self> {
         let n = chain.servers;
-        if 3 * n > 255 || tables.iter().any(LevelTable::has_noise) {
+        if chain.levels() != 1 || 3 * n > 255 || tables.iter().any(LevelTable::has_noise) {
             return None;
         }
         let m = chain.stages();
@@ -294,6 +318,13 @@ impl FastChain {
 }
 
 impl DigitSerialExecutor {
+    /// The same executor without the composed noiseless tables: every
+    /// element through the per-stage level tables (tests compare the two).
+    pub fn without_fast_path(mut self) -> Self {
+        self.fast = None;
+        self
+    }
+
     pub fn set_noise_seed(&mut self, seed: u64) {
         self.noise_seed = seed;
     }
@@ -377,25 +408,36 @@ impl DigitSerialExecutor {
         if let (false, Some(fast)) = (noisy, &self.fast) {
             return self.noiseless_chunk(fast, codes, out);
         }
-        let (n, m, q) = (ch.servers, ch.stages(), ch.max_code());
+        let (n, q) = (ch.servers, ch.max_code() as i64);
         let mut rng = noisy.then(|| self.rng(chunk));
-        let mut levels = [0i32; 8];
+        let mut values: Vec<u64> = Vec::with_capacity(n);
+        let mut next: Vec<u64> = Vec::with_capacity(n);
         for (row, o) in codes.chunks_exact(n).zip(out.iter_mut()) {
-            let mut sums = [0i32; 8];
-            for &c in row {
-                let u = (c + q) as u32;
-                for (j, s) in sums.iter_mut().enumerate().take(m) {
-                    *s += ((u >> (2 * j)) & 3) as i32;
+            values.clear();
+            values.extend(row.iter().map(|&c| (c as i64 + q) as u64));
+            next.clear();
+            let mut level = 0;
+            for u in &self.chip.units {
+                if u.level != level {
+                    std::mem::swap(&mut values, &mut next);
+                    next.clear();
+                    level = u.level;
                 }
+                let fan = ch.fan_in()[u.level];
+                let inputs = &values[u.index * fan..(u.index + 1) * fan];
+                let mut carry = u.initial_carry as u64;
+                let mut total = 0u64;
+                for j in 0..u.stages {
+                    let t = &tables[u.first + j];
+                    let d: u64 = inputs.iter().map(|v| (v >> (2 * j)) & 3).sum();
+                    let l = ((d + carry) as usize).min(t.len() - 1);
+                    let v = t.deliver(l, rng.as_mut()).max(0) as u64;
+                    total |= (v & 3) << (2 * j);
+                    carry = (v >> 2).min(fan as u64 - 1);
+                }
+                next.push(total | carry << (2 * u.stages));
             }
-            let mut carry = ch.initial_carry();
-            for j in 0..m {
-                let l = (sums[j] + carry) as usize;
-                let v = tables[j].deliver(l.min(tables[j].len() - 1), rng.as_mut());
-                levels[j] = v;
-                carry = (v >> 2).min(ch.max_carry());
-            }
-            *o = ch.combine(&levels[..m]) as i32;
+            *o = ch.finish(next[0]) as i32;
         }
     }
 
@@ -426,39 +468,52 @@ impl DigitSerialExecutor {
         chunk: usize,
     ) -> Result<(), NetlistRunError> {
         let ch = &self.chip.chain;
-        let (n, m) = (ch.servers, ch.stages());
+        let (n, q) = (ch.servers, ch.max_code() as i64);
         let rows = codes.len() / n;
         let mut rng = self.rng(chunk);
-        let mut digits = vec![0i32; m];
-        let mut per_stage = vec![vec![0i32; rows * (n + 1)]; m];
-        for (r, row) in codes.chunks_exact(n).enumerate() {
-            for (i, &c) in row.iter().enumerate() {
-                ch.digits(c, &mut digits);
-                for j in 0..m {
-                    per_stage[j][r * (n + 1) + i] = digits[j];
+        // values[r][i]: input i of the current level for row r.
+        let mut values: Vec<Vec<u64>> = codes
+            .chunks_exact(n)
+            .map(|row| row.iter().map(|&c| (c as i64 + q) as u64).collect())
+            .collect();
+        let mut next: Vec<Vec<u64>> = vec![Vec::new(); rows];
+        let mut level = 0;
+        for u in &self.chip.units {
+            if u.level != level {
+                std::mem::swap(&mut values, &mut next);
+                next.iter_mut().for_each(Vec::clear);
+                level = u.level;
+            }
+            let fan = ch.fan_in()[u.level];
+            let mut carry = vec![u.initial_carry as u64; rows];
+            let mut total = vec![0u64; rows];
+            let mut batch = vec![0i32; rows * (fan + 1)];
+            for j in 0..u.stages {
+                let stage = &self.chip.stages[u.first + j];
+                for r in 0..rows {
+                    let inputs = &values[r][u.index * fan..(u.index + 1) * fan];
+                    for (i, v) in inputs.iter().enumerate() {
+                        batch[r * (fan + 1) + i] = ((v >> (2 * j)) & 3) as i32;
+                    }
+                    batch[r * (fan + 1) + fan] = carry[r] as i32;
+                }
+                let resp = stage.runner.respond(&stage.plan, &batch, 0)?;
+                for (r, resp) in resp.iter().enumerate() {
+                    let v = stage
+                        .runner
+                        .deliver(resp, Some((self.chip.detector_noise, &mut rng)))
+                        .clamp(0, stage.runner.task.level_count() as i64 - 1)
+                        as u64;
+                    total[r] |= (v & 3) << (2 * j);
+                    carry[r] = (v >> 2).min(fan as u64 - 1);
                 }
             }
-        }
-        let mut carry = vec![ch.initial_carry(); rows];
-        let mut levels = vec![vec![0i32; m]; rows];
-        for (j, stage) in self.chip.stages.iter().enumerate() {
-            let values = &mut per_stage[j];
             for r in 0..rows {
-                values[r * (n + 1) + n] = carry[r];
-            }
-            let resp = stage.runner.respond(&stage.plan, values, 0)?;
-            for (r, resp) in resp.iter().enumerate() {
-                let v = stage
-                    .runner
-                    .deliver(resp, Some((self.chip.detector_noise, &mut rng)))
-                    .clamp(0, stage.runner.task.level_count() as i64 - 1)
-                    as i32;
-                levels[r][j] = v;
-                carry[r] = (v >> 2).min(ch.max_carry());
+                next[r].push(total[r] | carry[r] << (2 * u.stages));
             }
         }
-        for (o, l) in out.iter_mut().zip(&levels) {
-            *o = ch.combine(l) as i32;
+        for (o, v) in out.iter_mut().zip(&next) {
+            *o = ch.finish(v[0]) as i32;
         }
         Ok(())
     }
