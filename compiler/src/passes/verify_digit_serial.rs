@@ -17,7 +17,7 @@ use optc_sim::reducer::digit_serial::{stage_exact, verification_vectors, DigitSe
 use rayon::prelude::*;
 
 /// Stage domains up to this many inputs are enumerated.
-pub const STAGE_EXHAUSTIVE_LIMIT: u128 = 100_000;
+pub const STAGE_EXHAUSTIVE_LIMIT: u128 = 1_000_000;
 
 /// Exact-match rate and largest |error| of `chip` on `codes`.
 fn score(

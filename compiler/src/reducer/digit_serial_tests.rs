@@ -47,7 +47,7 @@ fn nominal_chain_is_exact_4x8b() {
     let (circuit, settings) = resolve(&net, &phases).unwrap();
     let chip = DigitSerialChip::new(&net, &circuit, &settings, &device.nominal(), 0).unwrap();
     for (j, s) in chip.stages.iter().enumerate() {
-        let (rate, exhaustive) = stage_exact(s, 100_000).unwrap();
+        let (rate, exhaustive) = stage_exact(s, 1_000_000).unwrap();
         assert!(exhaustive);
         assert_eq!(rate, 1.0, "stage {j}");
     }
