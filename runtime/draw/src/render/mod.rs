@@ -166,31 +166,67 @@ fn wire(svg: &mut Svg, x0: f64, y0: f64, x1: f64, y1: f64, electrical: bool) {
     svg.el("path", &a);
 }
 
-/// What the reducer section says about an external port.
+/// What the reducer section (or each digit-serial stage's interface) says
+/// about an external port.
 fn port_roles(netlist: &Netlist) -> HashMap<String, String> {
     let mut roles = HashMap::new();
+    if let Some(d) = &netlist.digit_serial {
+        for u in &d.units {
+            let unit = if d.units.len() > 1 {
+                format!("unit {}.{} ", u.level, u.index)
+            } else {
+                String::new()
+            };
+            for (j, s) in u.stages.iter().enumerate() {
+                let what = format!("{unit}stage {j}");
+                interface_roles(
+                    &s.interface,
+                    &mut roles,
+                    |i| {
+                        if i < s.interface.servers {
+                            format!("{what}: input {i} digit {j}")
+                        } else {
+                            format!("{what}: carry in")
+                        }
+                    },
+                    &what,
+                );
+            }
+        }
+        return roles;
+    }
     let Some(r) = &netlist.reducer else {
         return roles;
     };
+    interface_roles(r, &mut roles, |i| format!("server {i}"), "");
+    roles
+}
+
+fn interface_roles(
+    r: &optc_formats::netlist::reducer_section::ReducerInterface,
+    roles: &mut HashMap<String, String>,
+    input: impl Fn(usize) -> String,
+    context: &str,
+) {
+    let sep = if context.is_empty() { "" } else { ": " };
     for (i, p) in r.inputs.iter().enumerate() {
-        roles.insert(p.clone(), format!("server {i}"));
+        roles.insert(p.clone(), input(i));
     }
     match &r.readout {
         InterfaceReadout::Bits { bits, .. } => {
             for (k, b) in bits.iter().enumerate() {
-                roles.insert(b.plus.clone(), format!("bit {k} +"));
+                roles.insert(b.plus.clone(), format!("{context}{sep}bit {k} +"));
                 if let Some(m) = &b.minus {
-                    roles.insert(m.clone(), format!("bit {k} −"));
+                    roles.insert(m.clone(), format!("{context}{sep}bit {k} −"));
                 }
             }
         }
         InterfaceReadout::Coherent { receivers, .. } => {
             for (k, p) in receivers.iter().enumerate() {
-                roles.insert(p.clone(), format!("receiver {k}"));
+                roles.insert(p.clone(), format!("{context}{sep}receiver {k}"));
             }
         }
     }
-    roles
 }
 
 fn port_label(svg: &mut Svg, x: f64, y: f64, anchor: &str, name: &str, role: Option<&String>) {
