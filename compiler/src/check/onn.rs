@@ -12,11 +12,14 @@ use optc_model::mesh::MeshStyle;
 
 const CLAUSES: &[&str] = &["activation", "weights", "mesh"];
 
-/// `in_width`: the preprocessed width; `out_bits`: the reducer's output bits.
+/// `in_width`: the preprocessed width; `out_bits`: the bits the last layer
+/// delivers, which `delivers` names ("the reducer delivers", or one
+/// digit-serial stage's).
 pub fn check_onn(
     b: &OnnBlock,
     in_width: usize,
     out_bits: u32,
+    delivers: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Onn> {
     let before = diags.len();
@@ -81,11 +84,13 @@ pub fn check_onn(
         if let Some(span) = last_layer_span {
             diags.push(
                 Diagnostic::error(
-                    format!("the last layer has {width} outputs, but the reducer delivers {out_bits} bits"),
+                    format!("the last layer has {width} outputs, but {delivers} {out_bits} bits"),
                     span,
                 )
                 .with_label(format!("expected width {out_bits}"))
-                .with_help(format!("the last layer's width must equal the output bits: `layer {out_bits}`")),
+                .with_help(format!(
+                    "the last layer's width must equal the output bits: `layer {out_bits}`"
+                )),
             );
         }
     }

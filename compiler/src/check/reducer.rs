@@ -194,12 +194,24 @@ pub fn check_reducer(
                     .as_ref()
                     .and_then(|c| c.first().copied())
                     .unwrap_or(n);
-                let out_bits = if link == Some(Link::Pam4) {
-                    (4 * unit).next_power_of_two().trailing_zeros()
+                let (out_bits, delivers) = if link == Some(Link::Pam4) {
+                    let bits = (4 * unit).next_power_of_two().trailing_zeros();
+                    let what = format!(
+                        "one digit-serial stage of {unit} inputs (levels 0..{}) resolves",
+                        4 * unit - 1
+                    );
+                    (bits, what)
                 } else {
-                    super::program::output_bits(bits, n, r)
+                    let what = "the reducer delivers".to_string();
+                    (super::program::output_bits(bits, n, r), what)
                 };
-                check_onn(b, p.out_width(n), out_bits, diags).map(Realization::Onn)
+                // A bad cascade already said what is wrong; the onn's
+                // widths depend on it.
+                if t.get("cascade").is_some() && cascade.is_none() {
+                    None
+                } else {
+                    check_onn(b, p.out_width(n), out_bits, &delivers, diags).map(Realization::Onn)
+                }
             }
             _ => None,
         },
