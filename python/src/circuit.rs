@@ -142,13 +142,13 @@ impl NativeCircuit {
             .collect()
     }
 
-    /// The servers and bits of a reducer netlist, or None.
+    /// The servers and bits of a reducer netlist (either section), or None.
     fn reducer_shape(&self) -> Option<(usize, u32)> {
-        self.programmed
-            .netlist
-            .reducer
+        let n = &self.programmed.netlist;
+        n.reducer
             .as_ref()
             .map(|r| (r.servers, r.bits))
+            .or_else(|| n.digit_serial.as_ref().map(|d| (d.servers, d.bits)))
     }
 
     /// (rows, cols, row-major complex128 bytes) of the ideal transfer matrix.

@@ -218,3 +218,35 @@ def test_design_errors_are_located_like_the_cli(repo, optc_bin, tmp_path):
     # The same source as text: located in `<source>`.
     with pytest.raises(optc.CompileError, match=r"<source>:2:9"):
         optc.compile(bad.read_text())
+
+
+def test_digit_serial_reducer_over_pam4_matches_contract(repo, optc_bin, tmp_path):
+    """optinc_4x8b: 8-bit codes as 4 PAM4 digits, reduced digit-serially;
+    the nominal chip is exact, the same as `optc reduce`, extremes and ties
+    included, and a realistic chip runs too."""
+    c = optc.compile(repo / "examples" / "optinc_4x8b.optc")
+    assert (c.servers, c.bits) == (4, 8)
+    assert c.netlist["digit_serial"]["link"] == "pam4"
+    assert c.report["reducer"]["realization"] == "digit_serial"
+    red = c.reducer()
+    rng = np.random.default_rng(48)
+    q = red.max_code
+    assert q == 127
+    codes = rng.integers(-q, q + 1, size=(20000, 4))
+    codes = np.vstack([codes, [[q] * 4, [-q] * 4, [1, 1, 0, 0], [3, 0, 0, -1], [-1, 0, 0, 0]]])
+    out = red.reduce(codes)
+    np.testing.assert_array_equal(out, contract(codes))
+    np.testing.assert_array_equal(red.reduce(codes[:500], exact=True), contract(codes[:500]))
+    chip = c.reducer(repo / "examples" / "data" / "realistic.yaml", seed=3)
+    assert chip.reduce(codes[:2000]).shape == (2000,)
+    # The same as the CLI on the nominal chip.
+    c.save(tmp_path)
+    csv = tmp_path / "codes.csv"
+    np.savetxt(csv, codes[:300], fmt="%d", delimiter=",")
+    cli = subprocess.run(
+        [str(optc_bin), "reduce", str(tmp_path / "optinc_4x8b.netlist.yaml"), "--codes", str(csv)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert [int(x) for x in cli.stdout.split()] == out[:300].tolist()
