@@ -52,8 +52,9 @@ pub fn build(
     onn: &OnnOptions,
     training: &TrainOptions,
 ) -> Result<(Netlist, Phases, BuildReport), String> {
+    // Every unit is the same stage design (equal fan-ins).
     let task = Task::Stage(StageTask {
-        servers: chain.servers,
+        servers: chain.fan_in()[0],
         max_carry: chain.max_carry(),
     });
     let stage = design::adc(&task, onn).map_err(|e| e.to_string())?;

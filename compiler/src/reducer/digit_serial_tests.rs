@@ -151,3 +151,58 @@ fn digit_serial_figures() {
         );
     }
 }
+
+/// One chip model: a stage simulated alone (its part of the netlist, as the
+/// runtime runs it) gives exactly what the whole netlist's plan gives at
+/// that stage's ports on the same realistic chip: the stages' errors are
+/// keyed by their own instance names and no heater is a crosstalk
+/// neighbour of another stage's.
+#[test]
+fn a_stage_alone_is_the_whole_chip_on_that_stage() {
+    use nalgebra::DMatrix;
+    use num_complex::Complex64;
+    use optc_sim::device::DeviceInstance;
+    use optc_sim::simulate::Plan;
+    let chain = DigitSerial::cascade(8, &[4, 4]).unwrap();
+    let device = DeviceParams::REALISTIC.without_detector_noise();
+    let (net, phases, _) = build(
+        "ds",
+        chain,
+        &device,
+        &OnnOptions::default(),
+        &training(device),
+    )
+    .unwrap();
+    let (circuit, settings) = resolve(&net, &phases).unwrap();
+    let whole = Plan::new(
+        &circuit,
+        &settings,
+        &DeviceInstance::sample(&device, &circuit, 5),
+    );
+    let chip = DigitSerialChip::new(&net, &circuit, &settings, &device, 5).unwrap();
+    assert_eq!(chip.stages.len(), 21);
+    for s in [&chip.stages[0], &chip.stages[7], &chip.stages[20]] {
+        let task = &s.runner.task;
+        let values: Vec<i32> = task.levels().flat_map(|l| task.representative(l)).collect();
+        let rows = task.level_count();
+        let mut fields = Vec::new();
+        let mut input = DMatrix::<Complex64>::zeros(rows, whole.input_names.len());
+        let mut alone = DMatrix::<Complex64>::zeros(rows, s.plan.input_names.len());
+        for (r, v) in values.chunks_exact(task.channels()).enumerate() {
+            s.runner.input_fields(v, &mut fields);
+            for (c, name) in s.plan.input_names.iter().enumerate() {
+                alone[(r, c)] = fields[c];
+                let w = whole.input_names.iter().position(|n| n == name).unwrap();
+                input[(r, w)] = fields[c];
+            }
+        }
+        let a = s.plan.run(&alone, 0).unwrap();
+        let b = whole.run(&input, 0).unwrap();
+        for (c, name) in s.plan.output_names.iter().enumerate() {
+            let w = whole.output_names.iter().position(|n| n == name).unwrap();
+            for r in 0..rows {
+                assert!((a[(r, c)] - b[(r, w)]).norm() < 1e-12, "{name} row {r}");
+            }
+        }
+    }
+}
