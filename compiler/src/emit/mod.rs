@@ -10,6 +10,6 @@ pub use realization::{emit_realization, EmitError};
 pub use reducer::emit_reducer;
 pub use report::{
     summary_line, DesignCalibration, DeviceFigures, DigitSerialReport, LevelFigures, LinearReport,
-    ReducerReport, Report, REPORT_VERSION,
+    ReducerReport, Report, StageDeviceFigures, REPORT_VERSION,
 };
 pub use write::{write_outputs, OutputPaths};

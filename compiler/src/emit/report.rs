@@ -101,6 +101,12 @@ pub struct DigitSerialReport {
     /// Seeded end-to-end vectors on the nominal chip (plus every extreme
     /// and tie listed in spec/reducer.md).
     pub end_to_end_vectors: u64,
+    /// Every stage of every device instance over its domain (noiseless):
+    /// the shipped phase file, then each chip calibrated.
+    pub stage_exact_match_device: StageDeviceFigures,
+    pub stage_exact_match_device_calibrated: StageDeviceFigures,
+    /// `exhaustive` (every digit vector × carry) or `levels`.
+    pub stage_device_coverage: String,
     /// Optical passes in series per reduction (one per stage: each waits
     /// for the previous stage's carry).
     pub latency_passes: usize,
@@ -108,6 +114,16 @@ pub struct DigitSerialReport {
     pub mzi_per_stage: usize,
     /// The tree, leaves first (one entry for a single unit).
     pub levels: Vec<LevelFigures>,
+}
+
+/// Stage exact-match over the device instances: mean and worst over
+/// (instance, stage), and how many (instance, stage) pairs are wrong
+/// anywhere in their domain.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageDeviceFigures {
+    pub mean: f64,
+    pub worst: f64,
+    pub stages_wrong_somewhere: usize,
 }
 
 /// One level of a digit-serial tree: its hardware and latency.

@@ -9,15 +9,19 @@ use super::verify_reducer::{
     DEVICE_INSTANCES, DEVICE_SAMPLES, DEVICE_SEED, IDEAL_SAMPLES, IDEAL_SEED,
 };
 use super::PassError;
-use crate::emit::{DeviceFigures, DigitSerialReport, LevelFigures, ReducerReport};
+use crate::emit::{
+    DeviceFigures, DigitSerialReport, LevelFigures, ReducerReport, StageDeviceFigures,
+};
 use crate::unit::CompileUnit;
 use optc_model::digit_serial::DigitSerial;
 use optc_sim::reducer::calibrate::CalibrationOptions;
 use optc_sim::reducer::digit_serial::{stage_exact, verification_vectors, DigitSerialChip};
 use rayon::prelude::*;
 
-/// Stage domains up to this many inputs are enumerated.
+/// Stage domains up to this many inputs are enumerated (nominal chip).
 pub const STAGE_EXHAUSTIVE_LIMIT: u128 = 1_000_000;
+/// The same on each device instance (else every level's representative).
+pub const STAGE_DEVICE_EXHAUSTIVE_LIMIT: u128 = 10_000;
 
 /// Exact-match rate and largest |error| of `chip` on `codes`.
 fn score(
@@ -65,32 +69,64 @@ pub fn verify(unit: &mut CompileUnit, chain: DigitSerial) -> Result<(), PassErro
         stage_rates.push(rate);
         exhaustive &= all;
     }
-    let codes = verification_vectors(chain, IDEAL_SAMPLES as usize, IDEAL_SEED);
+    let codes = verification_vectors(chain, IDEAL_SAMPLES as usize, IDEAL_SEED, true);
     let (rate, worst) = score(&ideal, chain, &codes, IDEAL_SEED).map_err(&fail)?;
-    let per: Vec<[(f64, i64); 2]> = (0..DEVICE_INSTANCES)
+    // Per instance, shipped then calibrated: (end-to-end rate, worst
+    // error) and every stage's noiseless exact-match over its domain.
+    type Scored = ((f64, i64), Vec<f64>);
+    let stage_scores = |chip: &DigitSerialChip| -> Result<Vec<f64>, String> {
+        chip.stages
+            .iter()
+            .map(|s| {
+                stage_exact(s, STAGE_DEVICE_EXHAUSTIVE_LIMIT)
+                    .map(|x| x.0)
+                    .map_err(|e| e.to_string())
+            })
+            .collect()
+    };
+    let mut device_stages_exhaustive = true;
+    for s in &ideal.stages {
+        device_stages_exhaustive &= s.runner.task.inputs_count() <= STAGE_DEVICE_EXHAUSTIVE_LIMIT;
+    }
+    let per: Vec<[Scored; 2]> = (0..DEVICE_INSTANCES)
         .into_par_iter()
         .map(|i| {
             let seed = DEVICE_SEED + i as u64;
-            let codes = verification_vectors(chain, DEVICE_SAMPLES as usize, seed);
+            let codes = verification_vectors(chain, DEVICE_SAMPLES as usize, seed, false);
             let mut chip = DigitSerialChip::new(netlist, &circuit, &settings, &params, seed)
                 .map_err(|e| e.to_string())?;
-            let shipped = score(&chip, chain, &codes, seed)?;
+            let shipped = (score(&chip, chain, &codes, seed)?, stage_scores(&chip)?);
             chip.calibrate_stages(&CalibrationOptions::default())
                 .map_err(|e| e.to_string())?;
-            Ok([shipped, score(&chip, chain, &codes, seed)?])
+            let calibrated = (score(&chip, chain, &codes, seed)?, stage_scores(&chip)?);
+            Ok([shipped, calibrated])
         })
         .collect::<Result<Vec<_>, String>>()
         .map_err(&fail)?;
+    let stage_device = |which: usize| {
+        let all: Vec<f64> = per
+            .iter()
+            .flat_map(|x| x[which].1.iter().copied())
+            .collect();
+        StageDeviceFigures {
+            mean: all.iter().sum::<f64>() / all.len().max(1) as f64,
+            worst: all.iter().copied().fold(1.0, f64::min),
+            stages_wrong_somewhere: per
+                .iter()
+                .map(|x| x[which].1.iter().filter(|&&r| r < 1.0).count())
+                .sum(),
+        }
+    };
     let samples = codes_per_instance(chain);
     let figures = |which: usize| {
-        let rates: Vec<f64> = per.iter().map(|x| x[which].0).collect();
+        let rates: Vec<f64> = per.iter().map(|x| x[which].0 .0).collect();
         DeviceFigures {
             mean: rates.iter().sum::<f64>() / rates.len().max(1) as f64,
             worst: rates.iter().copied().fold(1.0, f64::min),
             instances: DEVICE_INSTANCES,
             samples_per_instance: samples,
             coverage: "sampled".into(),
-            max_error_lsb: per.iter().map(|x| x[which].1).max().unwrap_or(0),
+            max_error_lsb: per.iter().map(|x| x[which].0 .1).max().unwrap_or(0),
         }
     };
     let stage_task = &ideal.stages[0].runner.task;
@@ -124,6 +160,14 @@ pub fn verify(unit: &mut CompileUnit, chain: DigitSerial) -> Result<(), PassErro
         stage_exact_match: stage_rates,
         stage_coverage: if exhaustive { "exhaustive" } else { "levels" }.into(),
         end_to_end_vectors: (codes.len() / chain.servers) as u64,
+        stage_exact_match_device: stage_device(0),
+        stage_exact_match_device_calibrated: stage_device(1),
+        stage_device_coverage: if device_stages_exhaustive {
+            "exhaustive"
+        } else {
+            "levels"
+        }
+        .into(),
         latency_passes: chain.latency_passes(),
         mzi_per_stage,
         levels: (0..chain.levels())
@@ -140,5 +184,5 @@ pub fn verify(unit: &mut CompileUnit, chain: DigitSerial) -> Result<(), PassErro
 
 /// Vectors per device instance: the seeded ones plus extremes and ties.
 fn codes_per_instance(chain: DigitSerial) -> u64 {
-    (verification_vectors(chain, 0, 0).len() / chain.servers) as u64 + DEVICE_SAMPLES
+    (verification_vectors(chain, 0, 0, false).len() / chain.servers) as u64 + DEVICE_SAMPLES
 }

@@ -22,7 +22,7 @@ fn training(device: DeviceParams) -> TrainOptions {
 }
 
 fn vectors(chain: DigitSerial, count: usize, seed: u64) -> Vec<i32> {
-    verification_vectors(chain, count, seed)
+    verification_vectors(chain, count, seed, true)
 }
 
 #[test]

@@ -547,10 +547,18 @@ pub fn stage_exact(stage: &StageChip, limit: u128) -> Result<(f64, bool), Netlis
     Ok((ok as f64 / resp.len().max(1) as f64, exhaustive))
 }
 
-/// `count` seeded uniform code vectors, then every extreme (all −Q, all Q,
-/// all 0) and ties of the mean (S = N·k + N/2 for k ∈ {−Q+1, −1, 0, 1,
-/// Q−1}, server 0 carrying the half): what end-to-end verification runs.
-pub fn verification_vectors(chain: DigitSerial, count: usize, seed: u64) -> Vec<i32> {
+/// `count` seeded uniform code vectors, then the extremes (all −Q, all Q,
+/// all 0, and each server alone at −Q and at Q with the others at 0), then
+/// ties of the mean S = N·k + N/2 (codes spread as evenly as possible):
+/// every k ∈ [−Q, Q − 1] with `every_tie`, else k ∈ {−Q, −1, 0, Q − 1}.
+/// End-to-end verification on the nominal chip runs every tie; device
+/// instances the few.
+pub fn verification_vectors(
+    chain: DigitSerial,
+    count: usize,
+    seed: u64,
+    every_tie: bool,
+) -> Vec<i32> {
     use rand::Rng;
     let (n, q) = (chain.servers, chain.max_code());
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -558,12 +566,21 @@ pub fn verification_vectors(chain: DigitSerial, count: usize, seed: u64) -> Vec<
     for fill in [-q, q, 0] {
         v.extend(std::iter::repeat_n(fill, n));
     }
-    for k in [-q + 1, -1, 0, 1, q - 1] {
-        let mut row = vec![k; n];
-        row[0] += (n / 2) as i32;
-        if row[0] <= q {
-            v.extend(row);
+    for i in 0..n {
+        for x in [-q, q] {
+            v.extend((0..n).map(|j| if i == j { x } else { 0 }));
         }
+    }
+    let contract = chain.contract();
+    let half = (n / 2) as i64;
+    let q = q as i64;
+    let ties: Vec<i64> = if every_tie {
+        (-q..q).collect()
+    } else {
+        vec![-q, -1, 0, q - 1]
+    };
+    for k in ties {
+        v.extend(contract.representative(n as i64 * k + half));
     }
     v
 }
