@@ -84,7 +84,9 @@ fn refuses_a_netlist_without_reducer_section() {
     let netlist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/netlists/mzi1.netlist.yaml");
     reduce_stdin(&netlist, "1\n")
         .code(1)
-        .stderr(predicate::str::contains("has no `reducer:` section"));
+        .stderr(predicate::str::contains(
+            "has no `reducer:` or `digit_serial:` section",
+        ));
 }
 
 fn compile_source(source: &str) -> assert_cmd::assert::Assert {

@@ -43,7 +43,8 @@ __version__: str = _optc.__version__
 PathLike = Union[str, "os.PathLike[str]"]
 #: A device: None (ideal), a device file path, or a dict of device-file keys
 #: (``mzi_loss_db``, ``coupler_error``, ``phase_bits``, ``phase_error_rad``,
-#: ``crosstalk``, ``detector_noise``; spec/device.md).
+#: ``crosstalk``, ``detector_noise``, ... every key of spec/device.md's
+#: parameter table, the PAM modulators' included).
 Device = Union[None, str, "os.PathLike[str]", Mapping[str, Any]]
 
 

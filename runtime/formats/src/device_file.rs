@@ -57,6 +57,8 @@ struct DeviceFile {
     #[serde(default)]
     detector_offset: f64,
     #[serde(default)]
+    detector_responsivity_error: f64,
+    #[serde(default)]
     modulator_leakage: f64,
     #[serde(default)]
     modulator_vpi_error: f64,
@@ -84,6 +86,7 @@ impl From<DeviceFile> for DeviceParams {
             eo_bias_error_rad: f.eo_bias_error_rad,
             detector_noise: f.detector_noise,
             detector_offset: f.detector_offset,
+            detector_responsivity_error: f.detector_responsivity_error,
             modulator_leakage: f.modulator_leakage,
             modulator_vpi_error: f.modulator_vpi_error,
             modulator_drive_error: f.modulator_drive_error,

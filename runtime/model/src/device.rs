@@ -56,6 +56,10 @@ pub struct DeviceParams {
     /// σ of each detector's static offset, in power units of a unit field.
     #[serde(default)]
     pub detector_offset: f64,
+    /// σ of each photodiode's relative responsivity (its output power is
+    /// r·|E|² + offset, r = 1 + σ·z).
+    #[serde(default)]
+    pub detector_responsivity_error: f64,
     /// σ of each modulator's static field leakage at null, relative to full
     /// swing (extinction ratio −20·log10|leakage| dB), in quadrature to the
     /// signal; its sign and size drift with the bias point, so it is random.
@@ -229,6 +233,14 @@ pub const PARAMS: &[ParamSpec] = &[
         "σ of each detector's static offset (power of a unit field)",
     ),
     spec(
+        "detector_responsivity_error",
+        "detector_responsivity_error",
+        Unit::Plain,
+        0.5,
+        true,
+        "σ of each photodiode's relative responsivity",
+    ),
+    spec(
         "modulator_leakage",
         "modulator_leakage",
         Unit::Plain,
@@ -317,6 +329,7 @@ impl DeviceParams {
         eo_bias_error_rad: 0.0,
         detector_noise: 0.0,
         detector_offset: 0.0,
+        detector_responsivity_error: 0.0,
         modulator_leakage: 0.0,
         modulator_vpi_error: 0.0,
         modulator_drive_error: 0.0,
@@ -340,6 +353,7 @@ impl DeviceParams {
         eo_bias_error_rad: 0.01,
         detector_noise: 1e-3,
         detector_offset: 1e-4,
+        detector_responsivity_error: 0.005,
         modulator_leakage: 0.01,
         modulator_vpi_error: 0.01,
         modulator_drive_error: 0.002,
@@ -364,6 +378,7 @@ impl DeviceParams {
             "eo_bias_error_rad" => self.eo_bias_error_rad,
             "detector_noise" => self.detector_noise,
             "detector_offset" => self.detector_offset,
+            "detector_responsivity_error" => self.detector_responsivity_error,
             "modulator_leakage" => self.modulator_leakage,
             "modulator_vpi_error" => self.modulator_vpi_error,
             "modulator_drive_error" => self.modulator_drive_error,
@@ -393,6 +408,7 @@ impl DeviceParams {
             "eo_bias_error_rad" => &mut self.eo_bias_error_rad,
             "detector_noise" => &mut self.detector_noise,
             "detector_offset" => &mut self.detector_offset,
+            "detector_responsivity_error" => &mut self.detector_responsivity_error,
             "modulator_leakage" => &mut self.modulator_leakage,
             "modulator_vpi_error" => &mut self.modulator_vpi_error,
             "modulator_drive_error" => &mut self.modulator_drive_error,
@@ -484,7 +500,7 @@ mod tests {
         }
         assert!(p.validate().is_ok());
         assert!(!p.set("no_such", 1.0));
-        assert_eq!(PARAMS.len(), 18);
+        assert_eq!(PARAMS.len(), 19);
     }
 
     #[test]

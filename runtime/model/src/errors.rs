@@ -29,8 +29,9 @@ pub enum ComponentErrors {
     Source { power_factor: f64, dphase: f64 },
     /// Gain factor (z₀) and bias-phase error (z₁) of an EO activation.
     Eo { gain_factor: f64, dbias: f64 },
-    /// Static offset of a detector's output power (z₀).
-    Detector { offset: f64 },
+    /// Static offset of a detector's output power (z₀) and its relative
+    /// responsivity (z₁).
+    Detector { offset: f64, responsivity: f64 },
 }
 
 /// A cross ratio `error` away from `nominal`, kept in [0, 1].
@@ -107,6 +108,7 @@ impl ComponentErrors {
             },
             Kind::Detector => ComponentErrors::Detector {
                 offset: e(p.detector_offset, 0),
+                responsivity: (1.0 + e(p.detector_responsivity_error, 1)).max(0.0),
             },
             Kind::Attenuator | Kind::Amplifier | Kind::Terminator => ComponentErrors::None,
         }
@@ -150,7 +152,13 @@ mod tests {
                 ComponentErrors::Eo { gain_factor, dbias } => {
                     assert_eq!((gain_factor, dbias), (1.0, 0.0))
                 }
-                ComponentErrors::Detector { offset } => assert_eq!(offset, 0.0),
+                ComponentErrors::Detector {
+                    offset,
+                    responsivity,
+                } => {
+                    assert_eq!(offset, 0.0);
+                    assert_eq!(responsivity, 1.0);
+                }
                 ComponentErrors::PhaseShifter { dphase } => assert_eq!(dphase, 0.0),
                 ComponentErrors::Coupler { kappa } => assert_eq!(kappa, 0.5),
                 ComponentErrors::None => {}

@@ -246,11 +246,16 @@ impl<'a> Differentiable<'a> {
                     }
                     g[*s] = h.conj() * gs + 2.0 * w * gain * z;
                 }
-                Op::Detect { s, threshold, .. } => {
+                Op::Detect {
+                    s,
+                    threshold,
+                    responsivity,
+                    ..
+                } => {
                     let z = take(1)[0];
                     // A thresholded detector has no gradient.
                     let dp = if threshold.is_some() { 0.0 } else { g[*s].re };
-                    g[*s] = 2.0 * dp * z;
+                    g[*s] = 2.0 * dp * responsivity * z;
                 }
             }
         }

@@ -149,11 +149,12 @@ impl Plan {
                     threshold,
                     noise,
                     offset,
+                    responsivity,
                 } => {
                     let dist = Normal::new(0.0, *noise).ok().filter(|_| *noise > 0.0);
                     let (re, im) = (row(&mut w.re, *s, n), row(&mut w.im, *s, n));
                     for (r, i) in re.iter_mut().zip(im.iter_mut()) {
-                        let mut p = *r * *r + *i * *i + offset;
+                        let mut p = responsivity * (*r * *r + *i * *i) + offset;
                         if let (Some(d), Some(g)) = (&dist, rng.as_mut()) {
                             p += d.sample(g);
                         }

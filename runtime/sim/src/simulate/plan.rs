@@ -39,12 +39,13 @@ pub enum Op {
         gain: f64,
         bias: f64,
     },
-    /// `s ← |s|² + offset + noise`, or its comparison with a threshold.
+    /// `s ← r·|s|² + offset + noise`, or its comparison with a threshold.
     Detect {
         s: usize,
         threshold: Option<f64>,
         noise: f64,
         offset: f64,
+        responsivity: f64,
     },
 }
 
@@ -198,8 +199,12 @@ impl Plan {
                         threshold: (!t.is_nan()).then_some(t),
                         noise: device.params.detector_noise,
                         offset: match *errors {
-                            ComponentErrors::Detector { offset } => offset,
+                            ComponentErrors::Detector { offset, .. } => offset,
                             _ => 0.0,
+                        },
+                        responsivity: match *errors {
+                            ComponentErrors::Detector { responsivity, .. } => responsivity,
+                            _ => 1.0,
                         },
                     });
                     ins
