@@ -8,7 +8,7 @@
 
 use super::{Pass, PassError};
 use crate::emit::{DesignCalibration, ReducerReport};
-use crate::reducer::digit_serial::on_stage_template;
+use crate::reducer::digit_serial::{on_stage_template, STAGE_MARGIN_GOAL};
 use crate::unit::CompileUnit;
 use optc_formats::netlist::{structure_hash, Netlist};
 use optc_formats::phases::CalibratedFor;
@@ -37,6 +37,7 @@ impl Pass for CalibrateReducer {
                 needs: "a reducer netlist (pass `place`)",
             });
         };
+        let is_stage = unit.reducer.as_ref().is_some_and(|l| l.chain.is_some());
         let fail = |message: String| PassError::Calibrate {
             network: network.clone(),
             message,
@@ -46,6 +47,13 @@ impl Pass for CalibrateReducer {
             // The design is far from the nominal chip's optimum (loss
             // alone lowers every activation's gain by ≈ 4.5%).
             coarsest_step: 8.0,
+            // A digit-serial stage is calibrated for the widest margins it
+            // can reach (spec/reducer.md, "Design calibration of a stage").
+            margin_goal: if is_stage {
+                STAGE_MARGIN_GOAL
+            } else {
+                CalibrationOptions::default().margin_goal
+            },
             ..CalibrationOptions::default()
         };
         let target = unit.ir.device.params;
