@@ -388,3 +388,41 @@ fn tiny_wiki_llama_learns_and_is_deterministic() {
     let svg = read(&a.join("curves.svg"));
     assert!(svg.contains("test perplexity") && svg.contains("\noptical\n"));
 }
+
+/// An 8-bit digit-serial reducer over PAM4 (optinc_4x8b): its nominal chip
+/// meets the contract on every element, so the optical run trains exactly
+/// like 8-bit integer quantization.
+#[test]
+fn optical_runs_a_digit_serial_netlist_at_8_bits() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let netlist = compiled_reducer(dir.path(), "optinc_4x8b");
+    let out = dir.path().join("run");
+    let nl = netlist.to_string_lossy().to_string();
+    tiny(
+        &out,
+        &[
+            ("--reducers", "quantized,optical"),
+            ("--workers", "4"),
+            ("--bits", "8"),
+            ("--reducer", &nl),
+        ],
+    )
+    .assert()
+    .success();
+    let summary = read(&out.join("summary.yaml"));
+    assert_eq!(
+        summary_value(&summary, "optical", "code_mismatch_rate"),
+        Some(0.0),
+        "{summary}"
+    );
+    let csv = read(&out.join("metrics.csv"));
+    let rows = |name: &str| -> Vec<String> {
+        reproducible_part(&csv)
+            .into_iter()
+            .filter_map(|l| l.strip_prefix(&format!("{name},")).map(str::to_string))
+            .map(|l| l.rsplit_once(',').map_or(l.clone(), |(a, _)| a.to_string()))
+            .collect()
+    };
+    assert_eq!(rows("optical").len(), 2);
+    assert_eq!(rows("optical"), rows("quantized"));
+}
