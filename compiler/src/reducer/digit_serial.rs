@@ -199,7 +199,7 @@ pub fn template(net: &Netlist, phases: &Phases) -> Option<(Netlist, Phases, Digi
     let m = section.stages().count();
     let strip = |s: &str| s.strip_prefix(&p).unwrap_or(s).to_string();
     let mut t = part.clone();
-    t.modes = (net.modes - (m - 1) * PART_GAP) / m;
+    t.modes = net.modes.saturating_sub((m - 1) * PART_GAP) / m;
     t.instances = part
         .instances
         .iter()

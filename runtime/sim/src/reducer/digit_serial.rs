@@ -519,9 +519,9 @@ impl DigitSerialExecutor {
     }
 }
 
-/// What stage j delivers for every level on this chip (noiseless), and the
-/// stage's exact-match rate over its whole input domain: every input vector
-/// when there are at most `limit`, else every level's representative.
+/// A stage's noiseless exact-match rate on this chip over its whole input
+/// domain (every digit vector × carry when there are at most `limit`, else
+/// every level's representative), and whether the domain was enumerated.
 pub fn stage_exact(stage: &StageChip, limit: u128) -> Result<(f64, bool), NetlistRunError> {
     let task = &stage.runner.task;
     let exhaustive = task.inputs_count() <= limit;
