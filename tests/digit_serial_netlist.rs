@@ -92,3 +92,99 @@ fn the_hash_covers_the_section() {
     }
     assert_ne!(structure_hash(&net), structure_hash(&other));
 }
+
+/// Stages meet only through electronics: a port named for one stage but
+/// wired to another's instance, or a connection between two stages, is an
+/// error; a lone stage interface as the top-level `reducer:` loads but is
+/// refused by `optc reduce`.
+#[test]
+fn stages_stay_apart() {
+    let text = compiled();
+    let file = "ds.netlist.yaml";
+    let net = Netlist::parse(file, &text).unwrap();
+    let check = |n: &Netlist| {
+        let t = n.to_yaml();
+        Netlist::parse(file, &t)
+            .and_then(|n| Circuit::new(&n, file, &t))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    // An extra light source of stage 1 whose output port is named for stage 0.
+    let mut crossed = net.clone();
+    let mut probe = crossed.instances["s1_bias_m5"].clone();
+    probe.settings.insert("amplitude".into(), 0.0);
+    crossed.instances.insert("s1_probe".into(), probe);
+    crossed
+        .ports
+        .insert("s0_probe".into(), "s1_probe,out0".into());
+    let e = check(&crossed);
+    assert!(e.contains("not named for the stage"), "{e}");
+
+    // Two identical stages with one connection crossed between them.
+    let mut joined = net.clone();
+    let (a, b) = joined
+        .connections
+        .iter()
+        .find(|(a, _)| a.starts_with("s0_"))
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .unwrap();
+    let (a1, b1) = (a.replacen("s0_", "s1_", 1), b.replacen("s0_", "s1_", 1));
+    assert_eq!(joined.connections.get(&a1), Some(&b1));
+    joined.connections.insert(a.clone(), b1);
+    joined.connections.insert(a1, b);
+    let e = check(&joined);
+    assert!(e.contains("joins two stages"), "{e}");
+
+    // One stage alone, its interface as the top-level section.
+    let d = net.digit_serial.clone().unwrap();
+    let stage = d.stage_netlist(&net, d.stages().next().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stage.netlist.yaml");
+    std::fs::write(&path, stage.to_yaml()).unwrap();
+    let t = stage.to_yaml();
+    Circuit::new(
+        &Netlist::parse("stage.netlist.yaml", &t).unwrap(),
+        "stage.netlist.yaml",
+        &t,
+    )
+    .unwrap();
+    let codes = dir.path().join("codes.csv");
+    std::fs::write(&codes, "1,2,3,4\n").unwrap();
+    let phases = text_phases(&stage);
+    std::fs::write(dir.path().join("stage.phases.yaml"), phases).unwrap();
+    assert_cmd::Command::cargo_bin("optc")
+        .unwrap()
+        .args(["reduce"])
+        .arg(&path)
+        .arg("--codes")
+        .arg(&codes)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "describes one digit-serial stage",
+        ));
+}
+
+/// A phase file for `net` with every programmable setting at 0 (valid, no DAC).
+fn text_phases(net: &Netlist) -> String {
+    let t = net.to_yaml();
+    let c = Circuit::new(net, "stage.netlist.yaml", &t).unwrap();
+    let mut out = format!(
+        "version: 2\nnetlist:\n  name: {}\n  hash: '{}'\nsettings:\n",
+        net.name,
+        structure_hash(net)
+    );
+    for n in &c.nodes {
+        let slots = n.kind.programmable();
+        if slots.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("  {}:\n", n.name));
+        for s in slots {
+            let v = if *s == "transmission" { 1.0 } else { 0.0 };
+            out.push_str(&format!("    {s}: {v}\n"));
+        }
+    }
+    out
+}

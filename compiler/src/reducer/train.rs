@@ -230,7 +230,8 @@ impl Trainee {
             return Ok((0.0, vec![0.0; self.slots.len()]));
         };
         let plan = self.plan(dev);
-        let runner = NetlistReducer::new(&self.interface, &plan)?;
+        // A stage's link modulators are the sampled chip's too.
+        let runner = NetlistReducer::on_chip(&self.interface, &plan, dev)?;
         let diff = Differentiable::new(&plan, &self.circuit, &self.settings, dev);
         let count = (self.task.level_count() * bits.len()) as f64;
         let mut total = 0.0;

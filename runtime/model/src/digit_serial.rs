@@ -33,10 +33,14 @@ pub enum DigitSerialError {
     Levels(usize),
     #[error("every unit's fan-in must be a power of two in 2..=64 (got {0})")]
     FanIn(usize),
+    #[error("a digit-serial reducer serves at most 1024 servers")]
+    TooMany,
 }
 
 /// Deepest cascade.
 pub const MAX_LEVELS: usize = 6;
+/// Most servers a digit-serial reducer serves (the DSL's limit).
+pub const MAX_SERVERS: usize = 1024;
 
 /// A digit-serial reducer: N servers, b bits, as one unit (a chain of
 /// stages) or a cascade, a tree of units whose fan-ins `fan_in` (leaves
@@ -58,12 +62,14 @@ impl DigitSerial {
 
     /// A tree of units: level ℓ's units each take `fan_in[ℓ]` inputs.
     pub fn cascade(bits: u32, fan_in: &[usize]) -> Result<Self, DigitSerialError> {
-        let servers = fan_in.iter().product::<usize>();
         if fan_in.is_empty() || fan_in.len() > MAX_LEVELS {
             return Err(DigitSerialError::Levels(fan_in.len()));
         }
-        if servers < 2 || !servers.is_power_of_two() {
-            return Err(DigitSerialError::Servers(servers));
+        // One unit: its fan-in is the server count (that error reads better).
+        if let [n] = fan_in {
+            if *n < 2 || !n.is_power_of_two() {
+                return Err(DigitSerialError::Servers(*n));
+            }
         }
         if let Some(&bad) = fan_in
             .iter()
@@ -71,6 +77,11 @@ impl DigitSerial {
         {
             return Err(DigitSerialError::FanIn(bad));
         }
+        let servers = fan_in
+            .iter()
+            .try_fold(1usize, |acc, &f| acc.checked_mul(f))
+            .filter(|&n| n <= MAX_SERVERS)
+            .ok_or(DigitSerialError::TooMany)?;
         if !(2..=16).contains(&bits) {
             return Err(DigitSerialError::Bits(bits));
         }
@@ -309,6 +320,24 @@ mod tests {
                     } else {
                         step
                     };
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rounding_is_exact_for_every_offset_sum() {
+        // The shift, tie bit and offset against the contract for every U.
+        for n in [2usize, 4, 8, 16, 32, 64] {
+            for b in [2u32, 3, 4, 5, 8, 12] {
+                let ds = DigitSerial::new(n, b).unwrap();
+                let k = ds.initial_carry() as u64;
+                for u in 0..=(2 * ds.max_code() as u64 * n as u64) {
+                    assert_eq!(
+                        ds.finish(u + k),
+                        reference_from_offset_sum(n, b, u as i64),
+                        "N={n} b={b} U={u}"
+                    );
                 }
             }
         }

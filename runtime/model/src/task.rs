@@ -132,6 +132,24 @@ impl Task {
         }
     }
 
+    /// Each channel's modulator on chip `seed` of `params`, keyed by the
+    /// input port it drives (`Mean`: none).
+    pub fn modulators(
+        &self,
+        ports: &[String],
+        seed: u64,
+        params: &crate::device::DeviceParams,
+    ) -> Vec<Modulator> {
+        self.ideal_modulators()
+            .iter()
+            .zip(ports)
+            .map(|(m, port)| {
+                let amplitude = m.field(m.levels() as i32 - 1).re;
+                Modulator::sample(m.levels(), amplitude, port, seed, params)
+            })
+            .collect()
+    }
+
     /// The nominal field per level at the input side (every channel's step),
     /// and the level at which the combined nominal field is zero.
     pub fn field_per_level(&self) -> f64 {

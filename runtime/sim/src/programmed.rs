@@ -229,6 +229,15 @@ pub fn sample_chip(
         .reducer
         .clone()
         .ok_or_else(|| reducer_err(NetlistRunError::NotAReducer))?;
+    // A stage's interface runs only inside its chain (its carry comes
+    // from the previous stage).
+    if interface.stage.is_some() {
+        return Err(reducer_err(NetlistRunError::Contract(
+            "the `reducer:` section describes one digit-serial stage (`stage:`); run the whole \
+             netlist with its `digit_serial:` section"
+                .into(),
+        )));
+    }
     let device =
         DeviceInstance::sample(&params.without_detector_noise(), &programmed.circuit, seed);
     let plan = Plan::new(&programmed.circuit, &programmed.settings, &device);

@@ -93,6 +93,17 @@ impl DigitSerialInterface {
             ));
         }
         let ds = self.chain().map_err(|m| fail(m, "cascade"))?;
+        let units: usize = (0..ds.levels()).map(|l| ds.units(l)).sum();
+        if self.units.len() != units {
+            return Err(fail(
+                format!(
+                    "the cascade {:?} has {units} units (level by level, leaves first), the section lists {}",
+                    self.cascade,
+                    self.units.len()
+                ),
+                "units",
+            ));
+        }
         let want: Vec<(usize, usize)> = (0..ds.levels())
             .flat_map(|l| (0..ds.units(l)).map(move |u| (l, u)))
             .collect();
@@ -144,9 +155,17 @@ impl DigitSerialInterface {
                         "units",
                     ));
                 }
-                if !matches!(i.readout, InterfaceReadout::Bits { .. }) {
+                if !matches!(
+                    i.readout,
+                    InterfaceReadout::Bits {
+                        code: optc_model::encoding::BitCode::Gray,
+                        ..
+                    }
+                ) {
                     return Err(fail(
-                        format!("{at}, stage {j}: the readout must be comparator bits"),
+                        format!(
+                            "{at}, stage {j}: the readout must be comparator bits in Gray code (`kind: bits`, `code: gray`)"
+                        ),
                         "units",
                     ));
                 }
@@ -176,6 +195,25 @@ impl DigitSerialInterface {
                     }
                 }
                 i.validate(netlist, file, text)?;
+            }
+        }
+        // Stages meet only through electronics: every external port is named
+        // for the stage its endpoint belongs to, and no connection joins two.
+        let stage_of = |name: &str| self.stages().position(|s| name.starts_with(&s.prefix));
+        for (port, endpoint) in &netlist.ports {
+            if stage_of(port).is_none() || stage_of(port) != stage_of(endpoint) {
+                return Err(fail(
+                    format!("port `{port}` (at `{endpoint}`) is not named for the stage its instance belongs to"),
+                    "units",
+                ));
+            }
+        }
+        for (a, b) in &netlist.connections {
+            if stage_of(a) != stage_of(b) {
+                return Err(fail(
+                    format!("connection `{a}` → `{b}` joins two stages (stages meet only through their electronics)"),
+                    "units",
+                ));
             }
         }
         if let Some(stray) = netlist

@@ -11,8 +11,6 @@ use crate::simulate::Plan;
 use optc_formats::netlist::digit_serial_section::DigitSerialInterface;
 use optc_formats::netlist::{Circuit, Netlist};
 use optc_model::digit_serial::DigitSerial;
-use optc_model::modulator::Modulator;
-use optc_model::task::Task;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -127,13 +125,7 @@ impl DigitSerialChip {
             let device = DeviceInstance::sample(&static_errors, &circuit, seed);
             let plan = Plan::new(&circuit, &st, &device);
             let iface = &stage.interface;
-            let mut runner = NetlistReducer::new(iface, &plan)?;
-            runner.set_modulators(sample_modulators(
-                &runner.task,
-                &iface.inputs,
-                seed,
-                &static_errors,
-            ));
+            let runner = NetlistReducer::on_chip(iface, &plan, &device)?;
             stages.push(StageChip {
                 circuit,
                 settings: st,
@@ -196,18 +188,6 @@ impl DigitSerialChip {
             noise_seed,
         })
     }
-}
-
-/// The sampled modulators of a stage's channels, keyed by their port names.
-fn sample_modulators(task: &Task, ports: &[String], seed: u64, p: &DeviceParams) -> Vec<Modulator> {
-    task.ideal_modulators()
-        .iter()
-        .zip(ports)
-        .map(|(m, port)| {
-            let amplitude = m.field(m.levels() as i32 - 1).re;
-            Modulator::sample(m.levels(), amplitude, port, seed, p)
-        })
-        .collect()
 }
 
 /// Runs codes through a digit-serial chip.

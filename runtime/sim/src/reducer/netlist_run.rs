@@ -7,6 +7,7 @@
 //! plans here should be built with `detector_noise = 0` and σ passed to
 //! [`NetlistReducer::deliver`] / the executor.
 
+use crate::device::DeviceInstance;
 use crate::reducer::digit_serial::DigitSerialExecutor;
 use crate::reducer::executor::{Comparators, ExecutorError, ReducerExecutor, SumResponse};
 use crate::simulate::{BatchError, Plan};
@@ -109,11 +110,19 @@ impl NetlistReducer {
         })
     }
 
-    /// Replaces the channels' modulators (a sampled chip's link transmitters
-    /// and carry remodulator); one per channel.
-    pub fn set_modulators(&mut self, modulators: Vec<Modulator>) {
-        debug_assert_eq!(modulators.len(), self.modulators.len());
-        self.modulators = modulators;
+    /// The runner of a sampled chip: a digit-serial stage's link
+    /// transmitters and carry remodulator are that chip's (keyed by the
+    /// input ports they drive; spec/device.md, "PAM modulators").
+    pub fn on_chip(
+        interface: &ReducerInterface,
+        plan: &Plan,
+        device: &DeviceInstance,
+    ) -> Result<Self, NetlistRunError> {
+        let mut r = Self::new(interface, plan)?;
+        r.modulators = r
+            .task
+            .modulators(&interface.inputs, device.seed, &device.params);
+        Ok(r)
     }
 
     /// The comparators of a bit readout (empty for a coherent one).
@@ -278,6 +287,26 @@ impl NetlistReducer {
             rotated[..n].rotate_left(1.min(n));
             rotated[..n].reverse();
             codes.extend_from_slice(&rotated);
+            // A stage: also the same level with one unit moved between the
+            // carry and a digit (the carry channel may weigh differently).
+            if let Task::Stage(st) = &self.task {
+                let c = r[n];
+                let up = r[..n].iter().position(|&d| d < 3).filter(|_| c > 0);
+                let down = r[..n]
+                    .iter()
+                    .position(|&d| d > 0)
+                    .filter(|_| c < st.max_carry);
+                let mut alt = r.clone();
+                if let Some(i) = up {
+                    alt[i] += 1;
+                    alt[n] -= 1;
+                } else if let Some(i) = down {
+                    alt[i] -= 1;
+                    alt[n] += 1;
+                }
+                codes.extend_from_slice(&r);
+                codes.extend_from_slice(&alt);
+            }
         }
         let responses = self.respond(plan, &codes, 0)?;
         let scale: Vec<f64> = self.comparators().detectors.iter().map(|d| d.1).collect();
