@@ -181,6 +181,23 @@ fn a_stage_alone_is_the_whole_chip_on_that_stage() {
     );
     let chip = DigitSerialChip::new(&net, &circuit, &settings, &device, 5).unwrap();
     assert_eq!(chip.stages.len(), 21);
+    // Every unit runs its own stages: the chip's stage list in the
+    // section's order, each unit's span pointing at its own prefixes.
+    let section = net.digit_serial.as_ref().unwrap();
+    for (u, span) in section.units.iter().zip(&chip.units) {
+        assert_eq!(
+            (span.level, span.index, span.stages),
+            (u.level, u.index, u.stages.len())
+        );
+        for (j, s) in u.stages.iter().enumerate() {
+            let c = &chip.stages[span.first + j].circuit;
+            assert!(
+                c.nodes.iter().all(|n| n.name.starts_with(&s.prefix)),
+                "{}",
+                s.prefix
+            );
+        }
+    }
     for s in [&chip.stages[0], &chip.stages[7], &chip.stages[20]] {
         let task = &s.runner.task;
         let values: Vec<i32> = task.levels().flat_map(|l| task.representative(l)).collect();

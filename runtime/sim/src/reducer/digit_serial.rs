@@ -108,14 +108,16 @@ impl DigitSerialChip {
         let static_errors = params.without_detector_noise();
         let mut stages = Vec::new();
         let mut units = Vec::with_capacity(section.units.len());
+        let mut first = 0;
         for u in &section.units {
             units.push(UnitSpan {
                 level: u.level,
                 index: u.index,
                 initial_carry: u.initial_carry,
-                first: stages.len(),
+                first,
                 stages: u.stages.len(),
             });
+            first += u.stages.len();
         }
         for stage in section.stages() {
             let part = section.stage_netlist(netlist, stage);
