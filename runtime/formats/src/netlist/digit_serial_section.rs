@@ -194,7 +194,13 @@ impl DigitSerialInterface {
                         ));
                     }
                 }
-                i.validate(netlist, file, text)?;
+                i.validate_in(
+                    netlist,
+                    file,
+                    text,
+                    "digit_serial",
+                    &format!("{at}, stage {j}: "),
+                )?;
             }
         }
         // Stages meet only through electronics: every external port is named

@@ -119,10 +119,25 @@ impl ReducerInterface {
     // FormatError is the shared, located error type of every file format.
     #[allow(clippy::result_large_err)]
     pub fn validate(&self, netlist: &Netlist, file: &str, text: &str) -> Result<(), FormatError> {
+        self.validate_in(netlist, file, text, "reducer", "")
+    }
+
+    /// The same for an interface inside top-level section `section`
+    /// (`digit_serial` for a stage's): errors are located at that
+    /// section's line and name `what` (e.g. "unit 0.1, stage 2: ").
+    #[allow(clippy::result_large_err)]
+    pub fn validate_in(
+        &self,
+        netlist: &Netlist,
+        file: &str,
+        text: &str,
+        section: &str,
+        what: &str,
+    ) -> Result<(), FormatError> {
         let fail = |msg: String, key: &str| {
-            let line = locate::key_line(text, "reducer", key)
-                .or_else(|| locate::section_line(text, "reducer"));
-            FormatError::new(file, Problem::Reducer(msg)).at_line(line)
+            let line = locate::key_line(text, section, key)
+                .or_else(|| locate::section_line(text, section));
+            FormatError::new(file, Problem::Reducer(format!("{what}{msg}"))).at_line(line)
         };
         if self.servers == 0 {
             return Err(fail("`servers` must be ≥ 1".into(), "servers"));
