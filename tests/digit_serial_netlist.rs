@@ -66,7 +66,10 @@ fn broken_sections_are_located_errors() {
             edit(&text, "    - prefix: s1_\n", "    - prefix: s0_\n"),
         ),
         ("link", edit(&text, "  link: pam4\n", "  link: nrz\n")),
-        ("stage_bits", edit(&text, "        bits: 4\n", "        bits: 5\n")),
+        (
+            "stage_bits",
+            edit(&text, "        bits: 4\n", "        bits: 5\n"),
+        ),
         (
             "max_carry",
             edit(
