@@ -175,37 +175,6 @@ impl DigitSerial {
         (0..self.levels).map(|l| self.stages_at(l)).sum()
     }
 
-    /// The m base-4 digits of a code's offset u = q + Q, least significant first.
-    pub fn digits(&self, code: i32, out: &mut [i32]) {
-        let mut u = (code + self.max_code()) as u32;
-        for d in out.iter_mut().take(self.stages()) {
-            *d = (u & 3) as i32;
-            u >>= 2;
-        }
-    }
-
-    /// One stage: level ℓ = D + c → (digit ℓ mod 4, carry ℓ div 4).
-    pub fn stage(level: i32) -> (i32, i32) {
-        (level & 3, level >> 2)
-    }
-
-    /// Composes the stages' levels (least significant first) into the
-    /// delivered code: the digits and the last carry give U + K, then the
-    /// shift by p with the tie bit, minus the offset Q.
-    pub fn combine(&self, levels: &[i32]) -> i64 {
-        let mut total: u64 = 0;
-        let mut shift = 0u32;
-        for (j, &l) in levels.iter().enumerate() {
-            let (digit, carry) = Self::stage(l);
-            total |= (digit as u64) << shift;
-            if j + 1 == levels.len() {
-                total |= (carry as u64) << (shift + 2);
-            }
-            shift += 2;
-        }
-        self.finish(total)
-    }
-
     /// ⌊T/N⌋ | [T mod N = N − 1] − Q for T = U + K.
     pub fn finish(&self, total: u64) -> i64 {
         let p = self.shift();
@@ -214,29 +183,9 @@ impl DigitSerial {
         ((total >> p) | tie) as i64 - self.max_code() as i64
     }
 
-    /// The exact chain on one code vector (what ideal stages compute).
-    pub fn reduce(&self, codes: &[i32]) -> i64 {
-        let m = self.stages();
-        let mut levels = vec![0i32; m];
-        let mut carry = self.initial_carry();
-        let mut digits = vec![0i32; m];
-        let mut sums = vec![0i32; m];
-        for &q in codes {
-            self.digits(q, &mut digits);
-            for (s, d) in sums.iter_mut().zip(&digits) {
-                *s += d;
-            }
-        }
-        for (l, &s) in levels.iter_mut().zip(&sums) {
-            *l = s + carry;
-            carry = Self::stage(*l).1;
-        }
-        self.combine(&levels)
-    }
-
     /// The exact tree on one code vector: every unit's chain, inner units
     /// forwarding their partial sums T (digits and final carry) as digits.
-    pub fn reduce_tree(&self, codes: &[i32]) -> i64 {
+    pub fn reduce(&self, codes: &[i32]) -> i64 {
         let q = self.max_code() as u64;
         let mut values: Vec<u64> = codes
             .iter()
@@ -359,7 +308,7 @@ mod tests {
             // Largest level: 3N + N − 1 → carry N − 1 at most, forever.
             let top = 3 * n as i32 + ds.max_carry();
             assert_eq!(top as usize, ds.stage_levels() - 1);
-            assert_eq!(DigitSerial::stage(top).1, ds.max_carry());
+            assert_eq!(top >> 2, ds.max_carry());
             assert!(ds.initial_carry() <= ds.max_carry());
             assert_eq!(1usize << ds.stage_bits(), ds.stage_levels());
         }
@@ -387,23 +336,12 @@ mod tests {
                     rows.push((0..n).map(|_| rng.gen_range(-q..=q)).collect());
                 }
                 for row in rows {
-                    assert_eq!(
-                        ds.reduce_tree(&row),
-                        c.reference(&row),
-                        "{fan:?} b={b} {row:?}"
-                    );
+                    assert_eq!(ds.reduce(&row), c.reference(&row), "{fan:?} b={b} {row:?}");
                 }
                 // Every leaf's initial carry fits its carry range, and they sum to K.
                 let k: i32 = (0..ds.units(0)).map(|u| ds.initial_carry_of(0, u)).sum();
                 assert_eq!(k as usize, n / 2 - 1);
             }
-        }
-        // One level is the single chain.
-        let ds = DigitSerial::new(8, 8).unwrap();
-        let mut rng = ChaCha8Rng::seed_from_u64(3);
-        for _ in 0..2000 {
-            let row: Vec<i32> = (0..8).map(|_| rng.gen_range(-127..=127)).collect();
-            assert_eq!(ds.reduce_tree(&row), ds.reduce(&row));
         }
     }
 

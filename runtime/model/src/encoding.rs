@@ -30,8 +30,8 @@ pub fn encode_bits(value: i64, bits: u32, code: BitCode) -> u32 {
     }
 }
 
-/// Inverse of [`encode_bits`]: sign-extends the b-bit result.
-pub fn decode_bits(pattern: u32, bits: u32, code: BitCode) -> i64 {
+/// The unsigned b-bit value of a pattern (Gray decoded when `code` says so).
+pub fn decode_unsigned(pattern: u32, bits: u32, code: BitCode) -> u32 {
     let mut u = pattern & ((1u32 << bits) - 1);
     if code == BitCode::Gray {
         let mut shift = 1;
@@ -40,6 +40,12 @@ pub fn decode_bits(pattern: u32, bits: u32, code: BitCode) -> i64 {
             shift <<= 1;
         }
     }
+    u
+}
+
+/// Inverse of [`encode_bits`]: sign-extends the b-bit result.
+pub fn decode_bits(pattern: u32, bits: u32, code: BitCode) -> i64 {
+    let u = decode_unsigned(pattern, bits, code);
     let sign = 1u32 << (bits - 1);
     if u & sign != 0 {
         u as i64 - (1i64 << bits)

@@ -13,7 +13,7 @@
 
 use crate::contract::Contract;
 use crate::digit_serial::PAM4_LEVELS;
-use crate::encoding::{decode_bits, encode_bits, BitCode};
+use crate::encoding::{decode_bits, decode_unsigned, encode_bits, BitCode};
 use crate::modulator::Modulator;
 
 /// A digit-serial stage: N digit channels and one carry channel.
@@ -103,18 +103,7 @@ impl Task {
     pub fn decode(&self, pattern: u32, code: BitCode) -> i64 {
         match self {
             Task::Mean(c) => decode_bits(pattern, c.bits, code),
-            Task::Stage(_) => {
-                let bits = self.bits();
-                let mut u = pattern & ((1u32 << bits) - 1);
-                if code == BitCode::Gray {
-                    let mut shift = 1;
-                    while shift < bits {
-                        u ^= u >> shift;
-                        shift <<= 1;
-                    }
-                }
-                i64::from(u)
-            }
+            Task::Stage(_) => i64::from(decode_unsigned(pattern, self.bits(), code)),
         }
     }
 

@@ -11,7 +11,7 @@
 //! (noise_seed, chunk index), so results are reproducible for any thread count.
 
 use optc_model::contract::Contract;
-use optc_model::encoding::{decode_bits, BitCode};
+use optc_model::encoding::{decode_bits, decode_unsigned, BitCode};
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -135,15 +135,7 @@ impl LevelTable {
         if self.signed {
             decode_bits(pattern, self.bits, self.code) as i32
         } else {
-            let mut u = pattern & ((1u32 << self.bits) - 1);
-            if self.code == BitCode::Gray {
-                let mut shift = 1;
-                while shift < self.bits {
-                    u ^= u >> shift;
-                    shift <<= 1;
-                }
-            }
-            u as i32
+            decode_unsigned(pattern, self.bits, self.code) as i32
         }
     }
 
