@@ -391,7 +391,7 @@ fn tiny_wiki_llama_learns_and_is_deterministic() {
 
 /// An 8-bit digit-serial reducer over PAM4 (optinc_4x8b): its nominal chip
 /// meets the contract on every element, so the optical run trains exactly
-/// like 8-bit integer quantization.
+/// like 8-bit integer quantization. 8 bits is also the default width.
 #[test]
 fn optical_runs_a_digit_serial_netlist_at_8_bits() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -403,13 +403,19 @@ fn optical_runs_a_digit_serial_netlist_at_8_bits() {
         &[
             ("--reducers", "quantized,optical"),
             ("--workers", "4"),
-            ("--bits", "8"),
             ("--reducer", &nl),
         ],
     )
     .assert()
     .success();
     let summary = read(&out.join("summary.yaml"));
+    assert!(summary.contains("\n  bits: 8\n"), "{summary}");
+    // Without a netlist the default width is 8 bits too.
+    let plain = dir.path().join("plain");
+    tiny(&plain, &[("--reducers", "quantized")])
+        .assert()
+        .success();
+    assert!(read(&plain.join("summary.yaml")).contains("\n  bits: 8\n"));
     assert_eq!(
         summary_value(&summary, "optical", "code_mismatch_rate"),
         Some(0.0),

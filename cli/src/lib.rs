@@ -9,6 +9,7 @@ mod check;
 mod compile;
 mod error;
 mod export;
+mod model;
 mod passes;
 mod reduce;
 mod render;
@@ -48,6 +49,8 @@ pub enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// Emulated data-parallel training: optical reducer vs ring all-reduce.
     Train(train::TrainArgs),
+    /// Step-time model of ring, tree, in-switch and OptINC reduction at cluster scale.
+    Model(model::ModelArgs),
     /// Draw a netlist (and its phases) as SVG.
     Render(render::RenderArgs),
     /// Export a netlist with its phases for SAX or gdsfactory.
@@ -66,6 +69,7 @@ pub fn main() -> ExitCode {
         Command::Reduce(args) => reduce::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Train(args) => train::run(args),
+        Command::Model(args) => model::run(args),
         Command::Render(args) => render::run(args),
         Command::Export(args) => export::run(args),
         Command::Passes => passes::run(),

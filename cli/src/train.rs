@@ -56,6 +56,46 @@ impl Workload {
 
 const LLAMA_EPOCHS: usize = 2;
 
+/// Code bits without a netlist: those of the default example reducers
+/// (optinc_4x8b, optinc_8x8b), the paper's 8-bit operating point.
+const DEFAULT_BITS: u32 = 8;
+
+/// The wiki-llama decoder's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LlamaConfig {
+    /// 2 layers, d = 64, 4 heads, 64-token context (304,704 parameters).
+    Small,
+    /// The paper's model: 8 layers, d = 384, 8 heads; 128-token context
+    /// (15.4 M parameters with the corpus's 3,188-word vocabulary).
+    Paper,
+}
+
+struct Shape {
+    d_model: usize,
+    layers: usize,
+    heads: usize,
+    context: usize,
+}
+
+impl LlamaConfig {
+    fn shape(self) -> Shape {
+        match self {
+            LlamaConfig::Small => Shape {
+                d_model: 64,
+                layers: 2,
+                heads: 4,
+                context: 64,
+            },
+            LlamaConfig::Paper => Shape {
+                d_model: 384,
+                layers: 8,
+                heads: 8,
+                context: 128,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReducerKind {
     /// Quantized codes through the compiled reducer netlist (--reducer).
@@ -70,7 +110,10 @@ pub enum ReducerKind {
 #[command(
     after_help = "Defaults per workload: digits-cnn --epochs 20 --batch 64 \
                         --lr 0.003 (evaluated every epoch); wiki-llama --epochs 2 \
-                        --batch 32 --lr 0.003 --eval-every 30 --eval-tokens 32768."
+                        --batch 32 --lr 0.003 --eval-every 30 --eval-tokens 32768. \
+                        Codes are 8 bits unless --bits or the --reducer netlist says \
+                        otherwise. The paper's LLaMA model: --workload wiki-llama \
+                        --llama-config paper."
 )]
 pub struct TrainArgs {
     /// The training workload.
@@ -120,7 +163,7 @@ pub struct TrainArgs {
     /// [default: per workload].
     #[arg(long, value_name = "N")]
     pub eval_every: Option<usize>,
-    /// Code bits when no --reducer netlist gives them.
+    /// Code bits when no --reducer netlist gives them [default: 8].
     #[arg(long)]
     pub bits: Option<u32>,
     /// Stochastic rounding of g/s (default: round half to even).
@@ -141,18 +184,23 @@ pub struct TrainArgs {
     /// wiki-llama: evaluate on the first N test tokens (of 244,102).
     #[arg(long, value_name = "N", default_value_t = 32_768)]
     pub eval_tokens: usize,
-    /// wiki-llama: tokens per sequence.
-    #[arg(long, default_value_t = 64)]
-    pub context: usize,
-    /// wiki-llama: model width.
-    #[arg(long, default_value_t = 64)]
-    pub d_model: usize,
-    /// wiki-llama: decoder blocks.
-    #[arg(long, default_value_t = 2)]
-    pub layers: usize,
-    /// wiki-llama: attention heads (d_model / heads must be even).
-    #[arg(long, default_value_t = 4)]
-    pub heads: usize,
+    /// wiki-llama: the decoder's shape; `paper` is the paper's LLaMA-style
+    /// model (8 layers, d = 384, 8 heads, 128-token context). --context,
+    /// --d-model, --layers and --heads override it.
+    #[arg(long, value_enum, default_value_t = LlamaConfig::Small)]
+    pub llama_config: LlamaConfig,
+    /// wiki-llama: tokens per sequence [default: 64; paper: 128].
+    #[arg(long)]
+    pub context: Option<usize>,
+    /// wiki-llama: model width [default: 64; paper: 384].
+    #[arg(long)]
+    pub d_model: Option<usize>,
+    /// wiki-llama: decoder blocks [default: 2; paper: 8].
+    #[arg(long)]
+    pub layers: Option<usize>,
+    /// wiki-llama: attention heads, d_model / heads even [default: 4; paper: 8].
+    #[arg(long)]
+    pub heads: Option<usize>,
     /// wiki-llama: words seen fewer times in the training text become <unk>.
     #[arg(long, default_value_t = 8)]
     pub min_count: usize,
@@ -244,7 +292,7 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
             )))
         }
         (Some(o), _) => o.bits,
-        (None, b) => b.unwrap_or(4),
+        (None, b) => b.unwrap_or(DEFAULT_BITS),
     };
     if let Some(o) = &optical {
         if o.servers != args.workers {
@@ -256,14 +304,15 @@ pub fn run(args: TrainArgs) -> Result<(), CliError> {
         }
     }
     let defaults = args.workload.defaults();
+    let shape = args.llama_config.shape();
     let workload: Box<dyn optc_train::Workload> = match args.workload {
         Workload::DigitsCnn => Box::new(DigitsCnn::load(args.train_samples).map_err(input_err)?),
         Workload::WikiLlama => Box::new(
             WikiLlama::load(LlamaOptions {
-                d_model: args.d_model,
-                layers: args.layers,
-                heads: args.heads,
-                context: args.context,
+                d_model: args.d_model.unwrap_or(shape.d_model),
+                layers: args.layers.unwrap_or(shape.layers),
+                heads: args.heads.unwrap_or(shape.heads),
+                context: args.context.unwrap_or(shape.context),
                 min_count: args.min_count,
                 train_tokens: args.train_tokens,
                 eval_tokens: Some(args.eval_tokens),

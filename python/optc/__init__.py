@@ -114,6 +114,32 @@ class Reducer:
         out = self._native.reduce(data, noise_seed, exact)
         return np.frombuffer(out, dtype="<i8").astype(np.int64)
 
+    def reduce_into(
+        self,
+        codes: Any,
+        out: Any,
+        noise_seed: Optional[int] = None,
+        count_mismatches: bool = True,
+        sums: Any = None,
+    ) -> int:
+        """The zero-copy form of :meth:`reduce`, for large gradient buckets.
+
+        ``codes``: a C-contiguous int8, int16 or int32 array (anything with
+        the buffer protocol: numpy arrays, ``tensor.numpy()`` of a CPU
+        tensor) of shape (elements, servers), read in place. ``out``: a
+        writable C-contiguous array of the same dtype with ``elements``
+        items; the delivered codes are written into it. The work runs in
+        the Rust runtime (rayon threads, the GIL released); do not touch
+        either array from another thread during the call.
+
+        Returns the number of delivered codes that differ from the reducer
+        contract round_half_even(sum / N) (0 if ``count_mismatches`` is
+        false, which saves one pass over the codes). ``sums``, a writable
+        C-contiguous int32 array of ``elements`` items, receives each
+        element's code sum S in the same pass (error feedback needs it).
+        """
+        return int(self._native.reduce_into(codes, out, noise_seed, bool(count_mismatches), sums))
+
     def __repr__(self) -> str:
         return f"Reducer(servers={self.servers}, bits={self.bits})"
 

@@ -2,7 +2,7 @@
 `optc` package API; these are its building blocks. Arrays cross as
 little-endian bytes plus a shape."""
 
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 __version__: str
 
@@ -57,6 +57,14 @@ class Reducer:
     @property
     def detector_noise(self) -> float: ...
     def reduce(self, codes: bytes, noise_seed: Optional[int] = None, exact: bool = False) -> bytes: ...
+    def reduce_into(
+        self,
+        codes: Any,
+        out: Any,
+        noise_seed: Optional[int] = None,
+        count_mismatches: bool = True,
+        sums: Any = None,
+    ) -> int: ...
 
 def compile_path(path: str, allow_outside_paths: bool = False) -> List[NativeCircuit]: ...
 def compile_source(

@@ -33,7 +33,6 @@ the mean of the residuals is exactly what the averaged gradient missed.
 # (dist.GradBucket, Future[Tensor]) as objects.
 from typing import Any, Dict, Optional
 
-import numpy as np
 import torch
 import torch.distributed as dist
 
@@ -118,16 +117,8 @@ class OpticalState:
         return (self.seed * 0x9E3779B97F4A7C15 + self.iter * 0x100000001B3 + bucket * 0x1F + salt) & _MASK64
 
 
-def _contract(codes: np.ndarray) -> np.ndarray:
-    """The reducer contract (spec/reducer.md) on integers: round_half_to_even(sum / N) per row."""
-    n = codes.shape[1]
-    q, rem = np.divmod(codes.sum(axis=1), n)
-    up = (2 * rem > n) | ((2 * rem == n) & (q % 2 == 1))
-    return q + up
-
-
 def _code_dtype(bits: int) -> torch.dtype:
-    return torch.int8 if bits <= 8 else torch.int32
+    return torch.int8 if bits <= 8 else torch.int16
 
 
 def optical_allreduce_hook(
@@ -136,54 +127,69 @@ def optical_allreduce_hook(
     """DDP communication hook: the bucket averaged through the optical reducer.
 
     Register with ``ddp.register_comm_hook(state, optical_allreduce_hook)``.
-    CPU tensors (gloo); the work is synchronous and the returned future is
-    already completed with the averaged bucket (same dtype and shape).
+    Works on CPU tensors (gloo) and CUDA tensors (NCCL, or gloo): the
+    quantization, the scale agreement and the dequantization run on the
+    bucket's device; only the integer codes (int8 up to 8 bits, int16 up to
+    16) cross to the host, where the reducer runs on them in place
+    (:meth:`optc.Reducer.reduce_into`), and the delivered codes go back. The
+    work is synchronous and the returned future is already completed with
+    the averaged bucket (same dtype, shape and device).
     """
     group = state.process_group
     buffer = bucket.buffer()
+    device = buffer.device
     index = bucket.index()
     q_max = (1 << (state.bits - 1)) - 1
 
-    grad = buffer.detach().to(torch.float64)
+    grad = buffer.detach().to(torch.float32)
     if state.error_feedback:
         residual = state.residuals.get(index)
         if residual is not None and residual.numel() == grad.numel():
             grad = grad + residual
 
     # 1. Shared scale: one tiny all-reduce of the largest magnitude.
-    peak = grad.abs().max() if grad.numel() else torch.zeros((), dtype=torch.float64)
-    peak = peak.reshape(1).clone()
+    if grad.numel():
+        peak = grad.abs().max().reshape(1)
+    else:
+        peak = torch.zeros(1, dtype=torch.float32, device=device)
     dist.all_reduce(peak, op=dist.ReduceOp.MAX, group=group)
-    peak_value = float(peak.item())
-    scale = peak_value / q_max if peak_value > 0.0 else 1.0
+    scale = torch.where(peak > 0.0, peak / q_max, torch.ones_like(peak))
 
-    # 2. Quantize to b-bit codes.
+    # 2. Quantize to b-bit codes, on the bucket's device (in place on x).
     x = grad / scale
     if state.stochastic_rounding:
-        gen = torch.Generator().manual_seed(state._seed(index, state.rank + 1))
-        q = torch.floor(x + torch.rand(x.shape, generator=gen, dtype=torch.float64))
+        gen = torch.Generator(device=device).manual_seed(state._seed(index, state.rank + 1))
+        x.add_(torch.rand(x.shape, generator=gen, dtype=torch.float32, device=device)).floor_()
     else:
-        q = torch.round(x)  # half to even
-    q = q.clamp_(-q_max, q_max)
+        x.round_()  # half to even
+    q = x.clamp_(-q_max, q_max)
     codes = q.to(_code_dtype(state.bits))
 
     # 3. The fibre's stand-in: every rank receives every rank's codes.
     gathered = [torch.empty_like(codes) for _ in range(state.world_size)]
     dist.all_gather(gathered, codes, group=group)
-    matrix = torch.stack(gathered, dim=1).to(torch.int64).numpy()
+    matrix = torch.stack(gathered, dim=1)
 
-    # 4. The optical reducer (Rust runtime, GIL released): one code per element.
-    noise_seed = state._seed(index, 0)
-    r = state.reducer.reduce(matrix, noise_seed=noise_seed)
-    state.elements += int(r.size)
-    state.contract_mismatches += int(np.count_nonzero(r != _contract(matrix)))
-    delivered = torch.from_numpy(r.astype(np.float64))
+    # 4. The optical reducer (Rust runtime, GIL released), in place on the
+    #    host copy of the codes: one delivered code per element.
+    host = matrix.cpu().contiguous()
+    delivered_host = torch.empty(host.shape[0], dtype=host.dtype)
+    sums_host = torch.empty(host.shape[0], dtype=torch.int32) if state.error_feedback else None
+    state.contract_mismatches += state.reducer.reduce_into(
+        host.numpy(),
+        delivered_host.numpy(),
+        noise_seed=state._seed(index, 0),
+        sums=None if sums_host is None else sums_host.numpy(),
+    )
+    state.elements += int(host.shape[0])
+    delivered = delivered_host.to(device).to(torch.float32)
 
-    # 5. Dequantize; keep what this step missed for the next one.
+    # 5. Dequantize; keep what this step missed for the next one:
+    #    g − s·q + s·(mean(q) − r) = g + s·(mean(q) − r − q).
     averaged = delivered * scale
     if state.error_feedback:
-        mean_q = torch.from_numpy(matrix.mean(axis=1))
-        state.residuals[index] = (grad - q * scale) + (mean_q - delivered) * scale
+        mean_q = sums_host.to(device).to(torch.float32).div_(state.world_size)
+        state.residuals[index] = mean_q.sub_(delivered).sub_(q).mul_(scale).add_(grad)
 
     if bucket.is_last():
         state.iter += 1

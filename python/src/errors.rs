@@ -3,9 +3,9 @@
 //! `file:line` format errors), without the CLI's `error: ` prefix.
 
 use optc::driver::CompileError as DriverError;
+use optc_sim::programmed::ProgramError;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
-use optc_sim::programmed::ProgramError;
 use pyo3::PyErr;
 
 create_exception!(

@@ -9,6 +9,7 @@ mod compile;
 mod device;
 mod errors;
 mod reducer;
+mod zero_copy;
 
 use pyo3::prelude::*;
 
@@ -18,7 +19,10 @@ fn _optc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("OptcError", py.get_type::<errors::OptcError>())?;
     m.add("CompileError", py.get_type::<errors::CompileError>())?;
     m.add("FormatError", py.get_type::<errors::FormatError>())?;
-    m.add("CalibrationError", py.get_type::<errors::CalibrationError>())?;
+    m.add(
+        "CalibrationError",
+        py.get_type::<errors::CalibrationError>(),
+    )?;
     m.add("RunError", py.get_type::<errors::RunError>())?;
     m.add_class::<circuit::NativeCircuit>()?;
     m.add_class::<reducer::Reducer>()?;

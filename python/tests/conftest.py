@@ -21,6 +21,14 @@ def reducer_4x4b():
 
 
 @pytest.fixture(scope="session")
+def reducer_4x8b():
+    """The default 8-bit reducer: 4 servers, digit-serial over PAM4."""
+    import optc
+
+    return optc.compile(REPO / "examples" / "optinc_4x8b.optc")
+
+
+@pytest.fixture(scope="session")
 def optc_bin() -> Path:
     """The `optc` CLI (run_tests.sh builds it and sets OPTC_BIN)."""
     path = Path(os.environ.get("OPTC_BIN", REPO / "target" / "debug" / "optc"))

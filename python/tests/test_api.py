@@ -9,6 +9,8 @@ import pytest
 
 import optc
 
+REPO_DEVICE = Path(__file__).resolve().parents[2] / "examples" / "data" / "realistic.yaml"
+
 
 def contract(codes: np.ndarray) -> np.ndarray:
     """The reducer contract (spec/reducer.md): round_half_to_even(sum / N), exact on integers."""
@@ -48,6 +50,58 @@ def test_reduce_matches_contract_on_random_codes(reducer_4x4b):
     out = red.reduce(codes)
     assert out.shape == (20000,) and out.dtype == np.int64
     np.testing.assert_array_equal(out, contract(codes))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32])
+def test_reduce_into_reads_and_writes_in_place(reducer_4x4b, reducer_4x8b, dtype):
+    """The zero-copy path equals `reduce` and counts contract mismatches."""
+    rng = np.random.default_rng(7)
+    for circuit in (reducer_4x4b, reducer_4x8b):
+        red = circuit.reducer()
+        q = red.max_code
+        codes = rng.integers(-q, q + 1, size=(30001, 4)).astype(dtype)
+        out = np.full(30001, 99, dtype=dtype)
+        assert red.reduce_into(codes, out) == 0
+        np.testing.assert_array_equal(out, contract(codes.astype(np.int64)))
+        np.testing.assert_array_equal(out, red.reduce(codes))
+        sums = np.empty(30001, dtype=np.int32)
+        assert red.reduce_into(codes, out, sums=sums) == 0
+        np.testing.assert_array_equal(sums, codes.astype(np.int64).sum(axis=1))
+    # A sampled realistic chip with detector noise: its mismatches are
+    # counted exactly as a comparison with the contract counts them.
+    noisy = reducer_4x4b.reducer(REPO_DEVICE, seed=3)
+    codes = rng.integers(-7, 8, size=(50000, 4)).astype(dtype)
+    out = np.empty(50000, dtype=dtype)
+    mismatches = noisy.reduce_into(codes, out, noise_seed=11)
+    assert mismatches == int(np.count_nonzero(out != contract(codes.astype(np.int64))))
+    np.testing.assert_array_equal(out, noisy.reduce(codes, noise_seed=11))
+    assert noisy.reduce_into(codes, out, noise_seed=11, count_mismatches=False) == 0
+
+
+def test_reduce_into_rejects_bad_buffers(reducer_4x4b):
+    red = reducer_4x4b.reducer()
+    codes = np.zeros((10, 4), dtype=np.int8)
+    out = np.zeros(10, dtype=np.int8)
+    cases = [
+        (codes.astype(np.float32), out, "int8, int16 or int32"),
+        (codes.astype(np.int64), out, "int8, int16 or int32"),
+        (codes, out.astype(np.int16), "writable i8 array like codes"),
+        (np.zeros((10, 3), dtype=np.int8), out, r"shape \(elements, 4\)"),
+        (codes, np.zeros(9, dtype=np.int8), "out must hold 10 codes"),
+        (np.zeros((4, 10), dtype=np.int8).T, out, "C-contiguous"),
+        (np.full((10, 4), 8, dtype=np.int8), out, r"element 0, server 0: code 8 outside \[-7, 7\]"),
+    ]
+    for c, o, message in cases:
+        with pytest.raises(optc.RunError, match=message):
+            red.reduce_into(c, o)
+    with pytest.raises(optc.RunError, match="sums must be a writable C-contiguous int32"):
+        red.reduce_into(codes, out, sums=np.zeros(10, dtype=np.int64))
+    with pytest.raises(optc.RunError, match="sums must hold 10 int32"):
+        red.reduce_into(codes, out, sums=np.zeros(11, dtype=np.int32))
+    frozen = out.copy()
+    frozen.flags.writeable = False
+    with pytest.raises(optc.RunError, match="writable|read-only"):
+        red.reduce_into(codes, frozen)
 
 
 def test_reduce_matches_contract_on_every_input(reducer_4x4b, nominal_chip):

@@ -1,4 +1,5 @@
-//! The α–β communication model (spec/train.md). Times are per training
+//! The α–β communication model of the training emulation (spec/train.md),
+//! built from `optc model`'s scheme formulas (spec/model.md). Times are per training
 //! step, for P gradient elements with T shared scales (one per tensor, or
 //! one per bucket) and N workers:
 //!
@@ -60,11 +61,7 @@ impl CommParams {
     }
 
     fn ring_of_bits(&self, n: usize, total_bits: f64) -> f64 {
-        if n <= 1 {
-            return 0.0;
-        }
-        let nf = n as f64;
-        2.0 * (nf - 1.0) * (self.alpha() + total_bits / nf / self.bits_per_s())
+        crate::step_model::schemes::ring_s(n, self.alpha(), total_bits, self.bits_per_s())
     }
 
     /// Ring all-reduce of fp32 gradients.
@@ -85,13 +82,18 @@ impl CommParams {
             + self.ring_of_bits(p.workers, f64::from(Self::sum_bits(p)) * p.elements as f64)
     }
 
-    /// Optical reduction: one pass for the scales, one for the codes.
+    /// Optical reduction: `optc model`'s OptINC with no hop latency and one
+    /// pass of α_opt for the codes (the switch's whole latency).
     pub fn optical_s(&self, p: &Payload) -> f64 {
-        if p.workers <= 1 {
-            return 0.0;
-        }
-        2.0 * self.alpha_opt()
-            + (32.0 * p.tensors as f64 + f64::from(p.bits) * p.elements as f64) / self.bits_per_s()
+        crate::step_model::schemes::optinc_s(
+            p.workers,
+            0.0,
+            self.alpha_opt(),
+            1,
+            p.tensors as f64,
+            f64::from(p.bits) * p.elements as f64,
+            self.bits_per_s(),
+        )
     }
 
     /// The modeled time of the named reducer.

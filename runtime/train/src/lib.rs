@@ -19,6 +19,7 @@ pub mod reduce;
 pub mod replicas;
 pub mod ring;
 pub mod run;
+pub mod step_model;
 pub mod workload;
 
 pub use error::TrainError;

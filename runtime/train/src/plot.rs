@@ -8,7 +8,7 @@ use super::workload::Metric;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-const COLORS: [RGBColor; 4] = [
+pub(crate) const COLORS: [RGBColor; 4] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -18,7 +18,7 @@ const COLORS: [RGBColor; 4] = [
 /// The (label, value) of one panel's line per reducer.
 type Lines<'a> = Vec<(&'a str, Vec<(f64, f64)>)>;
 
-fn perr(e: impl std::fmt::Display) -> TrainError {
+pub(crate) fn perr(e: impl std::fmt::Display) -> TrainError {
     TrainError::Plot(e.to_string())
 }
 

@@ -5,6 +5,7 @@
 //! stage's remodulator.
 
 use crate::device::{DeviceInstance, DeviceParams, NodeSettings};
+use crate::reducer::code_word::{wide, CodeWord};
 use crate::reducer::executor::{ExecutorError, LevelTable, SumResponse};
 use crate::reducer::netlist_run::{NetlistReducer, NetlistRunError};
 use crate::simulate::Plan;
@@ -311,12 +312,17 @@ impl DigitSerialExecutor {
         self.noise_seed = seed;
     }
 
+    /// Q, the largest code magnitude.
+    pub fn max_code(&self) -> i32 {
+        self.chip.chain.max_code()
+    }
+
     /// Whether every element is simulated (some stage is not level-only).
     pub fn is_direct(&self) -> bool {
         self.tables.is_none()
     }
 
-    fn check(&self, codes: &[i32], out: &[i32]) -> Result<usize, ExecutorError> {
+    fn check<T: CodeWord>(&self, codes: &[T], out: &[T]) -> Result<usize, ExecutorError> {
         let n = self.chip.chain.servers;
         if !codes.len().is_multiple_of(n) {
             return Err(ExecutorError::Shape {
@@ -337,22 +343,22 @@ impl DigitSerialExecutor {
         codes
             .par_chunks(CHUNK * n)
             .enumerate()
-            .try_for_each(
-                |(k, chunk)| match chunk.iter().position(|&c| c < -q || c > q) {
+            .try_for_each(|(k, chunk)| {
+                match chunk.iter().position(|&c| wide(c) < -q || wide(c) > q) {
                     None => Ok(()),
                     Some(at) => Err(ExecutorError::Code {
                         element: k * CHUNK + at / n,
                         server: at % n,
-                        code: chunk[at],
+                        code: wide(chunk[at]),
                         max: q,
                     }),
-                },
-            )?;
+                }
+            })?;
         Ok(elements)
     }
 
     /// Reduces `codes` (row-major, elements × N) into `out`.
-    pub fn reduce(&self, codes: &[i32], out: &mut [i32]) -> Result<(), NetlistRunError> {
+    pub fn reduce<T: CodeWord>(&self, codes: &[T], out: &mut [T]) -> Result<(), NetlistRunError> {
         let elements = self.check(codes, out)?;
         let n = self.chip.chain.servers;
         let out = &mut out[..elements];
@@ -384,7 +390,13 @@ impl DigitSerialExecutor {
         )
     }
 
-    fn table_chunk(&self, tables: &[LevelTable], codes: &[i32], out: &mut [i32], chunk: usize) {
+    fn table_chunk<T: CodeWord>(
+        &self,
+        tables: &[LevelTable],
+        codes: &[T],
+        out: &mut [T],
+        chunk: usize,
+    ) {
         let ch = &self.chip.chain;
         let noisy = tables.iter().any(LevelTable::has_noise);
         if let (false, Some(fast)) = (noisy, &self.fast) {
@@ -396,7 +408,7 @@ impl DigitSerialExecutor {
         let mut next: Vec<u64> = Vec::with_capacity(n);
         for (row, o) in codes.chunks_exact(n).zip(out.iter_mut()) {
             values.clear();
-            values.extend(row.iter().map(|&c| (c as i64 + q) as u64));
+            values.extend(row.iter().map(|&c| (i64::from(wide(c)) + q) as u64));
             next.clear();
             let mut level = 0;
             for u in &self.chip.units {
@@ -419,34 +431,34 @@ impl DigitSerialExecutor {
                 }
                 next.push(total | carry << (2 * u.stages));
             }
-            *o = ch.finish(next[0]) as i32;
+            *o = T::from_code(ch.finish(next[0]) as i32);
         }
     }
 
-    fn noiseless_chunk(&self, fast: &FastChain, codes: &[i32], out: &mut [i32]) {
+    fn noiseless_chunk<T: CodeWord>(&self, fast: &FastChain, codes: &[T], out: &mut [T]) {
         let ch = &self.chip.chain;
         let (n, q) = (ch.servers, ch.max_code());
         if n == 4 {
             // The common unit size, unrolled.
             for (row, o) in codes.chunks_exact(4).zip(out.iter_mut()) {
-                let lanes = fast.lanes(row[0] + q)
-                    + fast.lanes(row[1] + q)
-                    + fast.lanes(row[2] + q)
-                    + fast.lanes(row[3] + q);
-                *o = fast.finish(lanes);
+                let lanes = fast.lanes(wide(row[0]) + q)
+                    + fast.lanes(wide(row[1]) + q)
+                    + fast.lanes(wide(row[2]) + q)
+                    + fast.lanes(wide(row[3]) + q);
+                *o = T::from_code(fast.finish(lanes));
             }
             return;
         }
         for (row, o) in codes.chunks_exact(n).zip(out.iter_mut()) {
-            let lanes: u64 = row.iter().map(|&c| fast.lanes(c + q)).sum();
-            *o = fast.finish(lanes);
+            let lanes: u64 = row.iter().map(|&c| fast.lanes(wide(c) + q)).sum();
+            *o = T::from_code(fast.finish(lanes));
         }
     }
 
-    fn direct_chunk(
+    fn direct_chunk<T: CodeWord>(
         &self,
-        codes: &[i32],
-        out: &mut [i32],
+        codes: &[T],
+        out: &mut [T],
         chunk: usize,
     ) -> Result<(), NetlistRunError> {
         let ch = &self.chip.chain;
@@ -456,7 +468,11 @@ impl DigitSerialExecutor {
         // values[r][i]: input i of the current level for row r.
         let mut values: Vec<Vec<u64>> = codes
             .chunks_exact(n)
-            .map(|row| row.iter().map(|&c| (c as i64 + q) as u64).collect())
+            .map(|row| {
+                row.iter()
+                    .map(|&c| (i64::from(wide(c)) + q) as u64)
+                    .collect()
+            })
             .collect();
         let mut next: Vec<Vec<u64>> = vec![Vec::new(); rows];
         let mut level = 0;
@@ -495,7 +511,7 @@ impl DigitSerialExecutor {
             }
         }
         for (o, v) in out.iter_mut().zip(&next) {
-            *o = ch.finish(v[0]) as i32;
+            *o = T::from_code(ch.finish(v[0]) as i32);
         }
         Ok(())
     }

@@ -10,6 +10,7 @@
 //! else is a table lookup. Noise draws come from ChaCha8Rng seeded with
 //! (noise_seed, chunk index), so results are reproducible for any thread count.
 
+use super::code_word::CodeWord;
 use optc_model::contract::Contract;
 use optc_model::encoding::{decode_bits, decode_unsigned, BitCode};
 use rand::Rng;
@@ -226,6 +227,11 @@ impl ReducerExecutor {
             .and_then(|i| self.table.noiseless(i))
     }
 
+    /// Q, the largest code magnitude.
+    pub fn max_code(&self) -> i32 {
+        self.max_code
+    }
+
     /// Re-seeds the detector noise so successive calls (for example training
     /// steps) draw fresh, still reproducible, noise.
     pub fn set_noise_seed(&mut self, seed: u64) {
@@ -237,10 +243,10 @@ impl ReducerExecutor {
         self.table.has_noise()
     }
 
-    fn chunk(
+    fn chunk<T: CodeWord>(
         &self,
-        codes: &[i32],
-        out: &mut [i32],
+        codes: &[T],
+        out: &mut [T],
         chunk_index: usize,
     ) -> Result<(), ExecutorError> {
         let n = self.servers;
@@ -253,6 +259,7 @@ impl ReducerExecutor {
         for (e, (row, o)) in codes.chunks_exact(n).zip(out.iter_mut()).enumerate() {
             let mut s = 0i64;
             for (i, &c) in row.iter().enumerate() {
+                let c: i32 = c.into();
                 if c < -self.max_code || c > self.max_code {
                     return Err(ExecutorError::Code {
                         element: chunk_index * CHUNK + e,
@@ -264,14 +271,14 @@ impl ReducerExecutor {
                 s += c as i64;
             }
             let idx = (s + self.max_sum) as usize;
-            *o = self.table.deliver(idx, rng.as_mut());
+            *o = T::from_code(self.table.deliver(idx, rng.as_mut()));
         }
         Ok(())
     }
 
     /// Reduces `codes` (row-major, elements × N) into `out` (one result per
     /// element, delivered identically to every server).
-    pub fn reduce(&self, codes: &[i32], out: &mut [i32]) -> Result<(), ExecutorError> {
+    pub fn reduce<T: CodeWord>(&self, codes: &[T], out: &mut [T]) -> Result<(), ExecutorError> {
         let n = self.servers;
         if n == 0 || !codes.len().is_multiple_of(n) {
             return Err(ExecutorError::Shape {

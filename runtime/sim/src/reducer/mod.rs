@@ -4,6 +4,7 @@
 //! the compiler; the physics is the netlist's plan (`crate::simulate`).
 
 pub mod calibrate;
+pub mod code_word;
 pub mod digit_serial;
 pub mod executor;
 pub mod netlist_run;

@@ -8,6 +8,7 @@
 //! [`NetlistReducer::deliver`] / the executor.
 
 use crate::device::DeviceInstance;
+use crate::reducer::code_word::{wide, CodeWord};
 use crate::reducer::digit_serial::DigitSerialExecutor;
 use crate::reducer::executor::{Comparators, ExecutorError, ReducerExecutor, SumResponse};
 use crate::simulate::{BatchError, Plan};
@@ -369,13 +370,16 @@ pub struct DirectExecutor {
 const DIRECT_BATCH: usize = 4096;
 
 impl DirectExecutor {
-    fn reduce(&self, codes: &[i32], out: &mut [i32]) -> Result<(), NetlistRunError> {
+    fn reduce<T: CodeWord>(&self, codes: &[T], out: &mut [T]) -> Result<(), NetlistRunError> {
         let Task::Mean(contract) = &self.runner.task else {
             return Err(NetlistRunError::Contract("not a mean reducer".into()));
         };
         let n = contract.servers;
         let q = contract.max_code();
         let elements = check_shape(codes, out, n)?;
+        // The netlist runs on i32 codes; this path simulates every element,
+        // so widening is a small share of its time.
+        let codes: Vec<i32> = codes.iter().map(|&c| wide(c)).collect();
         for (e, row) in codes.chunks_exact(n).enumerate() {
             for (i, &c) in row.iter().enumerate() {
                 if c < -q || c > q {
@@ -399,9 +403,11 @@ impl DirectExecutor {
                 self.noise_seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
             );
             for (r, o) in responses.iter().zip(o.iter_mut()) {
-                *o = self
-                    .runner
-                    .deliver(r, Some((self.detector_noise, &mut rng))) as i32;
+                *o = T::from_code(
+                    self.runner
+                        .deliver(r, Some((self.detector_noise, &mut rng)))
+                        as i32,
+                );
             }
         }
         Ok(())
@@ -409,7 +415,7 @@ impl DirectExecutor {
 }
 
 /// Checks `codes` (elements × N) against `out`; the number of elements.
-fn check_shape(codes: &[i32], out: &[i32], n: usize) -> Result<usize, NetlistRunError> {
+fn check_shape<T>(codes: &[T], out: &[T], n: usize) -> Result<usize, NetlistRunError> {
     if n == 0 || !codes.len().is_multiple_of(n) {
         return Err(ExecutorError::Shape {
             codes: codes.len(),
@@ -437,12 +443,32 @@ pub enum Executor {
 }
 
 impl Executor {
-    /// Reduces `codes` (row-major, elements × N) into `out`.
-    pub fn reduce(&self, codes: &[i32], out: &mut [i32]) -> Result<(), NetlistRunError> {
+    /// Reduces `codes` (row-major, elements × N) into `out`, in the
+    /// caller's code type (refused if it cannot hold ±Q).
+    pub fn reduce<T: CodeWord>(&self, codes: &[T], out: &mut [T]) -> Result<(), NetlistRunError> {
+        let q = self.max_code();
+        if !T::holds(q) {
+            return Err(NetlistRunError::Contract(format!(
+                "{}-byte code words cannot hold the codes ±{q}",
+                std::mem::size_of::<T>()
+            )));
+        }
         match self {
             Executor::Table(t) => Ok(t.reduce(codes, out)?),
             Executor::Direct(d) => d.reduce(codes, out),
             Executor::DigitSerial(d) => d.reduce(codes, out),
+        }
+    }
+
+    /// Q, the largest code magnitude.
+    pub fn max_code(&self) -> i32 {
+        match self {
+            Executor::Table(t) => t.max_code(),
+            Executor::Direct(d) => match &d.runner.task {
+                Task::Mean(c) => c.max_code(),
+                Task::Stage(_) => 0,
+            },
+            Executor::DigitSerial(d) => d.max_code(),
         }
     }
 

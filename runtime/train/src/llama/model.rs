@@ -300,6 +300,33 @@ mod tests {
         Ok(())
     }
 
+    /// `optc train --llama-config paper`: 8 layers, d = 384, 8 heads on the
+    /// corpus's 3,188-word vocabulary (spec/train.md).
+    #[test]
+    fn paper_shape_parameter_count() {
+        let c = LlamaConfig {
+            vocab: 3188,
+            d_model: 384,
+            layers: 8,
+            heads: 8,
+            context: 128,
+            hidden: LlamaConfig::swiglu_hidden(384),
+        };
+        assert_eq!(c.hidden, 1024);
+        let count: usize = c
+            .layout()
+            .iter()
+            .map(|t| t.shape.iter().product::<usize>())
+            .sum();
+        // V·d + L·(4d² + 3·d·h + 2d) + d.
+        assert_eq!(
+            count,
+            3188 * 384 + 8 * (4 * 384 * 384 + 3 * 384 * 1024 + 2 * 384) + 384
+        );
+        assert_eq!(count, 15_386_496);
+        assert!(c.validate().is_ok());
+    }
+
     #[test]
     fn attention_is_causal() -> Result<(), TrainError> {
         // Changing a later token must not change earlier positions' logits.
