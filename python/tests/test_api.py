@@ -98,6 +98,9 @@ def test_reduce_into_rejects_bad_buffers(reducer_4x4b):
         red.reduce_into(codes, out, sums=np.zeros(10, dtype=np.int64))
     with pytest.raises(optc.RunError, match="sums must hold 10 int32"):
         red.reduce_into(codes, out, sums=np.zeros(11, dtype=np.int32))
+    wide = optc.compile(REPO_DEVICE.parents[1] / "optinc_4x16b.optc").reducer()
+    with pytest.raises(optc.RunError, match="16-bit codes do not fit 1-byte integers"):
+        wide.reduce_into(codes, out)
     frozen = out.copy()
     frozen.flags.writeable = False
     with pytest.raises(optc.RunError, match="writable|read-only"):

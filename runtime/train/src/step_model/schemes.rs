@@ -41,6 +41,12 @@ pub fn ring_s(servers: usize, alpha_s: f64, bits: f64, bps: f64) -> f64 {
     2.0 * (n - 1.0) * (alpha_s + bits / (n * bps))
 }
 
+/// Link bits one b-bit code occupies: ⌈b/2⌉ PAM4 symbols of 2 bits (each
+/// base-4 digit is a symbol of its own, so an odd b wastes half a symbol).
+pub fn link_bits_per_code(bits: u32) -> f64 {
+    f64::from(2 * bits.div_ceil(2))
+}
+
 /// OptINC: one pass for the T shared scales (2α + t + 32T/B), one for the
 /// b-bit codes (2α + L·t + bP/B); the switch averages and broadcasts in
 /// flight.
@@ -123,7 +129,7 @@ pub fn cascade_fan_in(servers: usize, unit: usize) -> Result<Vec<usize>, StepMod
     if !servers.is_power_of_two() || servers < 2 {
         return Err(StepModelError::Cascade {
             servers,
-            reason: "digit-serial units serve a power of two ≥ 2 of servers".into(),
+            reason: "digit-serial units serve a power of two ≥ 2 of servers (--servers)".into(),
         });
     }
     let mut fan_in = Vec::new();
@@ -147,7 +153,7 @@ fn cascade(s: &Setting) -> Result<Option<Cascade>, StepModelError> {
     let ds =
         DigitSerial::cascade(s.optical.bits, &fan_in).map_err(|e| StepModelError::Cascade {
             servers: n,
-            reason: e.to_string(),
+            reason: format!("{e} (set by --servers and --unit-servers)"),
         })?;
     Ok(Some(Cascade {
         units: (0..ds.levels()).map(|l| ds.units(l)).sum(),
@@ -190,7 +196,7 @@ pub fn evaluate(s: &Setting) -> Result<Evaluation, StepModelError> {
                 s.optical.pass_latency_s,
                 cascade.as_ref().map_or(0, |c| c.passes),
                 scales,
-                f64::from(s.optical.bits) * w.params,
+                link_bits_per_code(s.optical.bits) * w.params,
                 bps,
             ),
         }
@@ -383,6 +389,14 @@ mod tests {
         assert_eq!(cascade_fan_in(32, 4)?, vec![4, 4, 2]);
         assert_eq!(cascade_fan_in(1024, 4)?, vec![4; 5]);
         assert_eq!(cascade_fan_in(64, 64)?, vec![64]);
+        assert_eq!(link_bits_per_code(8), 8.0);
+        assert_eq!(link_bits_per_code(7), 8.0);
+        // 2-server units reach 6 levels at most: 128 servers is too deep.
+        let mut s = setting_a();
+        s.optical.unit_servers = 2;
+        s.network.servers = 128;
+        let err = evaluate(&s).map(|_| ()).unwrap_err().to_string();
+        assert!(err.contains("--unit-servers"), "{err}");
         Ok(())
     }
 }
