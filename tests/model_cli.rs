@@ -46,6 +46,9 @@ fn json_has_every_scheme_normalized_to_ring() {
     assert_eq!(v["cascade"]["fan_in"], serde_json::json!([4, 4]));
     assert_eq!(v["cascade"]["passes"], 9);
     assert_eq!(v["setting"]["network"]["servers"], 16);
+    assert_eq!(v["switch_tiers"], 1);
+    let deep = json(&["--servers", "1024", "--switch-radix", "32"]);
+    assert_eq!(deep["switch_tiers"], 2);
 }
 
 #[test]
@@ -92,6 +95,7 @@ fn bad_settings_name_the_flag() {
             "--transceiver-gbps must be a finite number > 0",
         ),
         (vec!["--overlap", "nan"], "--overlap"),
+        (vec!["--switch-radix", "1"], "--switch-radix must be ≥ 2"),
     ] {
         optc()
             .arg("model")

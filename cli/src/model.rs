@@ -111,13 +111,17 @@ pub struct ModelArgs {
     /// OptINC: servers per unit of a cascade (a power of two, 2..=64).
     #[arg(long, default_value_t = 4)]
     pub unit_servers: usize,
-    /// in_switch: latency the switch's aggregation adds, µs.
+    /// in_switch: latency one switch's aggregation adds, µs.
     #[arg(long, default_value_t = 1.0)]
     pub switch_latency_us: f64,
-    /// in_switch: rate of one switch port, Gb/s [default: a server's
-    /// transceivers × rate].
+    /// in_switch: the switch's rate toward one server, Gb/s [default: a
+    /// server's transceivers × rate].
     #[arg(long)]
     pub switch_port_gbps: Option<f64>,
+    /// Servers one switch reaches: in_switch and optinc cross
+    /// ⌈log_radix N⌉ switch tiers each way.
+    #[arg(long, default_value_t = 64)]
+    pub switch_radix: usize,
     /// Fraction of the backward pass (2/3 of compute) that communication
     /// hides behind (0: none, as in the paper's comparison).
     #[arg(long, default_value_t = 0.0)]
@@ -168,6 +172,7 @@ fn setting(args: &ModelArgs) -> Setting {
             port_bps: args
                 .switch_port_gbps
                 .map_or(network.server_bps(), |g| g * 1e9),
+            radix: args.switch_radix,
         },
         network,
         optical: OpticalUnit {
@@ -184,6 +189,7 @@ fn setting(args: &ModelArgs) -> Setting {
 struct JsonOut<'a> {
     setting: &'a Setting,
     server_bps: f64,
+    switch_tiers: usize,
     scales: f64,
     cascade: &'a Option<optc_train::step_model::schemes::Cascade>,
     schemes: serde_json::Map<String, serde_json::Value>,
@@ -206,6 +212,7 @@ fn json(setting: &Setting, e: &Evaluation) -> Result<String, CliError> {
     serde_json::to_string_pretty(&JsonOut {
         setting,
         server_bps: e.server_bps,
+        switch_tiers: e.switch_tiers,
         scales: e.scales,
         cascade: &e.cascade,
         schemes,
@@ -218,7 +225,7 @@ fn text(s: &Setting, e: &Evaluation) -> String {
     let w = &s.workload;
     let mut out = format!(
         "{}: {:.4} M parameters, {:.3} GFLOP per sample × {} per server; {} at {:.1} TFLOP/s × {:.2}\n\
-         {} servers × {} transceivers × {} Gb/s = {:.1} Tb/s each, hop {} µs\n",
+         {} servers × {} transceivers × {} Gb/s = {:.1} Tb/s each, hop {} µs, {} switch tier(s) of radix {}\n",
         w.name,
         w.params / 1e6,
         w.train_flops_per_sample / 1e9,
@@ -231,6 +238,8 @@ fn text(s: &Setting, e: &Evaluation) -> String {
         s.network.transceiver_bps / 1e9,
         e.server_bps / 1e12,
         s.network.hop_latency_s * 1e6,
+        e.switch_tiers,
+        s.switch.radix,
     );
     if let Some(c) = &e.cascade {
         out += &format!(

@@ -49,7 +49,7 @@ pub fn link_bits_per_code(bits: u32) -> f64 {
 
 /// OptINC: one pass for the T shared scales (2α + t + 32T/B), one for the
 /// b-bit codes (2α + L·t + bP/B); the switch averages and broadcasts in
-/// flight.
+/// flight. `alpha_s` is the latency of one way through the fabric (D hops).
 pub fn optinc_s(
     servers: usize,
     alpha_s: f64,
@@ -90,6 +90,8 @@ pub struct Cascade {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluation {
     pub server_bps: f64,
+    /// Switch tiers D each way (in_switch and optinc).
+    pub switch_tiers: usize,
     pub scales: f64,
     /// None for one server (nothing to reduce).
     pub cascade: Option<Cascade>,
@@ -173,6 +175,8 @@ pub fn evaluate(s: &Setting) -> Result<Evaluation, StepModelError> {
     let grad_bits = f64::from(net.grad_bits) * w.params;
     let scales = (w.params / s.optical.bucket as f64).ceil();
     let cascade = cascade(s)?;
+    // Switch tiers D between a server and the top of the fabric.
+    let tiers = s.switch.tiers(n.max(2)) as f64;
 
     let compute = w.train_flops_per_sample * w.samples_per_server
         / (s.accelerator.peak_flops * s.accelerator.utilization);
@@ -188,11 +192,13 @@ pub fn evaluate(s: &Setting) -> Result<Evaluation, StepModelError> {
                 2.0 * depth * alpha + 2.0 * grad_bits / bps
             }
             Scheme::InSwitch => {
-                2.0 * alpha + s.switch.latency_s + grad_bits / bps.min(s.switch.port_bps)
+                2.0 * tiers * alpha
+                    + tiers * s.switch.latency_s
+                    + grad_bits / bps.min(s.switch.port_bps)
             }
             Scheme::Optinc => optinc_s(
                 n,
-                alpha,
+                tiers * alpha,
                 s.optical.pass_latency_s,
                 cascade.as_ref().map_or(0, |c| c.passes),
                 scales,
@@ -223,6 +229,7 @@ pub fn evaluate(s: &Setting) -> Result<Evaluation, StepModelError> {
         .collect();
     Ok(Evaluation {
         server_bps: bps,
+        switch_tiers: tiers as usize,
         scales,
         cascade,
         schemes,
@@ -275,6 +282,7 @@ mod tests {
             switch: Switch {
                 latency_s: 2e-6,
                 port_bps: 100e9,
+                radix: 64,
             },
             optical: OpticalUnit {
                 bits: 8,
@@ -329,6 +337,7 @@ mod tests {
         s.switch = Switch {
             latency_s: 1e-6,
             port_bps: 1e12,
+            radix: 64,
         };
         s.optical.bucket = 1000;
         s.optical.pass_latency_s = 5e-8;
@@ -350,6 +359,29 @@ mod tests {
             .as_ref()
             .map(|c| (c.fan_in.clone(), c.units, c.passes));
         assert_eq!(cascade, Some((vec![4, 4], 5, 9)));
+        Ok(())
+    }
+
+    /// Setting A at 256 servers behind radix-16 switches: two tiers, so
+    /// the switch-based schemes pay 4α per way and in_switch two
+    /// aggregations.
+    #[test]
+    fn switch_tiers_by_hand() -> Result<(), StepModelError> {
+        let mut s = setting_a();
+        s.network.servers = 256;
+        s.switch.radix = 16;
+        assert_eq!(s.switch.tiers(256), 2);
+        assert_eq!(s.switch.tiers(257), 3);
+        assert_eq!(s.switch.tiers(16), 1);
+        let e = evaluate(&s)?;
+        let c = 0.02;
+        let ring = 510.0 * (1e-6 + 32e6 / (256.0 * 2e11));
+        let tree = 16.0 * 1e-6 + 3.2e-4;
+        let in_switch = 4.0 * 1e-6 + 2.0 * 2e-6 + 3.2e-4;
+        // Cascade [4, 4, 4, 4]: passes 4 + 5 + 6 + 7 = 22.
+        let optinc = (4e-6 + 1e-7 + 32e4 / 2e11) + (4e-6 + 22.0 * 1e-7 + 8e6 / 2e11);
+        check(&e, c, 0.0, [ring, tree, in_switch, optinc]);
+        assert_eq!(e.cascade.as_ref().map(|c| c.passes), Some(22));
         Ok(())
     }
 

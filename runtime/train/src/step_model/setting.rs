@@ -63,13 +63,29 @@ impl Network {
     }
 }
 
-/// The electronic aggregating switch of `in_switch`.
+/// The switch fabric of `in_switch` and `optinc`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Switch {
-    /// Latency α_sw the switch adds to the pass (its aggregation), s.
+    /// Latency α_sw one electronic switch's aggregation adds, s.
     pub latency_s: f64,
-    /// Rate of one switch port, bits/s.
+    /// The switch's rate toward one server, bits/s.
     pub port_bps: f64,
+    /// Servers one switch reaches (k): N servers need ⌈log_k N⌉ tiers.
+    pub radix: usize,
+}
+
+impl Switch {
+    /// Tiers D of a k-ary switch tree over N ≥ 2 servers: the least D
+    /// with k^D ≥ N.
+    pub fn tiers(&self, servers: usize) -> usize {
+        let mut d = 1;
+        let mut reach = self.radix;
+        while reach < servers {
+            reach = reach.saturating_mul(self.radix);
+            d += 1;
+        }
+        d
+    }
 }
 
 /// The OptINC reducer.
@@ -168,6 +184,12 @@ impl Setting {
         )?;
         non_negative("--switch-latency-us", self.switch.latency_s)?;
         positive("--switch-port-gbps", self.switch.port_bps)?;
+        count(
+            "--switch-radix",
+            self.switch.radix,
+            self.switch.radix >= 2,
+            "≥ 2",
+        )?;
         let o = &self.optical;
         count(
             "--bits",
