@@ -4,7 +4,7 @@
 
 use crate::reducer::circuit::{Attenuator, Circuit, Detector, Readout, Stage};
 use num_complex::Complex64;
-use optc_formats::builder::mesh_mzi_name;
+use optc_formats::builder::MeshNames;
 use optc_model::contract::{Contract, Reduction};
 use optc_model::encoding::BitCode;
 use optc_model::mesh::{Mesh, MeshStyle, MziSetting};
@@ -390,11 +390,14 @@ pub fn combiner_names(circuit: &Circuit) -> Vec<String> {
         .stages
         .iter()
         .find_map(|s| match s {
-            Stage::Mesh { name, mesh, .. } if name == "layer2" => Some(
-                (0..mesh.mzis.len() / 3)
-                    .map(|k| mesh_mzi_name("layer2_", mesh, &mesh.mzis[3 * k + 2]))
-                    .collect(),
-            ),
+            Stage::Mesh { name, mesh, .. } if name == "layer2" => {
+                let names = MeshNames::new("layer2_", mesh);
+                Some(
+                    (0..mesh.mzis.len() / 3)
+                        .map(|k| names.of(&mesh.mzis[3 * k + 2]))
+                        .collect(),
+                )
+            }
             _ => None,
         })
         .unwrap_or_default()

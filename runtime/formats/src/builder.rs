@@ -55,12 +55,28 @@ fn endpoint(instance: &str, port: &str) -> String {
     format!("{instance},{port}")
 }
 
-/// The instance name `add_mesh(mesh, _, prefix)` gives MZI `m` of `mesh`:
-/// `{prefix}mzi_c{column}_m{mode}`, both zero-padded to the digits of the
-/// mesh's larger dimension.
-pub fn mesh_mzi_name(prefix: &str, mesh: &Mesh, m: &optc_model::mesh::MziSetting) -> String {
-    let w = digits(mesh.depth().max(mesh.modes));
-    format!("{prefix}mzi_c{:0w$}_m{:0w$}", m.column, m.mode)
+/// The instance names `add_mesh(mesh, _, prefix)` gives the MZIs of
+/// `mesh`: `{prefix}mzi_c{column}_m{mode}`, both zero-padded to the digits
+/// of the mesh's larger dimension (found once per mesh: the depth is a
+/// pass over every MZI).
+pub struct MeshNames<'a> {
+    prefix: &'a str,
+    width: usize,
+}
+
+impl<'a> MeshNames<'a> {
+    pub fn new(prefix: &'a str, mesh: &Mesh) -> Self {
+        MeshNames {
+            prefix,
+            width: digits(mesh.depth().max(mesh.modes)),
+        }
+    }
+
+    /// The name of MZI `m`.
+    pub fn of(&self, m: &optc_model::mesh::MziSetting) -> String {
+        let (p, w) = (self.prefix, self.width);
+        format!("{p}mzi_c{:0w$}_m{:0w$}", m.column, m.mode)
+    }
 }
 
 impl NetlistBuilder {
@@ -215,6 +231,7 @@ impl NetlistBuilder {
             return self;
         }
         let base = self.column;
+        let names = MeshNames::new(prefix, mesh);
         for m in &mesh.mzis {
             if m.mode + 1 >= mesh.modes {
                 self.fail(BuildError::Invalid(format!(
@@ -223,7 +240,7 @@ impl NetlistBuilder {
                 )));
                 return self;
             }
-            let name = mesh_mzi_name(prefix, mesh, m);
+            let name = names.of(m);
             if !self.add_instance(&name, Kind::Mzi, &[]) {
                 return self;
             }
