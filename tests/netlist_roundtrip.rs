@@ -362,3 +362,77 @@ fn spec_example_reproduces_its_hash() {
     assert_eq!(circuit.hash, hash);
     assert_eq!(hash, "fnv1a64:2fb3df54c2b60315");
 }
+
+/// A full mesh of `style` on `n` modes with random settings.
+fn random_mesh(style: MeshStyle, n: usize, seed: u64) -> Mesh {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    Mesh {
+        modes: n,
+        style,
+        mzis: style
+            .positions(n)
+            .into_iter()
+            .map(|(column, mode)| MziSetting {
+                mode,
+                column,
+                theta: rng.gen_range(0.0..PI),
+                phi: rng.gen_range(0.0..2.0 * PI),
+            })
+            .collect(),
+        output_phases: (0..n).map(|_| rng.gen_range(0.0..2.0 * PI)).collect(),
+    }
+}
+
+#[test]
+fn mesh_cells_are_the_flat_mesh() {
+    // On a chip with every static error (keyed by instance name), the cell
+    // form, its flat export and the flat builder output are one circuit.
+    let params = DeviceParams {
+        coupler_error: 0.02,
+        phase_error_rad: 0.03,
+        crosstalk: 0.01,
+        mzi_loss_db: 0.1,
+        phase_bits: Some(8),
+        ..DeviceParams::IDEAL
+    };
+    for style in MeshStyle::ALL {
+        for (n, seed) in [(2, 1), (3, 2), (5, 3), (8, 4), (13, 5)] {
+            let mesh = random_mesh(style, n, seed);
+            let build = |cell: bool| {
+                let mut b = NetlistBuilder::new("m", n).phase_bits(8);
+                if cell {
+                    b.add_mesh_cell(&mesh, 0, "u_");
+                } else {
+                    b.add_mesh(&mesh, 0, "u_");
+                }
+                b.build().unwrap()
+            };
+            let (cells, cell_phases) = build(true);
+            let (flat, flat_phases) = build(false);
+            assert_eq!(cells.cells.len(), 1, "{style:?} {n}");
+            assert_eq!(cells.instances.len(), 1 + n, "one instance for the mesh");
+            // The flat form is what the flat builder writes, hash and all.
+            let exported = cells.flatten();
+            assert_eq!(exported, flat, "{style:?} {n}");
+            assert_eq!(cell_phases.flatten(&cells, &exported), flat_phases);
+            let a = plan_via_yaml(&cells, &cell_phases, &params).transfer_matrix();
+            let b = plan_via_yaml(&flat, &flat_phases, &params).transfer_matrix();
+            assert_eq!(a, b, "{style:?} {n}: same circuit, same errors");
+            let ideal = plan_via_yaml(&cells, &cell_phases, &DeviceParams::IDEAL);
+            let err = max_diff(&ideal.transfer_matrix(), &mesh.matrix());
+            assert!(err < 1e-12, "{style:?} {n}: {err}");
+        }
+    }
+}
+
+#[test]
+fn a_mesh_that_is_not_a_full_layout_stays_flat() {
+    let mut mesh = random_clements(6, 3);
+    mesh.mzis.pop();
+    let mut b = NetlistBuilder::new("partial", 6);
+    b.add_mesh_cell(&mesh, 0, "");
+    let (netlist, phases) = b.build().unwrap();
+    assert!(netlist.cells.is_empty() && phases.meshes.is_empty());
+    let plan = plan_via_yaml(&netlist, &phases, &DeviceParams::IDEAL);
+    assert!(max_diff(&plan.transfer_matrix(), &mesh.matrix()) < 1e-12);
+}

@@ -59,7 +59,7 @@ fn netlist_errors() {
             "unknown_top_level_field",
             edit("modes: 3", "modes: 3\nmode_count: 3"),
         ),
-        ("version", edit("version: 2", "version: 3")),
+        ("version", edit("version: 2", "version: 9")),
         (
             "unknown_kind",
             edit("b: {component: mzi}", "b: {component: mmi}"),
@@ -137,6 +137,137 @@ fn netlist_errors() {
     ];
     for (name, text) in cases {
         insta::assert_snapshot!(format!("netlist_{name}"), netlist_error(&text));
+    }
+}
+
+const CELLS: &str = include_str!("netlists/dft4_cells.netlist.yaml");
+const CELL_PHASES: &str = include_str!("netlists/dft4_cells.phases.yaml");
+
+fn edit_cells(from: &str, to: &str) -> String {
+    assert!(CELLS.contains(from), "{from}");
+    CELLS.replacen(from, to, 1)
+}
+
+fn edit_cell_phases(from: &str, to: &str) -> String {
+    assert!(CELL_PHASES.contains(from), "{from}");
+    CELL_PHASES.replacen(from, to, 1)
+}
+
+#[test]
+fn a_mesh_cell_is_the_mesh_it_stands_for() {
+    let n = Netlist::parse("t", CELLS).unwrap();
+    let c = Circuit::new(&n, "t", CELLS).unwrap();
+    let settings = Phases::parse("p", CELL_PHASES)
+        .unwrap()
+        .resolve(&c, "p", CELL_PHASES)
+        .unwrap();
+    // 6 MZIs and 4 phase shifters, the MZIs named as a flat mesh names them.
+    assert_eq!(c.nodes.len(), 10);
+    assert_eq!(c.cells.len(), 1);
+    let names: Vec<_> = c.nodes[c.cells[0].nodes.clone()]
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "mzi_c0_m0",
+            "mzi_c0_m2",
+            "mzi_c1_m1",
+            "mzi_c2_m0",
+            "mzi_c2_m2",
+            "mzi_c3_m1"
+        ]
+    );
+    // θ of the MZI at column 1 is row 1 of the array.
+    assert_eq!(settings[c.cells[0].nodes.start + 2][0], 1.2309594173407745);
+}
+
+#[test]
+fn cell_errors() {
+    let cases = [
+        (
+            "cell_too_small",
+            edit_cells("    modes: 4", "    modes: 1"),
+        ),
+        (
+            "cell_named_like_a_kind",
+            edit_cells("  clements4:\n", "  mzi:\n").replace("component: clements4", "component: mzi"),
+        ),
+        (
+            "cell_unknown_style",
+            edit_cells("mesh: clements", "mesh: butterfly"),
+        ),
+        (
+            "cell_instance_with_settings",
+            edit_cells(
+                "component: clements4",
+                "component: clements4\n    settings: {ratio: 0.5}",
+            ),
+        ),
+        (
+            "cell_instance_unplaced",
+            edit_cells("  mzi:\n    column: 0\n    mode: 0\n", ""),
+        ),
+        (
+            "cell_instance_out_of_range",
+            edit_cells("  mzi:\n    column: 0\n    mode: 0\n", "  mzi:\n    column: 0\n    mode: 1\n"),
+        ),
+        ("cell_bad_port", edit_cells("in3: mzi,in3", "in3: mzi,in4")),
+        (
+            "cell_port_twice",
+            edit_cells("in3: mzi,in3", "in3: mzi,in2"),
+        ),
+        (
+            "cell_name_clash",
+            edit_cells(
+                "  out_ps_m0:\n    component: phase_shifter",
+                "  mzi_c0_m0:\n    component: phase_shifter\n  out_ps_m0:\n    component: phase_shifter",
+            ),
+        ),
+    ];
+    for (name, text) in cases {
+        insta::assert_snapshot!(format!("netlist_{name}"), netlist_error(&text));
+    }
+}
+
+#[test]
+fn mesh_phase_errors() {
+    let n = Netlist::parse("t.netlist.yaml", CELLS).unwrap();
+    let c = Circuit::new(&n, "t.netlist.yaml", CELLS).unwrap();
+    let error = |text: &str| match Phases::parse("t.phases.yaml", text)
+        .and_then(|p| p.resolve(&c, "t.phases.yaml", text))
+    {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(e) => e.to_string(),
+    };
+    let cases = [
+        (
+            "mesh_missing",
+            edit_cell_phases("meshes:\n  mzi:", "meshes:\n  other:"),
+        ),
+        (
+            "mesh_row_short",
+            edit_cell_phases("- [1.2309594173407745]", "- []"),
+        ),
+        (
+            "mesh_rows_missing",
+            edit_cell_phases("    - [1.9106332362490184]\n", ""),
+        ),
+        (
+            "mesh_value_out_of_range",
+            edit_cell_phases("- [3.926990816987242]", "- [7.0]"),
+        ),
+        (
+            "mesh_mzi_in_settings",
+            edit_cell_phases(
+                "settings:\n",
+                "settings:\n  mzi_c0_m0:\n    theta: 0.5\n    phi: 0.5\n",
+            ),
+        ),
+    ];
+    for (name, text) in cases {
+        insta::assert_snapshot!(format!("phases_{name}"), error(&text));
     }
 }
 
@@ -464,9 +595,9 @@ fn format_versions() {
         Phases::parse("p.phases.yaml", &old)
             .unwrap_err()
             .to_string(),
-        "p.phases.yaml:1: phase file version 1 is no longer read (this build reads version 2): \
+        "p.phases.yaml:1: phase file version 1 is no longer read (this build reads version 3): \
          its `netlist.hash` is the old structure hash (of serde_yaml's text), which this build \
-         no longer computes; recompile the source with `optc compile` to write version-2 \
+         no longer computes; recompile the source with `optc compile` to write current \
          netlist and phase files (then rerun `optc calibrate` for per-chip phase files)"
     );
     // The device file's version is optional; only 1 exists.

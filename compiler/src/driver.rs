@@ -239,6 +239,25 @@ pub fn compile(
             ))
         })?;
         let texts = [netlist.to_yaml(), phases.to_yaml(), report];
+        // The netlist text (compact: cells keep it O(N)) must read back as
+        // the structure verify simulated; the phase file's renderer is
+        // checked by round-trip tests, its bytes by the digest on write.
+        match optc_formats::netlist::Netlist::parse(&paths.netlist.display().to_string(), &texts[0])
+        {
+            Ok(back) if back == *netlist => {}
+            Ok(_) => {
+                return Err(CompileError::Write(format!(
+                    "the rendered netlist of `{}` does not read back as the netlist verified",
+                    unit.name()
+                )))
+            }
+            Err(e) => {
+                return Err(CompileError::Write(format!(
+                    "the rendered netlist of `{}` does not read back: {e}",
+                    unit.name()
+                )))
+            }
+        }
         write_outputs(&paths, [&texts[0], &texts[1], &texts[2]], &[path])
             .map_err(CompileError::Write)?;
         let warnings = render_warnings(&unit, &source, text.as_deref());

@@ -54,6 +54,9 @@ pub struct LinearLowering {
     pub realize: LinearRealization,
     pub mesh: MeshStyle,
     pub realization: Realization,
+    /// `realization.matrix()`, computed once (O(N³)) for the passes that
+    /// compare against it.
+    pub realized: DMatrix<Complex64>,
 }
 
 impl CompileUnit {

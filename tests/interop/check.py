@@ -150,12 +150,39 @@ def check_sax(work: Path, name: str):
     print(f"  sax        {name}: {m.shape[0]}x{m.shape[1]}, max |S_sax - S_optc| = {err:.2e} ({time.time() - t0:.1f} s)")
 
 
+def check_flat(work: Path, name: str):
+    """The flat export simulates to the same matrix as the compact netlist,
+    and every MZI of a cell instance became an instance of its own."""
+    compact = yaml.safe_load((work / f"{name}.netlist.yaml").read_text())
+    flat = yaml.safe_load((work / f"{name}.flat.netlist.yaml").read_text())
+    phases = yaml.safe_load((work / f"{name}.flat.phases.yaml").read_text())
+    a = json.loads((work / f"{name}.matrix.json").read_text())
+    b = json.loads((work / f"{name}.flat.matrix.json").read_text())
+    diff = np.max(np.abs((np.array(a["re"]) + 1j * np.array(a["im"])) - (np.array(b["re"]) + 1j * np.array(b["im"]))))
+    if a["rows"] != b["rows"] or a["columns"] != b["columns"] or not diff <= 1e-14:
+        fail(f"{name}: the flat export simulates to another matrix (max difference {diff:.2e})")
+    if "cells" in flat:
+        fail(f"{name}: the flat export still has cells")
+    cells = compact.get("cells", {})
+    expected = 0
+    for inst in compact["instances"].values():
+        cell = cells.get(inst["component"])
+        expected += cell["modes"] * (cell["modes"] - 1) // 2 if cell else 1
+    if len(flat["instances"]) != expected:
+        fail(f"{name}: the flat export has {len(flat['instances'])} instances, expected {expected}")
+    for inst, s in phases["settings"].items():
+        if not all(isinstance(v, (int, float)) for v in s.values()):
+            fail(f"{name}: yaml.safe_load reads a non-number in the flat phase file at {inst}: {s}")
+    print(f"  flat       {name}: {len(compact['instances'])} instances -> {expected}, same matrix")
+
+
 def check_gdsfactory(work: Path, name: str):
     import gdsfactory as gf
 
     t0 = time.time()
     gf.gpdk.PDK.activate()
-    ours = yaml.safe_load((work / f"{name}.netlist.yaml").read_text())
+    # optc writes meshes as cell instances; gdsfactory builds the flat form.
+    ours = yaml.safe_load((work / f"{name}.flat.netlist.yaml").read_text())
     exported = yaml.safe_load((work / f"{name}.gf.yaml").read_text())
     component = gf.read.from_yaml(work / f"{name}.gf.yaml")
     insts = list(component.insts)
@@ -201,6 +228,8 @@ def main():
     check_model_convention()
     for name in names:
         check_sax(work, name)
+    for name in names:
+        check_flat(work, name)
     for name in names:
         check_gdsfactory(work, name)
     print(f"interop OK: {len(names)} networks ({', '.join(names)}) agree with SAX and build in gdsfactory")

@@ -6,8 +6,8 @@
 #   tests/interop/run.sh            # builds optc (cargo build --release -p optc-cli)
 #   OPTC_BIN=target/debug/optc tests/interop/run.sh
 #
-# The venv lives in ${OPTC_CACHE_DIR:-$HOME/.cache/optc}/interop-venv-<hash
-# of requirements.txt> and is reused while that file is unchanged.
+# The venv (tests/interop/venv.sh) lives in ${OPTC_CACHE_DIR:-$HOME/.cache/optc}/
+# interop-venv-<hash of requirements.txt> and is reused while that file is unchanged.
 # Fails loudly: any error stops the script with a nonzero status.
 set -euo pipefail
 
@@ -16,24 +16,7 @@ root="$(cd "$here/../.." && pwd)"
 die() { echo "interop FAILED: $*" >&2; exit 1; }
 start=$(date +%s)
 
-command -v python3 >/dev/null || die "python3 is not installed"
-python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
-  || die "python3 >= 3.11 is required (gdsfactory 9), found $(python3 --version 2>&1)"
-
-req="$here/requirements.txt"
-hash="$( (cat "$req"; python3 -c 'import sys; print(sys.version_info[:2])') | sha256sum | cut -c1-16)"
-cache="${OPTC_CACHE_DIR:-$HOME/.cache/optc}"
-venv="$cache/interop-venv-$hash"
-if [[ ! -f "$venv/.complete" ]]; then
-  echo "interop: creating $venv (pip install -r tests/interop/requirements.txt)"
-  rm -rf "$venv"
-  mkdir -p "$cache"
-  python3 -m venv "$venv" || die "cannot create a venv at $venv"
-  "$venv/bin/pip" install --quiet -r "$req" || die "pip install of $req failed"
-  touch "$venv/.complete"
-else
-  echo "interop: reusing $venv"
-fi
+venv="$("$here/venv.sh")" || die "the interop venv could not be made"
 
 if [[ -n "${OPTC_BIN:-}" ]]; then
   optc="$OPTC_BIN"
@@ -55,6 +38,9 @@ for n in "${names[@]}"; do
   "$optc" export "$work/$n.netlist.yaml" --to sax -o "$work/$n.sax.yaml" >/dev/null || die "optc export $n --to sax"
   "$optc" export "$work/$n.netlist.yaml" --to gdsfactory -o "$work/$n.gf.yaml" >/dev/null || die "optc export $n --to gdsfactory"
   "$optc" simulate "$work/$n.netlist.yaml" --matrix --format json -o "$work/$n.matrix.json" || die "optc simulate $n"
+  # The flat form (cells expanded) must be the same circuit.
+  "$optc" export "$work/$n.netlist.yaml" --to netlist -o "$work/$n.flat.netlist.yaml" >/dev/null || die "optc export $n --to netlist"
+  "$optc" simulate "$work/$n.flat.netlist.yaml" --matrix --format json -o "$work/$n.flat.matrix.json" || die "optc simulate $n (flat)"
 done
 
 "$venv/bin/python" "$here/check.py" "$work" "${names[@]}" || die "check.py reported a mismatch (see above)"

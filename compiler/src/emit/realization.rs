@@ -37,16 +37,16 @@ fn emit_physical(
     let ports = r.ports();
     match r {
         Realization::Unitary(mesh) => {
-            b.add_mesh(mesh, first, prefix);
+            b.add_mesh_cell(mesh, first, prefix);
         }
         Realization::Svd(s) => {
-            b.add_mesh(&s.v_dagger, first, &format!("{prefix}v_"));
+            b.add_mesh_cell(&s.v_dagger, first, &format!("{prefix}v_"));
             b.add_attenuators(first, &s.transmissions, &format!("{prefix}sigma_"));
-            b.add_mesh(&s.u, first, &format!("{prefix}u_"));
+            b.add_mesh_cell(&s.u, first, &format!("{prefix}u_"));
         }
         Realization::UnitaryDiag(s) => {
             b.add_attenuators(first, &s.transmissions, &format!("{prefix}d_"));
-            b.add_mesh(&s.mesh, first, prefix);
+            b.add_mesh_cell(&s.mesh, first, prefix);
         }
         Realization::Segmented(s) => return emit_segmented(b, s, first, prefix),
     }

@@ -1,8 +1,11 @@
 //! Writing a compiled network's files: every file is rendered first and
 //! written atomically (temporary file, then rename), so a failed compile
-//! leaves no partial file, and an output never replaces an input.
+//! leaves no partial file, and an output never replaces an input. Each file
+//! is then read back and its FNV-1a 64 digest compared with the rendered
+//! bytes' (spec/compiler.md, "What verify checks").
 
 use optc_formats::fsio::write_atomic;
+use optc_formats::netlist::fnv1a64;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -51,6 +54,18 @@ pub fn write_outputs(
     for (path, text) in paths.all().into_iter().zip(contents) {
         write_atomic(path, text.as_bytes())
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    }
+    for (path, text) in paths.all().into_iter().zip(contents) {
+        let back = std::fs::read(path)
+            .map_err(|e| format!("cannot read back `{}`: {e}", path.display()))?;
+        if fnv1a64(&back) != fnv1a64(text.as_bytes()) {
+            return Err(format!(
+                "`{}` on disk differs from what was written ({} bytes read, {} written)",
+                path.display(),
+                back.len(),
+                text.len()
+            ));
+        }
     }
     Ok(())
 }

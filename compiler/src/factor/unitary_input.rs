@@ -7,7 +7,6 @@ use super::{clements::clements, reck::reck};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use optc_model::mesh::{Mesh, MeshStyle};
-use rayon::prelude::*;
 
 /// Tolerances on ‖UU†−I‖_F (Frobenius norm).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,29 +50,26 @@ pub(crate) fn check_finite(w: &DMatrix<Complex64>) -> Result<(), FactorError> {
     Ok(())
 }
 
-/// ‖UU†−I‖_F (Frobenius norm) of a square matrix, from row inner products
-/// (O(N³), in parallel over rows).
+/// ‖UU†−I‖_F (Frobenius norm) of a square matrix, O(N³): with U = A + iB,
+/// U·U† = (AAᵀ + BBᵀ) + i(BAᵀ − ABᵀ), three real products that nalgebra
+/// hands to its blocked, vectorized f64 kernel (matrixmultiply), several
+/// times faster than complex dot products.
 pub fn unitarity_error(u: &DMatrix<Complex64>) -> f64 {
+    let a = u.map(|z| z.re);
+    let b = u.map(|z| z.im);
+    let mut re = &a * a.transpose();
+    re.gemm(1.0, &b, &b.transpose(), 1.0);
+    let ba = &b * a.transpose();
     let n = u.nrows();
-    // Rows of U are columns of Uᵀ, contiguous in nalgebra's column-major layout.
-    let ut = u.transpose();
-    let rows: Vec<&[Complex64]> = ut.as_slice().chunks(n.max(1)).collect();
-    let sum: f64 = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let mut acc = 0.0;
-            for (k, rk) in rows.iter().enumerate() {
-                let dot: Complex64 = rows[i]
-                    .iter()
-                    .zip(rk.iter())
-                    .map(|(a, b)| a * b.conj())
-                    .sum();
-                let target = if i == k { 1.0 } else { 0.0 };
-                acc += (dot - target).norm_sqr();
-            }
-            acc
-        })
-        .sum();
+    let mut sum = 0.0;
+    for j in 0..n {
+        for i in 0..n {
+            let target = if i == j { 1.0 } else { 0.0 };
+            // ABᵀ = (BAᵀ)ᵀ.
+            let im = ba[(i, j)] - ba[(j, i)];
+            sum += (re[(i, j)] - target).powi(2) + im * im;
+        }
+    }
     sum.sqrt()
 }
 

@@ -74,7 +74,8 @@ impl Pass for RealizeMatrix {
         for w in &warnings {
             unit.warn(span, w.to_string());
         }
-        let approximation = relative_frobenius_error(&matrix, &realization.matrix());
+        let realized = realization.matrix();
+        let approximation = relative_frobenius_error(&matrix, &realized);
         unit.report
             .linear
             .get_or_insert_with(Default::default)
@@ -84,6 +85,7 @@ impl Pass for RealizeMatrix {
             realize,
             mesh,
             realization,
+            realized,
         });
         Ok(())
     }

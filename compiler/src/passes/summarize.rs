@@ -36,8 +36,11 @@ impl Pass for Summarize {
         r.source = unit.source.clone();
         r.device = unit.ir.device.name.clone();
         r.components.clear();
-        for inst in netlist.instances.values() {
-            *r.components.entry(inst.component.clone()).or_default() += 1;
+        // By kind, a cell instance counted as the MZIs it expands to.
+        for node in &circuit.nodes {
+            *r.components
+                .entry(node.kind.name().to_string())
+                .or_default() += 1;
         }
         r.mzi_count = r.components.get(Kind::Mzi.name()).copied().unwrap_or(0);
         r.optical_depth = max_mzis_on_a_path(&circuit);

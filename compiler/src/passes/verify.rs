@@ -51,7 +51,7 @@ impl Pass for Verify {
                 lowering.target.ncols()
             )));
         }
-        let reconstruction = max_abs_error(&used, &lowering.realization.matrix());
+        let reconstruction = max_abs_error(&used, &lowering.realized);
         if reconstruction.is_nan() || reconstruction > RECONSTRUCTION_LIMIT {
             return Err(fail(format!(
                 "the netlist differs from its realization by {reconstruction:e} (limit {RECONSTRUCTION_LIMIT:e})"

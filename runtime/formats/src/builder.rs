@@ -2,9 +2,10 @@
 //! has a current output port, and each `add_*` consumes rails and moves them
 //! to the new instance's outputs, so emission is a sequence of calls.
 
+use crate::netlist::cell::{index_digits, mzi_name, Cell};
 use crate::netlist::reducer_section::ReducerInterface;
 use crate::netlist::{structure_hash, Instance, Netlist, Placement, NETLIST_VERSION};
-use crate::phases::{NetlistRef, Phases, Setting, PHASES_VERSION};
+use crate::phases::{MeshSettings, NetlistRef, Phases, Setting, PHASES_VERSION};
 use optc_model::component::Kind;
 use optc_model::mesh::Mesh;
 use optc_model::mzi::wrap_phase;
@@ -44,6 +45,8 @@ pub struct NetlistBuilder {
     ports: BTreeMap<String, String>,
     placements: BTreeMap<String, Placement>,
     settings: BTreeMap<String, Setting>,
+    cells: BTreeMap<String, Cell>,
+    meshes: BTreeMap<String, MeshSettings>,
     /// The next free placement column.
     column: usize,
     phase_bits: Option<u32>,
@@ -68,14 +71,14 @@ impl<'a> MeshNames<'a> {
     pub fn new(prefix: &'a str, mesh: &Mesh) -> Self {
         MeshNames {
             prefix,
-            width: digits(mesh.depth().max(mesh.modes)),
+            width: index_digits(mesh.depth().max(mesh.modes)),
         }
     }
 
-    /// The name of MZI `m`.
+    /// The name of MZI `m` (the name the cell instance `{prefix}mzi` gives
+    /// it, `CellLayout::mzi_name`).
     pub fn of(&self, m: &optc_model::mesh::MziSetting) -> String {
-        let (p, w) = (self.prefix, self.width);
-        format!("{p}mzi_c{:0w$}_m{:0w$}", m.column, m.mode)
+        mzi_name(&format!("{}mzi", self.prefix), self.width, m.column, m.mode)
     }
 }
 
@@ -90,6 +93,8 @@ impl NetlistBuilder {
             ports: BTreeMap::new(),
             placements: BTreeMap::new(),
             settings: BTreeMap::new(),
+            cells: BTreeMap::new(),
+            meshes: BTreeMap::new(),
             column: 0,
             phase_bits: None,
             reducer: None,
@@ -265,6 +270,58 @@ impl NetlistBuilder {
         self
     }
 
+    /// The mesh as one instance `{prefix}mzi` of the cell `{style}{modes}`
+    /// (spec/netlist.md, "Cells"), its settings as the arrays of
+    /// `meshes.{prefix}mzi`, then its output phase screen; the same circuit,
+    /// MZI names and placement as `add_mesh`, which it falls back to when
+    /// the mesh is not the full layout of its style.
+    pub fn add_mesh_cell(&mut self, mesh: &Mesh, first_rail: usize, prefix: &str) -> &mut Self {
+        let cell = Cell {
+            mesh: mesh.style,
+            modes: mesh.modes,
+        };
+        let mut placed: Vec<_> = mesh.mzis.iter().collect();
+        placed.sort_by_key(|m| (m.column, m.mode));
+        let full = cell.layout().is_some_and(|l| {
+            l.positions.len() == placed.len()
+                && l.positions
+                    .iter()
+                    .zip(&placed)
+                    .all(|(&p, m)| p == (m.column, m.mode))
+        });
+        if !full || first_rail + mesh.modes > self.rails.len() {
+            return self.add_mesh(mesh, first_rail, prefix);
+        }
+        let name = format!("{prefix}mzi");
+        let cell_name = format!("{}{}", mesh.style.name(), mesh.modes);
+        if !self.add_instance(&name, Kind::Mzi, &[]) {
+            return self;
+        }
+        if let Some(inst) = self.instances.get_mut(&name) {
+            inst.component = cell_name.clone();
+        }
+        self.cells.insert(cell_name, cell);
+        for k in 0..mesh.modes {
+            self.feed(first_rail + k, &name, k);
+            self.set_rail(first_rail + k, &name, k);
+        }
+        self.place(&name, self.column, first_rail);
+        let mut settings = MeshSettings::default();
+        for m in placed {
+            if settings.theta.len() <= m.column {
+                settings.theta.resize(m.column + 1, Vec::new());
+                settings.phi.resize(m.column + 1, Vec::new());
+            }
+            settings.theta[m.column].push(wrap_phase(m.theta));
+            settings.phi[m.column].push(wrap_phase(m.phi));
+        }
+        self.meshes.insert(name, settings);
+        self.column += mesh.depth();
+        let screen = format!("{prefix}out_");
+        self.add_phase_shifters(first_rail, &mesh.output_phases, &screen);
+        self
+    }
+
     /// A column of phase shifters on rails `first_rail..`, named `{prefix}ps_m{m}`.
     pub fn add_phase_shifters(
         &mut self,
@@ -307,7 +364,7 @@ impl NetlistBuilder {
         kind: Kind,
     ) -> &mut Self {
         let col = self.column;
-        let w = digits(rails.iter().max().map_or(0, |r| r + 1));
+        let w = index_digits(rails.iter().max().map_or(0, |r| r + 1));
         for (&rail, &v) in rails.iter().zip(values) {
             let name = format!("{prefix}{short}_m{rail:0w$}");
             self.add_inline(&name, kind, rail, &[]);
@@ -467,6 +524,7 @@ impl NetlistBuilder {
             instances: self.instances,
             connections: self.connections,
             placements: self.placements,
+            cells: self.cells,
             reducer: self.reducer,
             digit_serial: None,
         };
@@ -479,6 +537,7 @@ impl NetlistBuilder {
             phase_bits: None,
             calibrated_for: None,
             settings: self.settings,
+            meshes: self.meshes,
         };
         let phases = match self.phase_bits {
             Some(bits) => phases.with_dac(bits),
@@ -486,8 +545,4 @@ impl NetlistBuilder {
         };
         Ok((netlist, phases))
     }
-}
-
-fn digits(n: usize) -> usize {
-    n.saturating_sub(1).max(1).to_string().len()
 }

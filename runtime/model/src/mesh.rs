@@ -17,11 +17,38 @@ pub enum MeshStyle {
 }
 
 impl MeshStyle {
+    pub const ALL: [MeshStyle; 2] = [MeshStyle::Clements, MeshStyle::Reck];
+
     pub fn name(self) -> &'static str {
         match self {
             MeshStyle::Clements => "clements",
             MeshStyle::Reck => "reck",
         }
+    }
+
+    /// The columns an MZI on modes (`mode`, `mode + 1`) of a full `modes`-mode
+    /// mesh occupies: every other column of a range, starting at the one of
+    /// `mode`'s parity (Clements: `0..modes`; Reck's triangle:
+    /// `mode..=2·modes − 4 − mode`).
+    fn columns_of(self, modes: usize, mode: usize) -> std::ops::Range<usize> {
+        match self {
+            MeshStyle::Clements => mode % 2..modes,
+            MeshStyle::Reck => mode..(2 * modes - 3 - mode),
+        }
+    }
+
+    /// The (column, mode) of every MZI of the full `modes`-mode mesh
+    /// (N(N−1)/2 of them), column by column, top mode first: what the
+    /// decompositions place and what a netlist cell expands to.
+    pub fn positions(self, modes: usize) -> Vec<(usize, usize)> {
+        if modes < 2 {
+            return Vec::new();
+        }
+        let mut by_column: Vec<(usize, usize)> = (0..modes - 1)
+            .flat_map(|m| self.columns_of(modes, m).step_by(2).map(move |c| (c, m)))
+            .collect();
+        by_column.sort_unstable();
+        by_column
     }
 }
 
@@ -75,9 +102,13 @@ impl Mesh {
 
     /// The realized N×N transfer matrix: column j is the mesh applied to
     /// the unit vector e_j ([`Mesh::apply`]'s 2×2 updates, O(N) per MZI,
-    /// O(N³) in all), columns in parallel (each stays in cache).
+    /// O(N³) in all). Columns go in blocks of `COLUMNS_PER_PASS`, in
+    /// parallel, held mode-major with real and imaginary parts apart, so one
+    /// pass over the MZIs (N²/2 of them, far more than a cache holds)
+    /// updates a whole block with contiguous, vectorizable rows.
     pub fn matrix(&self) -> nalgebra::DMatrix<Complex64> {
         use rayon::prelude::*;
+        const COLUMNS_PER_PASS: usize = 32;
         let n = self.modes;
         let transfers: Vec<(usize, Mat2)> =
             self.mzis.iter().map(|m| (m.mode, m.transfer())).collect();
@@ -87,20 +118,45 @@ impl Mesh {
             .map(|&p| Complex64::from_polar(1.0, p))
             .collect();
         let mut out = nalgebra::DMatrix::<Complex64>::zeros(n, n);
+        const B: usize = COLUMNS_PER_PASS;
         // nalgebra is column-major: each chunk of n is one column.
         out.as_mut_slice()
-            .par_chunks_mut(n.max(1))
+            .par_chunks_mut(n.max(1) * B)
             .enumerate()
-            .for_each(|(j, col)| {
-                col[j] = Complex64::new(1.0, 0.0);
-                for (mode, t) in &transfers {
-                    apply_pair(t, col, *mode);
+            .for_each(|(b, cols)| {
+                let width = cols.len() / n.max(1);
+                // re[mode * B + j]: column b·B + j at `mode`.
+                let mut re = vec![0.0; n * B];
+                let mut im = vec![0.0; n * B];
+                for j in 0..width {
+                    re[(b * B + j) * B + j] = 1.0;
                 }
-                for (x, e) in col.iter_mut().zip(&screen) {
-                    *x *= e;
+                for (mode, t) in &transfers {
+                    let (top, bottom) = re[mode * B..(mode + 2) * B].split_at_mut(B);
+                    let (top_i, bottom_i) = im[mode * B..(mode + 2) * B].split_at_mut(B);
+                    pair_rows(t, top, top_i, bottom, bottom_i);
+                }
+                for (j, col) in cols.chunks_mut(n.max(1)).enumerate() {
+                    for (mode, x) in col.iter_mut().enumerate() {
+                        *x = Complex64::new(re[mode * B + j], im[mode * B + j]) * screen[mode];
+                    }
                 }
             });
         out
+    }
+}
+
+/// A 2×2 transfer applied to two modes' rows of a block of fields, real
+/// and imaginary parts in separate rows.
+#[inline]
+fn pair_rows(t: &Mat2, xr: &mut [f64], xi: &mut [f64], yr: &mut [f64], yi: &mut [f64]) {
+    let [[a, b], [c, d]] = *t;
+    for k in 0..xr.len().min(xi.len()).min(yr.len()).min(yi.len()) {
+        let (x_r, x_i, y_r, y_i) = (xr[k], xi[k], yr[k], yi[k]);
+        xr[k] = a.re * x_r - a.im * x_i + b.re * y_r - b.im * y_i;
+        xi[k] = a.re * x_i + a.im * x_r + b.re * y_i + b.im * y_r;
+        yr[k] = c.re * x_r - c.im * x_i + d.re * y_r - d.im * y_i;
+        yi[k] = c.re * x_i + c.im * x_r + d.re * y_i + d.im * y_r;
     }
 }
 
@@ -141,6 +197,54 @@ pub fn apply_pair(t: &Mat2, field: &mut [Complex64], top: usize) {
 mod tests {
     use super::*;
     use std::f64::consts::PI;
+
+    #[test]
+    fn layouts_are_the_published_ones() {
+        // Clements: column c holds the MZIs at modes ≡ c mod 2.
+        assert_eq!(
+            MeshStyle::Clements.positions(4),
+            [(0, 0), (0, 2), (1, 1), (2, 0), (2, 2), (3, 1)]
+        );
+        // Reck: the triangle of depth 2N − 3.
+        assert_eq!(
+            MeshStyle::Reck.positions(4),
+            [(0, 0), (1, 1), (2, 0), (2, 2), (3, 1), (4, 0)]
+        );
+        for n in 0..40 {
+            for style in MeshStyle::ALL {
+                let p = style.positions(n);
+                assert_eq!(p.len(), n * n.saturating_sub(1) / 2, "{style:?} {n}");
+                let depth = p.iter().map(|&(c, _)| c + 1).max().unwrap_or(0);
+                let expected = match (style, n) {
+                    (_, 0 | 1) => 0,
+                    (_, 2) => 1,
+                    (MeshStyle::Clements, n) => n,
+                    (MeshStyle::Reck, n) => 2 * n - 3,
+                };
+                assert_eq!(depth, expected, "{style:?} {n}");
+            }
+        }
+        let mut rng = rand::rngs::mock::StepRng::new(0, 1);
+        let mesh = random_clements(7, &mut rng);
+        let placed: Vec<_> = mesh.mzis.iter().map(|m| (m.column, m.mode)).collect();
+        assert_eq!(placed, MeshStyle::Clements.positions(7));
+    }
+
+    #[test]
+    fn blocked_matrix_matches_apply_across_blocks() {
+        use rand::SeedableRng;
+        // 70 modes: two full blocks of 32 columns and a partial one.
+        let mesh = random_clements(70, &mut rand_chacha::ChaCha8Rng::seed_from_u64(7));
+        let u = mesh.matrix();
+        for j in [0, 31, 32, 63, 64, 69] {
+            let mut f = vec![Complex64::new(0.0, 0.0); 70];
+            f[j] = Complex64::new(1.0, 0.0);
+            mesh.apply(&mut f);
+            for (i, x) in f.iter().enumerate() {
+                assert!((x - u[(i, j)]).norm() < 1e-13, "({i}, {j})");
+            }
+        }
+    }
 
     #[test]
     fn apply_matches_matrix() {

@@ -2,6 +2,7 @@
 //! defaulted and range-checked, every port connected exactly once, and a
 //! topological order of the instances (petgraph).
 
+use super::cell::{CellDriver, CellLayout, MAX_CELL_MODES};
 use super::error::{FormatError, Problem};
 use super::locate::KeyLines;
 use super::port::PortName;
@@ -9,6 +10,7 @@ use super::{structure_hash, Netlist, Placement};
 use optc_model::component::Kind;
 use petgraph::graph::DiGraph;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 /// A resolved instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +68,17 @@ pub struct Circuit {
     pub outputs: Vec<(String, Endpoint)>,
     /// Instances in propagation (topological) order.
     pub order: Vec<usize>,
+    /// The nodes each cell instance expanded to (empty for a flat netlist).
+    pub cells: Vec<CellSpan>,
+}
+
+/// An endpoint as written, `"a , in0"` shown as `a,in0` (as it resolves);
+/// for a cell instance that is its own port, not the MZI port behind it.
+fn shown(endpoint: &str) -> String {
+    match endpoint.split_once(',') {
+        Some((i, p)) => format!("{},{}", i.trim(), p.trim()),
+        None => endpoint.trim().to_string(),
+    }
 }
 
 /// Orders `in2` before `in10`.
@@ -73,6 +86,29 @@ fn natural_key(s: &str) -> (String, u64, String) {
     let digits = s.len() - s.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     let (prefix, num) = s.split_at(s.len() - digits);
     (prefix.to_string(), num.parse().unwrap_or(0), s.to_string())
+}
+
+/// The MZIs one cell instance expanded to: nodes `nodes`, in the order of
+/// its layout (column by column, top mode first), `columns[c]` of them in
+/// column c. The phase file programs them as arrays (`meshes:`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellSpan {
+    /// The cell instance.
+    pub name: String,
+    /// The cell it instantiates.
+    pub cell: String,
+    pub nodes: std::ops::Range<usize>,
+    pub columns: Vec<usize>,
+    /// The line of the instance in the netlist file.
+    pub line: Option<usize>,
+}
+
+/// What a top-level instance name stands for.
+#[derive(Clone, Copy)]
+enum Target {
+    Node(usize),
+    /// Cell instance number k (`cell_layouts[k]`, `spans[k]`).
+    Cell(usize),
 }
 
 impl Circuit {
@@ -86,11 +122,73 @@ impl Circuit {
                 .at_instance(name)
                 .at_line(key_line("instances", name))
         };
+        // Cells, each expanded once however many instances use it.
+        let mut layouts: HashMap<&str, Rc<CellLayout>> = HashMap::new();
+        for (name, cell) in &netlist.cells {
+            let line = key_line("cells", name);
+            if Kind::from_name(name).is_some() {
+                return Err(err(Problem::BadCell {
+                    cell: name.clone(),
+                    why: "its name is a component kind".into(),
+                })
+                .at_line(line));
+            }
+            let layout = cell.layout().ok_or_else(|| {
+                err(Problem::BadCell {
+                    cell: name.clone(),
+                    why: format!(
+                        "a mesh needs 2 to {MAX_CELL_MODES} modes, not {}",
+                        cell.modes
+                    ),
+                })
+                .at_line(line)
+            })?;
+            layouts.insert(name.as_str(), Rc::new(layout));
+        }
         let mut index = HashMap::new();
         let mut nodes = Vec::with_capacity(netlist.instances.len());
+        let mut spans: Vec<CellSpan> = Vec::new();
+        let mut cell_layouts: Vec<Rc<CellLayout>> = Vec::new();
         for (name, inst) in &netlist.instances {
+            let line = key_line("instances", name);
+            if let Some(layout) = layouts.get(inst.component.as_str()) {
+                if let Some(attr) = inst.settings.keys().next() {
+                    return Err(inst_err(
+                        name,
+                        Problem::ExtraAttr {
+                            attr: attr.clone(),
+                            kind: inst.component.clone(),
+                            allowed: "none".into(),
+                        },
+                    ));
+                }
+                index.insert(name.as_str(), Target::Cell(spans.len()));
+                let first = nodes.len();
+                nodes.extend((0..layout.len()).map(|i| Node {
+                    name: layout.mzi_name(name, i),
+                    kind: Kind::Mzi,
+                    attrs: Vec::new(),
+                    placement: None,
+                    inputs: 2,
+                    outputs: 2,
+                    line,
+                }));
+                spans.push(CellSpan {
+                    name: name.clone(),
+                    cell: inst.component.clone(),
+                    nodes: first..nodes.len(),
+                    columns: layout.columns.clone(),
+                    line,
+                });
+                cell_layouts.push(Rc::clone(layout));
+                continue;
+            }
             let kind = Kind::from_name(&inst.component).ok_or_else(|| {
-                let known: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
+                let known: Vec<_> = Kind::ALL
+                    .iter()
+                    .map(|k| k.name())
+                    .chain(netlist.cells.keys().map(String::as_str))
+                    .collect();
                 inst_err(
                     name,
                     Problem::UnknownKind {
@@ -106,7 +204,7 @@ impl Circuit {
                 0
             };
             let (inputs, outputs) = kind.port_counts(k);
-            index.insert(name.as_str(), nodes.len());
+            index.insert(name.as_str(), Target::Node(nodes.len()));
             nodes.push(Node {
                 name: name.clone(),
                 kind,
@@ -114,24 +212,44 @@ impl Circuit {
                 placement: None,
                 inputs,
                 outputs,
-                line: key_line("instances", name),
+                line,
             });
         }
+        // A generated MZI name must not also be written as an instance.
+        for span in &spans {
+            if let Some(n) = nodes[span.nodes.clone()]
+                .iter()
+                .find(|n| index.contains_key(n.name.as_str()))
+            {
+                return Err(inst_err(
+                    &n.name,
+                    Problem::CellNameClash {
+                        name: n.name.clone(),
+                        instance: span.name.clone(),
+                    },
+                ));
+            }
+        }
 
+        let mut cell_placements: Vec<Option<Placement>> = vec![None; spans.len()];
         for (name, p) in &netlist.placements {
             let line = key_line("placements", name);
-            let &i = index.get(name.as_str()).ok_or_else(|| {
+            let &target = index.get(name.as_str()).ok_or_else(|| {
                 err(Problem::UnknownInstance { name: name.clone() }).at_line(line)
             })?;
-            let span = if nodes[i].kind == Kind::Mzi { 2 } else { 1 };
+            let span = match target {
+                Target::Node(i) if nodes[i].kind == Kind::Mzi => 2,
+                Target::Node(_) => 1,
+                Target::Cell(c) => cell_layouts[c].modes,
+            };
             if p.mode
                 .checked_add(span)
                 .is_none_or(|end| end > netlist.modes)
             {
-                let hint = if span == 2 {
-                    " (an MZI at mode m uses modes m and m+1)"
-                } else {
-                    ""
+                let hint = match target {
+                    Target::Node(_) if span == 2 => " (an MZI at mode m uses modes m and m+1)",
+                    Target::Cell(_) => " (a cell of M modes at mode m uses modes m to m+M-1)",
+                    Target::Node(_) => "",
                 };
                 return Err(err(Problem::ModeOutOfRange {
                     mode: p.mode.saturating_add(span - 1),
@@ -141,7 +259,23 @@ impl Circuit {
                 .at_instance(name)
                 .at_line(line));
             }
-            nodes[i].placement = Some(*p);
+            match target {
+                Target::Node(i) => nodes[i].placement = Some(*p),
+                Target::Cell(c) => cell_placements[c] = Some(*p),
+            }
+        }
+        for (c, span) in spans.iter().enumerate() {
+            let Some(at) = cell_placements[c] else {
+                return Err(inst_err(&span.name, Problem::MissingPlacement));
+            };
+            let layout = &cell_layouts[c];
+            for (node, &(col, mode)) in nodes[span.nodes.clone()].iter_mut().zip(&layout.positions)
+            {
+                node.placement = Some(Placement {
+                    column: at.column + col,
+                    mode: at.mode + mode,
+                });
+            }
         }
         if let Some(n) = nodes
             .iter()
@@ -150,7 +284,8 @@ impl Circuit {
             return Err(inst_err(&n.name, Problem::MissingPlacement));
         }
 
-        // Resolves "inst,port" to (node, port).
+        // Resolves "inst,port" to (node, port); a cell's port is the port
+        // of the MZI it is wired to.
         let endpoint = |s: &str, line: Option<usize>| -> Result<(usize, PortName), FormatError> {
             let bad = || {
                 err(Problem::BadEndpoint {
@@ -160,34 +295,62 @@ impl Circuit {
             };
             let (inst, port) = s.split_once(',').ok_or_else(bad)?;
             let (inst, port) = (inst.trim(), port.trim());
-            let &i = index.get(inst).ok_or_else(|| {
+            let &target = index.get(inst).ok_or_else(|| {
                 err(Problem::UnknownInstance {
                     name: inst.to_string(),
                 })
                 .at_line(line)
             })?;
-            let node = &nodes[i];
-            let parsed = PortName::parse(port).filter(|p| match *p {
-                PortName::In(k) => k < node.inputs,
-                PortName::Out(k) => k < node.outputs,
-            });
-            parsed.map(|p| (i, p)).ok_or_else(|| {
-                let ports: Vec<String> = (0..node.inputs)
-                    .map(|k| PortName::In(k).to_string())
-                    .chain((0..node.outputs).map(|k| PortName::Out(k).to_string()))
-                    .collect();
+            let bad_port = |kind: &str, ports: String| {
                 err(Problem::BadPort {
                     port: port.to_string(),
-                    kind: node.kind.name().to_string(),
-                    ports: if ports.is_empty() {
-                        "none".into()
-                    } else {
-                        ports.join(", ")
-                    },
+                    kind: kind.to_string(),
+                    ports,
                 })
                 .at_instance(inst)
                 .at_line(line)
-            })
+            };
+            match target {
+                Target::Node(i) => {
+                    let node = &nodes[i];
+                    let parsed = PortName::parse(port).filter(|p| match *p {
+                        PortName::In(k) => k < node.inputs,
+                        PortName::Out(k) => k < node.outputs,
+                    });
+                    parsed.map(|p| (i, p)).ok_or_else(|| {
+                        let ports: Vec<String> = (0..node.inputs)
+                            .map(|k| PortName::In(k).to_string())
+                            .chain((0..node.outputs).map(|k| PortName::Out(k).to_string()))
+                            .collect();
+                        bad_port(
+                            node.kind.name(),
+                            if ports.is_empty() {
+                                "none".into()
+                            } else {
+                                ports.join(", ")
+                            },
+                        )
+                    })
+                }
+                Target::Cell(c) => {
+                    let layout = &cell_layouts[c];
+                    let first = spans[c].nodes.start;
+                    match PortName::parse(port) {
+                        Some(PortName::In(k)) if k < layout.modes => {
+                            let (m, p) = layout.inputs[k];
+                            Ok((first + m, PortName::In(p)))
+                        }
+                        Some(PortName::Out(k)) if k < layout.modes => {
+                            let (m, p) = layout.outputs[k];
+                            Ok((first + m, PortName::Out(p)))
+                        }
+                        _ => Err(bad_port(
+                            &spans[c].cell,
+                            format!("in0..in{last}, out0..out{last}", last = layout.modes - 1),
+                        )),
+                    }
+                }
+            }
         };
 
         let mut drivers: Vec<Vec<Option<Driver>>> =
@@ -195,6 +358,20 @@ impl Circuit {
         let mut consumed: Vec<Vec<bool>> = nodes.iter().map(|n| vec![false; n.outputs]).collect();
         let mut graph = DiGraph::<usize, ()>::with_capacity(nodes.len(), netlist.connections.len());
         let gnodes: Vec<_> = (0..nodes.len()).map(|i| graph.add_node(i)).collect();
+        // Inside each cell, as its layout wires it.
+        for (span, layout) in spans.iter().zip(&cell_layouts) {
+            let first = span.nodes.start;
+            for (i, d) in layout.drivers.iter().enumerate() {
+                for (p, d) in d.iter().enumerate() {
+                    if let CellDriver::Mzi { mzi, port } = *d {
+                        let from = first + mzi;
+                        consumed[from][port] = true;
+                        drivers[first + i][p] = Some(Driver::Node(Endpoint { node: from, port }));
+                        graph.add_edge(gnodes[from], gnodes[first + i], ());
+                    }
+                }
+            }
+        }
 
         // External ports, in natural order of their names.
         let mut port_names: Vec<&String> = netlist.ports.keys().collect();
@@ -203,10 +380,11 @@ impl Circuit {
         let mut outputs = Vec::new();
         for name in port_names {
             let line = key_line("ports", name);
-            let (i, p) = endpoint(&netlist.ports[name], line)?;
+            let written = &netlist.ports[name];
+            let (i, p) = endpoint(written, line)?;
             let multiply = || {
                 err(Problem::MultiplyConnected {
-                    port: format!("{},{}", nodes[i].name, p),
+                    port: shown(written),
                 })
                 .at_line(line)
             };
@@ -232,9 +410,9 @@ impl Circuit {
             let line = key_line("connections", a);
             let (ia, pa) = endpoint(a, line)?;
             let (ib, pb) = endpoint(b, line)?;
-            let ((from, out), (to, inp)) = match (pa, pb) {
-                (PortName::Out(o), PortName::In(k)) => ((ia, o), (ib, k)),
-                (PortName::In(k), PortName::Out(o)) => ((ib, o), (ia, k)),
+            let ((from, out, from_text), (to, inp, to_text)) = match (pa, pb) {
+                (PortName::Out(o), PortName::In(k)) => ((ia, o, a), (ib, k, b)),
+                (PortName::In(k), PortName::Out(o)) => ((ib, o, b), (ia, k, a)),
                 _ => {
                     return Err(err(Problem::Direction {
                         a: a.clone(),
@@ -245,19 +423,19 @@ impl Circuit {
             };
             if consumed[from][out] {
                 return Err(err(Problem::MultiplyConnected {
-                    port: format!("{},{}", nodes[from].name, PortName::Out(out)),
+                    port: shown(from_text),
                 })
                 .at_line(line));
             }
             if drivers[to][inp].is_some() {
                 return Err(err(Problem::MultiplyConnected {
-                    port: format!("{},{}", nodes[to].name, PortName::In(inp)),
+                    port: shown(to_text),
                 })
                 .at_line(line));
             }
             if nodes[from].kind == Kind::Detector && nodes[to].kind != Kind::Terminator {
                 return Err(err(Problem::ElectricalIntoOptical {
-                    port: format!("{},{}", nodes[from].name, PortName::Out(out)),
+                    port: shown(from_text),
                 })
                 .at_line(line));
             }
@@ -314,6 +492,7 @@ impl Circuit {
             input_names,
             outputs,
             order,
+            cells: spans,
         })
     }
 

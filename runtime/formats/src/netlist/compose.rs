@@ -83,10 +83,12 @@ pub fn merge(name: &str, parts: &[Netlist]) -> Netlist {
         instances: BTreeMap::new(),
         connections: BTreeMap::new(),
         placements: BTreeMap::new(),
+        cells: BTreeMap::new(),
         reducer: None,
         digit_serial: None,
     };
     for p in parts {
+        out.cells.extend(p.cells.clone());
         out.modes = out.modes.max(p.modes);
         out.ports.extend(p.ports.clone());
         out.instances.extend(p.instances.clone());
@@ -131,6 +133,7 @@ pub fn part(net: &Netlist, prefix: &str) -> Netlist {
             .filter(|(k, _)| k.starts_with(prefix))
             .map(|(k, v)| (k.clone(), *v))
             .collect(),
+        cells: net.cells.clone(),
         reducer: None,
         digit_serial: None,
     }

@@ -147,6 +147,17 @@ pub enum Problem {
         expected: i64,
         bits: u32,
     },
+    #[error("cell `{cell}` is invalid: {why}")]
+    BadCell { cell: String, why: String },
+    #[error("instance `{name}` is also the name of an MZI of cell instance `{instance}`; rename one of them")]
+    CellNameClash { name: String, instance: String },
+    #[error("`meshes.{instance}.{what}` has {found} where the cell has {expected}")]
+    MeshShape {
+        instance: String,
+        what: String,
+        found: String,
+        expected: String,
+    },
     #[error("reducer section: {0}")]
     Reducer(String),
     #[error("the netlist is not linear: kind `{kind}` has no transfer matrix (use --input)")]

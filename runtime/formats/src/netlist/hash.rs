@@ -86,6 +86,13 @@ pub fn canonical_structure(netlist: &Netlist) -> String {
     out.push_str(CANONICAL_HEADER);
     out.push('\n');
     line(&mut out, "modes").n(netlist.modes as u64).end();
+    for (name, cell) in &netlist.cells {
+        line(&mut out, "cell")
+            .s(name)
+            .t(cell.mesh.name())
+            .n(cell.modes as u64)
+            .end();
+    }
     for (name, inst) in &netlist.instances {
         let decl = Kind::from_name(&inst.component).map_or(&[][..], |k| k.attrs());
         let mut l = line(&mut out, "instance").s(name).s(&inst.component);

@@ -32,7 +32,8 @@ pub fn yaml_lines(text: &str) -> Vec<&str> {
 #[derive(Debug, Clone, Default)]
 pub struct KeyLines {
     sections: HashMap<String, usize>,
-    keys: HashMap<(String, String), usize>,
+    /// Section → key → line (looked up without allocating).
+    keys: HashMap<String, HashMap<String, usize>>,
 }
 
 /// The key of a `key: value` line (quotes removed), if it is one.
@@ -77,7 +78,9 @@ impl KeyLines {
             if indent == first_level {
                 index
                     .keys
-                    .entry((s.clone(), key.to_string()))
+                    .entry(s.clone())
+                    .or_default()
+                    .entry(key.to_string())
                     .or_insert(i + 1);
             }
         }
@@ -86,9 +89,7 @@ impl KeyLines {
 
     /// The 1-based line of `key:` directly inside the top-level `section:`.
     pub fn key(&self, section: &str, key: &str) -> Option<usize> {
-        self.keys
-            .get(&(section.to_string(), key.to_string()))
-            .copied()
+        self.keys.get(section)?.get(key).copied()
     }
 
     /// The 1-based line of the top-level key `section:`.

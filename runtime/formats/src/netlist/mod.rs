@@ -3,17 +3,20 @@
 //! placement (column, mode) for every MZI. The structure only; programmable
 //! settings live in the phase file (`crate::phases`).
 
+pub mod cell;
 mod circuit;
 pub mod compose;
 pub mod digit_serial_section;
 mod error;
+mod flatten;
 mod hash;
 pub mod locate;
 mod port;
 pub mod reducer_section;
 pub mod yaml;
 
-pub use circuit::{Circuit, Driver, Endpoint, Node};
+pub use cell::{Cell, CellLayout};
+pub use circuit::{CellSpan, Circuit, Driver, Endpoint, Node};
 pub use error::{FormatError, Location, Problem};
 pub use hash::{canonical_structure, structure_hash};
 pub use optc_model::component::{Attr, Kind};
@@ -24,14 +27,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The netlist format version this build writes. It also reads version 1,
-/// whose structure is the same (only the phase file's hash changed).
-pub const NETLIST_VERSION: u32 = 2;
+/// The netlist format version this build writes. Version 3 added `cells:`;
+/// versions 1 and 2 (flat netlists, whose structure is read the same way)
+/// still load.
+pub const NETLIST_VERSION: u32 = 3;
 
 const NETLIST_VERSIONS: Versions = Versions {
     what: "netlist",
     current: NETLIST_VERSION,
-    also_reads: &[1],
+    also_reads: &[1, 2],
     refused: &[],
     required: true,
 };
@@ -51,9 +55,15 @@ pub struct Netlist {
     /// (either side may come first).
     #[serde(default)]
     pub connections: BTreeMap<String, String>,
-    /// Where each placed instance sits; required for every MZI.
+    /// Where each placed instance sits; required for every MZI and every
+    /// instance of a cell (its MZIs sit relative to it).
     #[serde(default)]
     pub placements: BTreeMap<String, Placement>,
+    /// Sub-netlists an instance can name as its component (a whole MZI
+    /// mesh as one instance; spec/netlist.md, "Cells"). Part of the
+    /// structure hash.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cells: BTreeMap<String, Cell>,
     /// For a compiled reducer: how codes enter and how the result is read
     /// (spec/netlist.md, "The reducer section"). Part of the structure hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,8 +2,10 @@
 //! settings of one netlist in physical units, tied to that netlist by name
 //! and structure hash so it can be swapped (recalibrated) without recompiling.
 
+mod flatten;
 mod resolve;
 mod update;
+mod write;
 
 pub use resolve::NodeSettings;
 
@@ -13,17 +15,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The phase file format version this build reads and writes.
-pub const PHASES_VERSION: u32 = 2;
+/// The phase file format version this build writes. Version 3 added
+/// `meshes:` (the settings of cell instances as arrays); version 2 files,
+/// which have none, still load.
+pub const PHASES_VERSION: u32 = 3;
 
 const PHASES_VERSIONS: Versions = Versions {
     what: "phase file",
     current: PHASES_VERSION,
-    also_reads: &[],
+    also_reads: &[2],
     refused: &[(
         1,
         "its `netlist.hash` is the old structure hash (of serde_yaml's text), which this build \
-         no longer computes; recompile the source with `optc compile` to write version-2 \
+         no longer computes; recompile the source with `optc compile` to write current \
          netlist and phase files (then rerun `optc calibrate` for per-chip phase files)",
     )],
     required: true,
@@ -44,8 +48,30 @@ pub struct Phases {
     /// the target shares. Absent: settings for the ideal device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibrated_for: Option<CalibratedFor>,
-    /// Instance name → its programmable settings.
+    /// Instance name → its programmable settings (every programmable
+    /// instance that is not an MZI of a cell instance).
     pub settings: BTreeMap<String, Setting>,
+    /// Cell instance name → the settings of its MZIs as arrays.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meshes: BTreeMap<String, MeshSettings>,
+}
+
+/// The settings of one cell instance's MZIs: `theta[c][k]` is θ of the
+/// k-th MZI (top mode first) of the cell's column c, and so on for every
+/// array; with `phase_bits`, the codes and quantization errors too.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeshSettings {
+    pub theta: Vec<Vec<f64>>,
+    pub phi: Vec<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theta_code: Option<Vec<Vec<i64>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theta_quant_error: Option<Vec<Vec<f64>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phi_code: Option<Vec<Vec<i64>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phi_quant_error: Option<Vec<Vec<f64>>>,
 }
 
 /// The deterministic device effects a phase file compensates.
@@ -151,13 +177,6 @@ impl Phases {
         Ok((Phases::parse(&file, &text)?, text))
     }
 
-    /// The phase file as YAML (what `optc compile` and `optc calibrate` write).
-    pub fn to_yaml(&self) -> String {
-        // Structs, strings and numbers only: serde_yaml's serializer has no
-        // error for them (it fails on byte strings and nested enums).
-        serde_yaml::to_string(self).expect("a phase file always serializes to YAML")
-    }
-
     /// The nominal chip these settings are meant for: the DAC of
     /// `phase_bits` and the loss and crosstalk of `calibrated_for`; no random
     /// errors, no noise. What `optc reduce` runs without `--device`.
@@ -188,6 +207,22 @@ impl Phases {
             s.phi_quant_error = qerr(s.phi);
             s.phase_code = code(s.phase);
             s.phase_quant_error = qerr(s.phase);
+        }
+        for m in self.meshes.values_mut() {
+            let codes = |v: &Vec<Vec<f64>>| -> Vec<Vec<i64>> {
+                v.iter()
+                    .map(|c| c.iter().map(|&x| dac.code(x)).collect())
+                    .collect()
+            };
+            let qerrs = |v: &Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+                v.iter()
+                    .map(|c| c.iter().map(|&x| dac.error(x)).collect())
+                    .collect()
+            };
+            m.theta_code = Some(codes(&m.theta));
+            m.theta_quant_error = Some(qerrs(&m.theta));
+            m.phi_code = Some(codes(&m.phi));
+            m.phi_quant_error = Some(qerrs(&m.phi));
         }
         self.phase_bits = Some(bits);
         self

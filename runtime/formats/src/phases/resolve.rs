@@ -3,7 +3,7 @@
 
 use super::{Phases, Setting};
 use crate::netlist::locate::KeyLines;
-use crate::netlist::{Circuit, FormatError, Kind, Problem};
+use crate::netlist::{CellSpan, Circuit, FormatError, Kind, Problem};
 use optc_model::dac::Dac;
 use std::f64::consts::TAU;
 
@@ -31,11 +31,17 @@ impl Phases {
             })
             .at_line(key_line("netlist", "hash")));
         }
+        // The MZIs of cell instances are programmed by `meshes:`.
+        let mut in_cell = vec![false; circuit.nodes.len()];
+        for span in &circuit.cells {
+            in_cell[span.nodes.clone()].fill(true);
+        }
         let programmable: std::collections::HashSet<&str> = circuit
             .nodes
             .iter()
-            .filter(|n| !n.kind.programmable().is_empty())
-            .map(|n| n.name.as_str())
+            .zip(&in_cell)
+            .filter(|(n, &cell)| !cell && !n.kind.programmable().is_empty())
+            .map(|(n, _)| n.name.as_str())
             .collect();
         for name in self.settings.keys() {
             if !programmable.contains(name.as_str()) {
@@ -44,9 +50,10 @@ impl Phases {
             }
         }
         let mut out = vec![[0.0; 2]; circuit.nodes.len()];
+        self.resolve_meshes(circuit, &lines, &err, &mut out)?;
         for (i, node) in circuit.nodes.iter().enumerate() {
             let wanted = node.kind.programmable();
-            if wanted.is_empty() {
+            if wanted.is_empty() || in_cell[i] {
                 continue;
             }
             // An instance missing from the file points at `settings:`.
@@ -80,34 +87,85 @@ impl Phases {
                             setting: w.to_string(),
                         })
                     })?;
-                let (ok, expected) = match node.kind {
-                    Kind::Attenuator => (
-                        (0.0..=1.0).contains(&value),
-                        "a power transmission in [0, 1]",
-                    ),
-                    _ => ((0.0..TAU).contains(&value), "a phase in [0, 2π)"),
+                check_value(node.kind, w, value).map_err(located)?;
+                let code = match *w {
+                    "theta" => s.theta_code,
+                    "phi" => s.phi_code,
+                    "phase" => s.phase_code,
+                    _ => None,
                 };
-                if !ok {
-                    return Err(located(Problem::BadValue {
-                        what: w.to_string(),
-                        value,
-                        expected: expected.to_string(),
-                    }));
-                }
-                self.check_code(s, w, value).map_err(located)?;
+                self.check_code(code, w, value).map_err(located)?;
                 out[i][slot] = value;
             }
         }
         Ok(out)
     }
 
-    fn check_code(&self, s: &Setting, name: &str, value: f64) -> Result<(), Problem> {
-        let code = match name {
-            "theta" => s.theta_code,
-            "phi" => s.phi_code,
-            "phase" => s.phase_code,
-            _ => None,
-        };
+    /// The `meshes:` entries: one per cell instance, each array the shape
+    /// of the cell's columns, every value valid.
+    fn resolve_meshes(
+        &self,
+        circuit: &Circuit,
+        lines: &KeyLines,
+        err: &dyn Fn(Problem) -> FormatError,
+        out: &mut NodeSettings,
+    ) -> Result<(), FormatError> {
+        let spans: std::collections::HashMap<&str, &CellSpan> =
+            circuit.cells.iter().map(|s| (s.name.as_str(), s)).collect();
+        for name in self.meshes.keys() {
+            if !spans.contains_key(name.as_str()) {
+                return Err(err(Problem::UnknownSettingsInstance { name: name.clone() })
+                    .at_line(lines.key("meshes", name)));
+            }
+        }
+        for span in &circuit.cells {
+            let line = lines
+                .key("meshes", &span.name)
+                .or_else(|| lines.section("meshes"));
+            let located = |p: Problem| err(p).at_instance(&span.name).at_line(line);
+            let Some(m) = self.meshes.get(&span.name) else {
+                return Err(located(Problem::MissingSetting {
+                    setting: format!("meshes.{}", span.name),
+                }));
+            };
+            let arrays = [
+                ("theta", 0, &m.theta, m.theta_code.as_ref()),
+                ("phi", 1, &m.phi, m.phi_code.as_ref()),
+            ];
+            let quant = [
+                ("theta_quant_error", m.theta_quant_error.as_ref()),
+                ("phi_quant_error", m.phi_quant_error.as_ref()),
+            ];
+            for (what, rows) in quant {
+                if let Some(rows) = rows {
+                    check_shape(&span.name, what, rows, &span.columns).map_err(located)?;
+                }
+            }
+            for (what, slot, values, codes) in arrays {
+                check_shape(&span.name, what, values, &span.columns).map_err(located)?;
+                if let Some(codes) = codes {
+                    check_shape(&span.name, &format!("{what}_code"), codes, &span.columns)
+                        .map_err(located)?;
+                }
+                let mut node = span.nodes.start;
+                for (c, column) in values.iter().enumerate() {
+                    for (k, &value) in column.iter().enumerate() {
+                        let at = |p: Problem| {
+                            err(p).at_instance(&circuit.nodes[node].name).at_line(line)
+                        };
+                        check_value(Kind::Mzi, what, value).map_err(at)?;
+                        self.check_code(codes.map(|x| x[c][k]), what, value)
+                            .map_err(at)?;
+                        out[node][slot] = value;
+                        node += 1;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_code(&self, code: Option<i64>, name: &str, value: f64) -> Result<(), Problem> {
         match (self.phase_bits, code) {
             (Some(bits), Some(found)) => {
                 let expected = Dac::new(bits).code(value);
@@ -127,6 +185,53 @@ impl Phases {
             }),
             _ => Ok(()),
         }
+    }
+}
+
+fn check_value(kind: Kind, what: &str, value: f64) -> Result<(), Problem> {
+    let (ok, expected) = match kind {
+        Kind::Attenuator => (
+            (0.0..=1.0).contains(&value),
+            "a power transmission in [0, 1]",
+        ),
+        _ => ((0.0..TAU).contains(&value), "a phase in [0, 2π)"),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Problem::BadValue {
+            what: what.to_string(),
+            value,
+            expected: expected.to_string(),
+        })
+    }
+}
+
+/// `rows` has one row per column of the cell, each as long as its column.
+fn check_shape<T>(
+    instance: &str,
+    what: &str,
+    rows: &[Vec<T>],
+    columns: &[usize],
+) -> Result<(), Problem> {
+    let shape = |problem: (String, String)| Problem::MeshShape {
+        instance: instance.to_string(),
+        what: what.to_string(),
+        found: problem.0,
+        expected: problem.1,
+    };
+    if rows.len() != columns.len() {
+        return Err(shape((
+            format!("{} rows", rows.len()),
+            format!("{} columns", columns.len()),
+        )));
+    }
+    match rows.iter().zip(columns).position(|(r, &n)| r.len() != n) {
+        Some(c) => Err(shape((
+            format!("{} values in row {c}", rows[c].len()),
+            format!("{} MZIs in column {c}", columns[c]),
+        ))),
+        None => Ok(()),
     }
 }
 

@@ -25,6 +25,22 @@ impl Phases {
                 _ => {}
             }
         }
+        for span in &circuit.cells {
+            let Some(m) = out.meshes.get_mut(&span.name) else {
+                continue;
+            };
+            let mut values = settings[span.nodes.clone()].iter();
+            (m.theta, m.phi) = span
+                .columns
+                .iter()
+                .map(|&count| {
+                    let column: Vec<&[f64; 2]> = values.by_ref().take(count).collect();
+                    let theta = column.iter().map(|v| wrap_phase(v[0])).collect();
+                    let phi = column.iter().map(|v| wrap_phase(v[1])).collect();
+                    (theta, phi)
+                })
+                .unzip();
+        }
         match out.phase_bits {
             Some(bits) => out.with_dac(bits),
             None => out,
