@@ -3,6 +3,7 @@
 //! and structure hash so it can be swapped (recalibrated) without recompiling.
 
 mod flatten;
+mod read_meshes;
 mod resolve;
 mod update;
 mod write;
@@ -129,9 +130,18 @@ pub struct Setting {
 
 impl Phases {
     pub fn parse(file: &str, text: &str) -> Result<Phases, FormatError> {
-        yaml::check_keys(file, text)?;
-        check_version(file, text, &PHASES_VERSIONS)?;
-        let phases: Phases = yaml::from_str(file, text)?;
+        // A `meshes:` section in the layout `to_yaml` writes is read
+        // directly; the rest (or, for any other layout, all) by serde_yaml.
+        let (yaml_text, meshes) = match read_meshes::split(text) {
+            Some((head, meshes)) => (head, Some(meshes)),
+            None => (text, None),
+        };
+        yaml::check_keys(file, yaml_text)?;
+        check_version(file, yaml_text, &PHASES_VERSIONS)?;
+        let mut phases: Phases = yaml::from_str(file, yaml_text)?;
+        if let Some(meshes) = meshes {
+            phases.meshes = meshes;
+        }
         if let Some(c) = phases.calibrated_for {
             let checks = [
                 (
