@@ -436,3 +436,21 @@ fn a_mesh_that_is_not_a_full_layout_stays_flat() {
     let plan = plan_via_yaml(&netlist, &phases, &DeviceParams::IDEAL);
     assert!(max_diff(&plan.transfer_matrix(), &mesh.matrix()) < 1e-12);
 }
+
+#[test]
+fn cell_example_reproduces_its_hash() {
+    let spec =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/netlist.md"))
+            .unwrap();
+    let example = &spec[spec.find("With a cell:").expect("the cell example")..];
+    let start = example.find("```text\n").unwrap() + "```text\n".len();
+    let encoding = &example[start..start + example[start..].find("```").unwrap()];
+    let hash = &example[example.find("fnv1a64:").unwrap()..][..24];
+    let d = netlists_dir();
+    let (netlist, circuit) = Netlist::load(&d.join("dft4_cells.netlist.yaml")).unwrap();
+    assert_eq!(canonical_structure(&netlist), encoding);
+    assert_eq!(encoding.lines().count(), 25);
+    assert_eq!(circuit.hash, hash);
+    let (phases, _) = Phases::load(&d.join("dft4_cells.phases.yaml")).unwrap();
+    assert_eq!(phases.netlist.hash, hash);
+}

@@ -215,6 +215,17 @@ fn cell_errors() {
         ),
         ("cell_bad_port", edit_cells("in3: mzi,in3", "in3: mzi,in4")),
         (
+            "cell_column_overflow",
+            edit_cells(
+                "  mzi:\n    column: 0\n",
+                "  mzi:\n    column: 18446744073709551615\n",
+            ),
+        ),
+        (
+            "cell_larger_than_the_grid",
+            edit_cells("    modes: 4", "    modes: 4000"),
+        ),
+        (
             "cell_port_twice",
             edit_cells("in3: mzi,in3", "in3: mzi,in2"),
         ),

@@ -223,9 +223,9 @@ pub fn compile(
         options.dump_after.as_deref(),
         &mut dump,
     )?;
-    let mut compiled = Vec::with_capacity(done.len());
-    for unit in done {
-        let paths = OutputPaths::new(&options.out_dir, unit.name());
+    // Every unit's files are rendered and checked before any is written.
+    let mut rendered = Vec::with_capacity(done.len());
+    for unit in &done {
         let Some((netlist, phases)) = &unit.netlist else {
             return Err(CompileError::Unsupported {
                 network: unit.name().to_string(),
@@ -238,12 +238,13 @@ pub fn compile(
                 unit.name()
             ))
         })?;
+        let paths = OutputPaths::new(&options.out_dir, unit.name());
         let texts = [netlist.to_yaml(), phases.to_yaml(), report];
         // The netlist text (compact: cells keep it O(N)) must read back as
-        // the structure verify simulated; the phase file's renderer is
-        // checked by round-trip tests, its bytes by the digest on write.
-        match optc_formats::netlist::Netlist::parse(&paths.netlist.display().to_string(), &texts[0])
-        {
+        // the structure verify simulated; the phase file's writer and reader
+        // are checked by round-trip tests, its bytes by the digest on write.
+        let file = paths.netlist.display().to_string();
+        match optc_formats::netlist::Netlist::parse(&file, &texts[0]) {
             Ok(back) if back == *netlist => {}
             Ok(_) => {
                 return Err(CompileError::Write(format!(
@@ -258,6 +259,10 @@ pub fn compile(
                 )))
             }
         }
+        rendered.push((paths, texts));
+    }
+    let mut compiled = Vec::with_capacity(done.len());
+    for (unit, (paths, texts)) in done.into_iter().zip(rendered) {
         write_outputs(&paths, [&texts[0], &texts[1], &texts[2]], &[path])
             .map_err(CompileError::Write)?;
         let warnings = render_warnings(&unit, &source, text.as_deref());

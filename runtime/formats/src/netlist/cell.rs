@@ -9,8 +9,12 @@ use optc_model::mesh::MeshStyle;
 use serde::{Deserialize, Serialize};
 
 /// The largest mesh a cell may declare: 4096 modes is 8.4 M MZIs, beyond any
-/// fabricated mesh, and bounds what a hostile file can make the loader build.
+/// fabricated mesh.
 pub const MAX_CELL_MODES: usize = 4096;
+
+/// The most MZIs the cell instances of one netlist may expand to (one
+/// 4096-mode mesh), which bounds what a small file can make the loader build.
+pub const MAX_EXPANDED_MZIS: usize = MAX_CELL_MODES * (MAX_CELL_MODES - 1) / 2;
 
 /// A cell as written under `cells:`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

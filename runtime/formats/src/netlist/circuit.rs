@@ -2,7 +2,7 @@
 //! defaulted and range-checked, every port connected exactly once, and a
 //! topological order of the instances (petgraph).
 
-use super::cell::{CellDriver, CellLayout, MAX_CELL_MODES};
+use super::cell::{CellDriver, CellLayout, MAX_CELL_MODES, MAX_EXPANDED_MZIS};
 use super::error::{FormatError, Problem};
 use super::locate::KeyLines;
 use super::port::PortName;
@@ -122,7 +122,7 @@ impl Circuit {
                 .at_instance(name)
                 .at_line(key_line("instances", name))
         };
-        // Cells, each expanded once however many instances use it.
+        // Cells: checked here, each laid out once, when first instantiated.
         let mut layouts: HashMap<&str, Rc<CellLayout>> = HashMap::new();
         for (name, cell) in &netlist.cells {
             let line = key_line("cells", name);
@@ -133,17 +133,16 @@ impl Circuit {
                 })
                 .at_line(line));
             }
-            let layout = cell.layout().ok_or_else(|| {
-                err(Problem::BadCell {
+            if !(2..=MAX_CELL_MODES).contains(&cell.modes) {
+                return Err(err(Problem::BadCell {
                     cell: name.clone(),
                     why: format!(
                         "a mesh needs 2 to {MAX_CELL_MODES} modes, not {}",
                         cell.modes
                     ),
                 })
-                .at_line(line)
-            })?;
-            layouts.insert(name.as_str(), Rc::new(layout));
+                .at_line(line));
+            }
         }
         let mut index = HashMap::new();
         let mut nodes = Vec::with_capacity(netlist.instances.len());
@@ -151,7 +150,36 @@ impl Circuit {
         let mut cell_layouts: Vec<Rc<CellLayout>> = Vec::new();
         for (name, inst) in &netlist.instances {
             let line = key_line("instances", name);
-            if let Some(layout) = layouts.get(inst.component.as_str()) {
+            if let Some(cell) = netlist.cells.get(&inst.component) {
+                // No larger than the mode grid: this also bounds what a
+                // small file can make the loader build.
+                if cell.modes > netlist.modes {
+                    return Err(inst_err(
+                        name,
+                        Problem::ModeOutOfRange {
+                            mode: cell.modes - 1,
+                            modes: netlist.modes,
+                            hint: " (a cell of M modes at mode m uses modes m to m+M-1)",
+                        },
+                    ));
+                }
+                let mzis = cell.modes * (cell.modes - 1) / 2;
+                if nodes.len() + mzis > MAX_EXPANDED_MZIS {
+                    return Err(inst_err(
+                        name,
+                        Problem::BadCell {
+                            cell: inst.component.clone(),
+                            why: format!(
+                                "the netlist's cell instances would expand to more than \
+                                 {MAX_EXPANDED_MZIS} MZIs"
+                            ),
+                        },
+                    ));
+                }
+                let layout = layouts
+                    .entry(inst.component.as_str())
+                    .or_insert_with(|| Rc::new(cell.layout().expect("modes checked above")));
+                let layout = Rc::clone(layout);
                 if let Some(attr) = inst.settings.keys().next() {
                     return Err(inst_err(
                         name,
@@ -180,7 +208,7 @@ impl Circuit {
                     columns: layout.columns.clone(),
                     line,
                 });
-                cell_layouts.push(Rc::clone(layout));
+                cell_layouts.push(layout);
                 continue;
             }
             let kind = Kind::from_name(&inst.component).ok_or_else(|| {
@@ -269,6 +297,18 @@ impl Circuit {
                 return Err(inst_err(&span.name, Problem::MissingPlacement));
             };
             let layout = &cell_layouts[c];
+            if at.column.checked_add(layout.depth()).is_none() {
+                return Err(err(Problem::BadCell {
+                    cell: span.cell.clone(),
+                    why: format!(
+                        "placed at column {}, its {} columns would end past the largest column number",
+                        at.column,
+                        layout.depth()
+                    ),
+                })
+                .at_instance(&span.name)
+                .at_line(key_line("placements", &span.name)));
+            }
             for (node, &(col, mode)) in nodes[span.nodes.clone()].iter_mut().zip(&layout.positions)
             {
                 node.placement = Some(Placement {

@@ -96,8 +96,9 @@ impl Netlist {
                 flat.placements.insert(
                     mzi.clone(),
                     Placement {
-                        column: at.column + column,
-                        mode: at.mode + mode,
+                        // Valid netlists do not overflow (`Circuit::new`).
+                        column: at.column.saturating_add(column),
+                        mode: at.mode.saturating_add(mode),
                     },
                 );
                 for (p, d) in layout.drivers[i].iter().enumerate() {

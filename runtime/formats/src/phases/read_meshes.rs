@@ -1,6 +1,6 @@
 //! Reading the `meshes:` section of a phase file without a YAML parser
 //! when it is laid out exactly as `to_yaml` writes it (spec/phases.md,
-//! "Layout of `meshes:`"): the last top-level key, two-space indented
+//! "How the file is written and read"): the last top-level key, two-space indented
 //! names, four-space indented array keys, one `    - [a, b, …]` row per
 //! line, plain decimal numbers. That is a few million numbers at N = 1024,
 //! which serde_yaml's scanner reads several times slower than `str::parse`.
@@ -22,8 +22,16 @@ pub(super) fn split(text: &str) -> Option<(&str, BTreeMap<String, MeshSettings>)
         text.find("\nmeshes:\n")? + 1
     };
     let head = &text[..start];
-    // A second top-level `meshes:` is for serde_yaml to report.
-    if head.starts_with("meshes:") || head.contains("\nmeshes:") {
+    // The head must be a plain block mapping: every line at column 0 an
+    // identifier key, so no second (quoted, spaced) `meshes` key, document
+    // marker or flow root can hide there; and `meshes` itself once.
+    let plain_top = |line: &str| {
+        line.starts_with(' ')
+            || line.split_once(':').is_some_and(|(key, rest)| {
+                plain_name(key) && key != "meshes" && (rest.is_empty() || rest.starts_with(' '))
+            })
+    };
+    if !head.lines().all(plain_top) {
         return None;
     }
     let body = text[start + "meshes:\n".len()..].strip_suffix('\n')?;
@@ -107,7 +115,14 @@ impl Arrays {
         true
     }
 
+    /// The settings; `None` if an array has no rows (serde_yaml reads an
+    /// optional array without rows as absent, a required one as empty).
     fn finish(self) -> Option<MeshSettings> {
+        let no_rows = self.reals.iter().flatten().any(Vec::is_empty)
+            || self.codes.iter().flatten().any(Vec::is_empty);
+        if no_rows {
+            return None;
+        }
         let [theta, phi, theta_quant_error, phi_quant_error] = self.reals;
         let [theta_code, phi_code] = self.codes;
         Some(MeshSettings {
@@ -143,7 +158,11 @@ fn items(row: &str) -> impl Iterator<Item = &str> {
 /// `-?digits(.digits)?(e[+-]digits)?`, the reals `to_yaml` writes.
 fn reals(row: &str) -> Option<Vec<f64>> {
     items(row)
-        .map(|x| plain_real(x).then(|| x.parse().ok()).flatten())
+        .map(|x| {
+            let v: f64 = plain_real(x).then(|| x.parse().ok()).flatten()?;
+            // serde_yaml refuses a real that overflows to ±∞.
+            v.is_finite().then_some(v)
+        })
         .collect()
 }
 
@@ -158,12 +177,20 @@ fn digits(s: &str) -> Option<&str> {
     (n > 0).then(|| &s[n..])
 }
 
+/// Digits without a leading zero (but `0` itself): YAML reads `007` as a
+/// string.
+fn integer_part(s: &str) -> Option<&str> {
+    let rest = digits(s)?;
+    let n = s.len() - rest.len();
+    (n == 1 || !s.starts_with('0')).then_some(rest)
+}
+
 fn plain_int(s: &str) -> bool {
-    digits(s.strip_prefix('-').unwrap_or(s)) == Some("")
+    integer_part(s.strip_prefix('-').unwrap_or(s)) == Some("")
 }
 
 fn plain_real(s: &str) -> bool {
-    let Some(mut rest) = digits(s.strip_prefix('-').unwrap_or(s)) else {
+    let Some(mut rest) = integer_part(s.strip_prefix('-').unwrap_or(s)) else {
         return false;
     };
     if let Some(fraction) = rest.strip_prefix('.') {
@@ -268,6 +295,11 @@ mod tests {
             format!("{good}  mzi:\n    theta: []\n    phi: []\n"),
             good.trim_end().to_string(),
             good.replace("settings: {}\n", "settings: {}\nmeshes: {}\n"),
+            good.replace("settings: {}\n", "settings: {}\n\"meshes\": {}\n"),
+            good.replace("settings: {}\n", "settings: {}\nmeshes : {}\n"),
+            good.replace("settings: {}\n", "settings: {}\n...\n"),
+            good.replace("version: 3\n", "{version: 3}\n"),
+            good.replace("    phi:\n", "    theta_code:\n    phi:\n"),
         ] {
             assert!(split(&bad).is_none(), "{bad}");
         }

@@ -1,38 +1,44 @@
-//! Writing a phase file. The header and `settings:` go through serde_yaml;
-//! `meshes:` is written here, one flow sequence per mesh column, so the
-//! file grows by about 20 bytes per setting and is written (and read) in
-//! time linear in the settings (spec/phases.md, "Layout of `meshes:`").
+//! Writing a phase file, by hand rather than through serde_yaml: every
+//! real in one notation that YAML 1.1 and 1.2 readers both take for the same
+//! float (`real`), and `meshes:` one flow sequence per mesh column, so the
+//! file grows by about 20 bytes per setting and is written (and read, see
+//! `read_meshes`) in time linear in the settings (spec/phases.md, "How the file is written and read").
+//! The layout is serde_yaml's block style, which earlier versions wrote.
 
-use super::{MeshSettings, Phases};
-use serde::Serialize;
-use std::collections::BTreeMap;
+use super::{MeshSettings, Phases, Setting};
 use std::fmt::Write;
-
-/// Everything but `meshes:`, in the order of `Phases`' fields.
-#[derive(Serialize)]
-struct Head<'a> {
-    version: u32,
-    netlist: &'a super::NetlistRef,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    phase_bits: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    calibrated_for: Option<super::CalibratedFor>,
-    settings: &'a BTreeMap<String, super::Setting>,
-}
 
 impl Phases {
     /// The phase file as YAML (what `optc compile` and `optc calibrate` write).
     pub fn to_yaml(&self) -> String {
-        let head = Head {
-            version: self.version,
-            netlist: &self.netlist,
-            phase_bits: self.phase_bits,
-            calibrated_for: self.calibrated_for,
-            settings: &self.settings,
-        };
-        // Structs, strings and numbers only: serde_yaml's serializer has no
-        // error for them (it fails on byte strings and nested enums).
-        let mut out = serde_yaml::to_string(&head).expect("a phase file always serializes to YAML");
+        let mut out = String::new();
+        let _ = writeln!(out, "version: {}", self.version);
+        out.push_str("netlist:\n");
+        let _ = writeln!(out, "  name: {}", scalar(&self.netlist.name));
+        let _ = writeln!(out, "  hash: {}", scalar(&self.netlist.hash));
+        if let Some(bits) = self.phase_bits {
+            let _ = writeln!(out, "phase_bits: {bits}");
+        }
+        if let Some(c) = self.calibrated_for {
+            out.push_str("calibrated_for:\n");
+            for (key, v) in [
+                ("mzi_loss_db", c.mzi_loss_db),
+                ("crosstalk", c.crosstalk),
+                ("splitter_loss_db", c.splitter_loss_db),
+            ] {
+                let _ = write!(out, "  {key}: ");
+                real(&mut out, v);
+                out.push('\n');
+            }
+        }
+        if self.settings.is_empty() {
+            out.push_str("settings: {}\n");
+        } else {
+            out.push_str("settings:\n");
+            for (name, setting) in &self.settings {
+                write_setting(&mut out, name, setting);
+            }
+        }
         if !self.meshes.is_empty() {
             out.push_str("meshes:\n");
             for (name, m) in &self.meshes {
@@ -43,9 +49,75 @@ impl Phases {
     }
 }
 
+fn write_setting(out: &mut String, name: &str, s: &Setting) {
+    let reals = [
+        ("theta", s.theta),
+        ("phi", s.phi),
+        ("phase", s.phase),
+        ("transmission", s.transmission),
+    ];
+    let rest = [
+        ("theta_code", s.theta_code, s.theta_quant_error),
+        ("phi_code", s.phi_code, s.phi_quant_error),
+        ("phase_code", s.phase_code, s.phase_quant_error),
+    ];
+    let mut fields = String::new();
+    let mut field = |key: &str, value: &dyn Fn(&mut String)| {
+        let _ = write!(fields, "    {key}: ");
+        value(&mut fields);
+        fields.push('\n');
+    };
+    for (key, v) in reals {
+        if let Some(v) = v {
+            field(key, &|o| real(o, v));
+        }
+    }
+    for (key, code, qerr) in rest {
+        if let Some(c) = code {
+            field(key, &|o| {
+                let _ = write!(o, "{c}");
+            });
+        }
+        if let Some(q) = qerr {
+            let qkey = key.replace("_code", "_quant_error");
+            field(&qkey, &|o| real(o, q));
+        }
+    }
+    if fields.is_empty() {
+        let _ = writeln!(out, "  {}: {{}}", scalar(name));
+    } else {
+        let _ = writeln!(out, "  {}:", scalar(name));
+        out.push_str(&fields);
+    }
+}
+
+/// A string as a one-line YAML scalar: as serde_yaml writes it (plain when
+/// that reads back as the same string, else quoted), but never a block
+/// scalar, which would break the line-per-key layout; then double-quoted
+/// with escapes.
+pub(crate) fn scalar(s: &str) -> String {
+    let written = serde_yaml::to_string(s).expect("a string always serializes to YAML");
+    let written = written.strip_suffix('\n').unwrap_or(&written);
+    if !written.contains('\n') && !written.starts_with(['|', '>']) {
+        return written.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn write_mesh(out: &mut String, name: &str, m: &MeshSettings) {
-    let key = serde_yaml::to_string(name).expect("a string always serializes to YAML");
-    let _ = writeln!(out, "  {}:", key.trim_end());
+    let _ = writeln!(out, "  {}:", scalar(name));
     rows(out, "theta", &m.theta, real);
     rows(out, "phi", &m.phi, real);
     let int = |out: &mut String, x: i64| {
@@ -112,6 +184,22 @@ pub(crate) fn real(out: &mut String, x: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_stay_on_one_line() {
+        assert_eq!(scalar("mzi_c0_m0"), "mzi_c0_m0");
+        assert_eq!(
+            scalar("fnv1a64:567bbeab197c7708"),
+            "fnv1a64:567bbeab197c7708"
+        );
+        for name in ["a\nb", "x\"y\\\n", "tab\there", "true", "1.5", ""] {
+            let key = scalar(name);
+            assert!(!key.contains('\n'), "{key}");
+            let back: std::collections::BTreeMap<String, u8> =
+                serde_yaml::from_str(&format!("{key}: 1\n")).unwrap();
+            assert_eq!(back.keys().next().unwrap(), name);
+        }
+    }
 
     #[test]
     fn reals_are_read_back_exactly_by_both_yaml_versions() {
