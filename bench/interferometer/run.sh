@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Compares optc's Clements decomposition with interferometer.square_decomposition
 # (PyPI `interferometer`, O(N^4): a full matrix product per nulling step) on
-# Haar-random unitaries at N = 64 and 128, and prints the speed ratio.
+# Haar-random unitaries at N = 64 and 128, and prints the speed ratios: of
+# the decompositions alone, and of interferometer's decomposition against
+# the whole `optc compile` process (read .npy, decompose, place, verify by
+# simulation, write netlist, phases and report), with interferometer's BLAS
+# pinned to one thread and with numpy's default threads.
 # Usage: bench/interferometer/run.sh [N ...]    (from anywhere in the repo)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,14 +25,38 @@ echo "# interferometer $("$venv/bin/python" -c 'import importlib.metadata as m; 
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 py_out="$("$venv/bin/python" "$here/compare.py" "${sizes[@]}")"
 echo "$py_out"
+py_threads="$(env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS -u MKL_NUM_THREADS \
+    "$venv/bin/python" "$here/compare.py" "${sizes[@]}")"
+echo "# numpy's default BLAS threads:"
+echo "$py_threads"
 
 (cd "$root" && cargo build --quiet --release -p optc --example factor_timing)
 rs_out="$("$root/target/release/examples/factor_timing" "${sizes[@]}")"
 echo "$rs_out"
 
-echo "# ratio = interferometer time / optc Clements time"
+(cd "$root" && cargo build --quiet --release -p optc-cli --bin optc)
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$venv/bin/python" "$root/bench/whole_process/haar.py" "$work" "${sizes[@]}"
+# Whole process, best of 5 (wall clock, nanosecond timer).
+whole() {
+    local best="" t0 t
+    for _ in 1 2 3 4 5; do
+        t0=$(date +%s%N)
+        "$root/target/release/optc" compile "$work/u$1.npy" -o "$work/o$1" > /dev/null
+        t=$(( $(date +%s%N) - t0 ))
+        if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+    done
+    awk -v t="$best" 'BEGIN { printf "%.6f", t / 1e9 }'
+}
+
+echo "# ratio = interferometer time / optc time"
 for n in "${sizes[@]}"; do
     py=$(echo "$py_out" | awk -v n="$n" '$2 == n {print $4}')
+    pt=$(echo "$py_threads" | awk -v n="$n" '$2 == n {print $4}')
     rs=$(echo "$rs_out" | awk -v n="$n" '$2 == n {print $4}')
-    awk -v n="$n" -v py="$py" -v rs="$rs" 'BEGIN { printf "N %d interferometer %.3f s optc %.3e s ratio %.0fx\n", n, py, rs, py / rs }'
+    wp=$(whole "$n")
+    awk -v n="$n" -v py="$py" -v pt="$pt" -v rs="$rs" -v wp="$wp" 'BEGIN {
+        printf "N %d interferometer %.3f s (threaded BLAS %.3f s); optc decomposition %.3e s: %.0fx; whole optc compile %.4f s: %.0fx (threaded BLAS %.0fx)\n",
+            n, py, pt, rs, py / rs, wp, py / wp, pt / wp }'
 done

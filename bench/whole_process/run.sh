@@ -22,11 +22,15 @@ trap 'rm -rf "$work"' EXIT
 (cd "$root" && cargo build --quiet --release -p optc-cli --bin optc)
 optc="$root/target/release/optc"
 
-# wall seconds and peak RSS (MB) of one command
+# wall seconds (nanosecond timer; /usr/bin/time rounds to 10 ms) and peak
+# RSS (MB) of one command
 measure() {
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/err" \
+    local t0 t
+    t0=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$work/time" "$@" > /dev/null 2> "$work/err" \
         || { cat "$work/err" >&2; exit 1; }
-    awk '{ printf "%s %.0f\n", $1, $2 / 1024 }' "$work/time"
+    t=$(( $(date +%s%N) - t0 ))
+    awk -v t="$t" '{ printf "%.4f %.0f\n", t / 1e9, $1 / 1024 }' "$work/time"
 }
 
 printf "%6s %12s %10s %12s %10s %14s\n" N compile_s peak_MB simulate_s peak_MB written_MB
@@ -35,7 +39,7 @@ for n in "${sizes[@]}"; do
     read -r c cm < <(measure "$optc" compile "$work/u$n.npy" -o "$work/o$n")
     read -r s sm < <(measure "$optc" simulate "$work/o$n/u$n.netlist.yaml" --matrix --format npy)
     mb=$(du -cm "$work/o$n"/u"$n".{netlist,phases}.yaml | tail -1 | cut -f1)
-    printf "%6d %12.2f %10d %12.2f %10d %14d\n" "$n" "$c" "$cm" "$s" "$sm" "$mb"
+    printf "%6d %12.4f %10d %12.4f %10d %14d\n" "$n" "$c" "$cm" "$s" "$sm" "$mb"
     rows+=("$n $c $s")
 done
 # Growth exponent between consecutive sizes, and 256 → 1024 if both ran.

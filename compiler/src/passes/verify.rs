@@ -6,8 +6,8 @@ use super::{Pass, PassError};
 use crate::factor::max_abs_error;
 use crate::unit::CompileUnit;
 use nalgebra::DMatrix;
-use optc_formats::netlist::Netlist;
-use optc_formats::phases::Phases;
+use optc_formats::netlist::Circuit;
+use optc_formats::phases::NodeSettings;
 use optc_model::Complex64;
 use optc_sim::device::{DeviceInstance, DeviceParams};
 use optc_sim::simulate::Plan;
@@ -39,7 +39,9 @@ impl Pass for Verify {
             network: network.clone(),
             message,
         };
-        let ideal = simulate_matrix(netlist, phases, &DeviceParams::IDEAL).map_err(&fail)?;
+        // Validated once, simulated on each device below.
+        let (circuit, settings) = super::emitted::resolve(netlist, phases).map_err(&fail)?;
+        let ideal = matrix_on(&circuit, &settings, &DeviceParams::IDEAL);
         let cols = lowering.target.ncols();
         let used = ideal.columns(0, cols.min(ideal.ncols())).into_owned();
         if used.shape() != lowering.target.shape() {
@@ -65,7 +67,7 @@ impl Pass for Verify {
                 phase_bits: Some(bits),
                 ..DeviceParams::IDEAL
             };
-            let quantized = simulate_matrix(netlist, phases, &dac_only).map_err(&fail)?;
+            let quantized = matrix_on(&circuit, &settings, &dac_only);
             let quantized = quantized.columns(0, cols).into_owned();
             report.error_vs_source_quantized = Some(max_abs_error(&quantized, &lowering.target));
         }
@@ -73,13 +75,12 @@ impl Pass for Verify {
     }
 }
 
-/// The transfer matrix of a linear netlist under `params` (seed 0).
-pub fn simulate_matrix(
-    netlist: &Netlist,
-    phases: &Phases,
+/// The transfer matrix of a validated circuit under `params` (seed 0).
+fn matrix_on(
+    circuit: &Circuit,
+    settings: &NodeSettings,
     params: &DeviceParams,
-) -> Result<DMatrix<Complex64>, String> {
-    let (circuit, settings) = super::emitted::resolve(netlist, phases)?;
-    let device = DeviceInstance::sample(params, &circuit, 0);
-    Ok(Plan::new(&circuit, &settings, &device).transfer_matrix())
+) -> DMatrix<Complex64> {
+    let device = DeviceInstance::sample(params, circuit, 0);
+    Plan::new(circuit, settings, &device).transfer_matrix()
 }

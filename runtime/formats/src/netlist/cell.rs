@@ -129,9 +129,35 @@ impl CellLayout {
     }
 }
 
-/// `{base}_c{column}_m{mode}`, both zero-padded to `width` digits.
+/// `{base}_c{column}_m{mode}`, both zero-padded to `width` digits (by
+/// hand: a mesh has N²/2 of these names, and `format!` is several times
+/// slower).
 pub fn mzi_name(base: &str, width: usize, column: usize, mode: usize) -> String {
-    format!("{base}_c{column:0width$}_m{mode:0width$}")
+    let mut name = String::with_capacity(base.len() + 4 + 2 * width.max(8));
+    name.push_str(base);
+    name.push_str("_c");
+    push_padded(&mut name, column, width);
+    name.push_str("_m");
+    push_padded(&mut name, mode, width);
+    name
+}
+
+fn push_padded(out: &mut String, n: usize, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    let mut x = n;
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (x % 10) as u8;
+        x /= 10;
+        if x == 0 {
+            break;
+        }
+    }
+    for _ in (digits.len() - k)..width {
+        out.push('0');
+    }
+    out.extend(digits[k..].iter().map(|&d| d as char));
 }
 
 #[cfg(test)]
@@ -159,6 +185,13 @@ mod tests {
         // Mode 0 leaves MZI 3 (column 2, mode 0); modes 1, 2 leave MZI 5.
         assert_eq!(l.outputs, [(3, 0), (5, 0), (5, 1), (4, 1)]);
         assert_eq!(l.mzi_name("mzi", 5), "mzi_c3_m1");
+        for (n, w) in [(0, 1), (7, 3), (12, 1), (12, 4), (4095, 4), (usize::MAX, 2)] {
+            assert_eq!(
+                mzi_name("b", w, n, n),
+                format!("b_c{n:0w$}_m{n:0w$}"),
+                "{n} {w}"
+            );
+        }
     }
 
     #[test]

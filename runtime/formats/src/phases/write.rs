@@ -164,20 +164,18 @@ pub(crate) fn real(out: &mut String, x: f64) {
         });
         return;
     }
-    let s = format!("{x:?}");
-    match s.split_once('e') {
-        None => out.push_str(&s),
-        Some((mantissa, exponent)) => {
-            out.push_str(mantissa);
-            if !mantissa.contains('.') {
-                out.push_str(".0");
-            }
-            out.push('e');
-            if !exponent.starts_with('-') {
-                out.push('+');
-            }
-            out.push_str(exponent);
-        }
+    // Written in place, then patched: no allocation per number.
+    let start = out.len();
+    let _ = write!(out, "{x:?}");
+    let Some(e) = out[start..].find('e').map(|i| start + i) else {
+        return;
+    };
+    let positive = !out[e + 1..].starts_with('-');
+    if positive {
+        out.insert(e + 1, '+');
+    }
+    if !out[start..e].contains('.') {
+        out.insert_str(e, ".0");
     }
 }
 
