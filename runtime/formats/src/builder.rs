@@ -2,7 +2,7 @@
 //! has a current output port, and each `add_*` consumes rails and moves them
 //! to the new instance's outputs, so emission is a sequence of calls.
 
-use crate::netlist::cell::{index_digits, mzi_name, Cell};
+use crate::netlist::cell::{index_digits, mzi_name, Cell, MAX_CELL_MODES};
 use crate::netlist::reducer_section::ReducerInterface;
 use crate::netlist::{structure_hash, Instance, Netlist, Placement, NETLIST_VERSION};
 use crate::phases::{MeshSettings, NetlistRef, Phases, Setting, PHASES_VERSION};
@@ -143,6 +143,11 @@ impl NetlistBuilder {
     }
 
     fn add_instance(&mut self, name: &str, kind: Kind, attrs: &[(&str, f64)]) -> bool {
+        self.add_component(name, kind.name(), attrs)
+    }
+
+    /// An instance of `component`: a kind's name or a cell's.
+    fn add_component(&mut self, name: &str, component: &str, attrs: &[(&str, f64)]) -> bool {
         if self.instances.contains_key(name) {
             self.fail(BuildError::DuplicateName(name.to_string()));
             return false;
@@ -151,7 +156,7 @@ impl NetlistBuilder {
         self.instances.insert(
             name.to_string(),
             Instance {
-                component: kind.name().to_string(),
+                component: component.to_string(),
                 settings,
             },
         );
@@ -282,23 +287,18 @@ impl NetlistBuilder {
         };
         let mut placed: Vec<_> = mesh.mzis.iter().collect();
         placed.sort_by_key(|m| (m.column, m.mode));
-        let full = cell.layout().is_some_and(|l| {
-            l.positions.len() == placed.len()
-                && l.positions
-                    .iter()
-                    .zip(&placed)
-                    .all(|(&p, m)| p == (m.column, m.mode))
-        });
+        let full = (2..=MAX_CELL_MODES).contains(&mesh.modes)
+            && placed
+                .iter()
+                .map(|m| (m.column, m.mode))
+                .eq(mesh.style.positions(mesh.modes));
         if !full || first_rail + mesh.modes > self.rails.len() {
             return self.add_mesh(mesh, first_rail, prefix);
         }
         let name = format!("{prefix}mzi");
         let cell_name = format!("{}{}", mesh.style.name(), mesh.modes);
-        if !self.add_instance(&name, Kind::Mzi, &[]) {
+        if !self.add_component(&name, &cell_name, &[]) {
             return self;
-        }
-        if let Some(inst) = self.instances.get_mut(&name) {
-            inst.component = cell_name.clone();
         }
         self.cells.insert(cell_name, cell);
         for k in 0..mesh.modes {

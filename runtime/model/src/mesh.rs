@@ -134,7 +134,7 @@ impl Mesh {
                 for (mode, t) in &transfers {
                     let (top, bottom) = re[mode * B..(mode + 2) * B].split_at_mut(B);
                     let (top_i, bottom_i) = im[mode * B..(mode + 2) * B].split_at_mut(B);
-                    pair_rows(t, top, top_i, bottom, bottom_i);
+                    apply_pair_planes(t, top, top_i, bottom, bottom_i);
                 }
                 for (j, col) in cols.chunks_mut(n.max(1)).enumerate() {
                     for (mode, x) in col.iter_mut().enumerate() {
@@ -147,16 +147,23 @@ impl Mesh {
 }
 
 /// A 2×2 transfer applied to two modes' rows of a block of fields, real
-/// and imaginary parts in separate rows.
+/// and imaginary parts in separate rows (structure of arrays, so the loop
+/// vectorizes): the one kernel of `Mesh::matrix` and the simulator's batch
+/// propagation (`optc_sim::simulate::batch`).
 #[inline]
-fn pair_rows(t: &Mat2, xr: &mut [f64], xi: &mut [f64], yr: &mut [f64], yi: &mut [f64]) {
+pub fn apply_pair_planes(t: &Mat2, xr: &mut [f64], xi: &mut [f64], yr: &mut [f64], yi: &mut [f64]) {
     let [[a, b], [c, d]] = *t;
-    for k in 0..xr.len().min(xi.len()).min(yr.len()).min(yi.len()) {
-        let (x_r, x_i, y_r, y_i) = (xr[k], xi[k], yr[k], yi[k]);
-        xr[k] = a.re * x_r - a.im * x_i + b.re * y_r - b.im * y_i;
-        xi[k] = a.re * x_i + a.im * x_r + b.re * y_i + b.im * y_r;
-        yr[k] = c.re * x_r - c.im * x_i + d.re * y_r - d.im * y_i;
-        yi[k] = c.re * x_i + c.im * x_r + d.re * y_i + d.im * y_r;
+    for (((xr, xi), yr), yi) in xr
+        .iter_mut()
+        .zip(xi.iter_mut())
+        .zip(yr.iter_mut())
+        .zip(yi.iter_mut())
+    {
+        let (x_r, x_i, y_r, y_i) = (*xr, *xi, *yr, *yi);
+        *xr = a.re * x_r - a.im * x_i + b.re * y_r - b.im * y_i;
+        *xi = a.re * x_i + a.im * x_r + b.re * y_i + b.im * y_r;
+        *yr = c.re * x_r - c.im * x_i + d.re * y_r - d.im * y_i;
+        *yi = c.re * x_i + c.im * x_r + d.re * y_i + d.im * y_r;
     }
 }
 

@@ -5,6 +5,7 @@
 //! from the layout, and both the validator (`Circuit::new`) and the flat form
 //! (`Netlist::flatten`) expand it through `CellLayout`.
 
+use super::port::PortName;
 use optc_model::mesh::MeshStyle;
 use serde::{Deserialize, Serialize};
 
@@ -114,6 +115,16 @@ impl CellLayout {
     pub fn mzi_name(&self, instance: &str, i: usize) -> String {
         let (c, m) = self.positions[i];
         mzi_name(instance, self.width, c, m)
+    }
+
+    /// The MZI (by layout index) and its port that the cell's port `port`
+    /// is: `in{k}` the input of the first MZI on mode k, `out{k}` the
+    /// output of the last; `None` for a port the cell does not have.
+    pub fn port(&self, port: PortName) -> Option<(usize, PortName)> {
+        match port {
+            PortName::In(k) => self.inputs.get(k).map(|&(m, p)| (m, PortName::In(p))),
+            PortName::Out(k) => self.outputs.get(k).map(|&(m, p)| (m, PortName::Out(p))),
+        }
     }
 
     pub fn len(&self) -> usize {

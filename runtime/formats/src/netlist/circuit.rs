@@ -99,8 +99,6 @@ pub struct CellSpan {
     pub cell: String,
     pub nodes: std::ops::Range<usize>,
     pub columns: Vec<usize>,
-    /// The line of the instance in the netlist file.
-    pub line: Option<usize>,
 }
 
 /// What a top-level instance name stands for.
@@ -206,7 +204,6 @@ impl Circuit {
                     cell: inst.component.clone(),
                     nodes: first..nodes.len(),
                     columns: layout.columns.clone(),
-                    line,
                 });
                 cell_layouts.push(layout);
                 continue;
@@ -375,16 +372,9 @@ impl Circuit {
                 Target::Cell(c) => {
                     let layout = &cell_layouts[c];
                     let first = spans[c].nodes.start;
-                    match PortName::parse(port) {
-                        Some(PortName::In(k)) if k < layout.modes => {
-                            let (m, p) = layout.inputs[k];
-                            Ok((first + m, PortName::In(p)))
-                        }
-                        Some(PortName::Out(k)) if k < layout.modes => {
-                            let (m, p) = layout.outputs[k];
-                            Ok((first + m, PortName::Out(p)))
-                        }
-                        _ => Err(bad_port(
+                    match PortName::parse(port).and_then(|p| layout.port(p)) {
+                        Some((m, p)) => Ok((first + m, p)),
+                        None => Err(bad_port(
                             &spans[c].cell,
                             format!("in0..in{last}, out0..out{last}", last = layout.modes - 1),
                         )),

@@ -36,21 +36,13 @@ impl Netlist {
                 return endpoint.clone();
             };
             let (inst, port) = (inst.trim(), port.trim());
-            let (Some(layout), Some(p)) = (expanded.get(inst), PortName::parse(port)) else {
+            let Some(layout) = expanded.get(inst) else {
                 return endpoint.clone();
             };
-            let (mzi, p) = match p {
-                PortName::In(k) if k < layout.modes => {
-                    let (m, q) = layout.inputs[k];
-                    (m, PortName::In(q))
-                }
-                PortName::Out(k) if k < layout.modes => {
-                    let (m, q) = layout.outputs[k];
-                    (m, PortName::Out(q))
-                }
-                _ => return endpoint.clone(),
-            };
-            format!("{},{p}", layout.mzi_name(inst, mzi))
+            match PortName::parse(port).and_then(|p| layout.port(p)) {
+                Some((mzi, p)) => format!("{},{p}", layout.mzi_name(inst, mzi)),
+                None => endpoint.clone(),
+            }
         };
         let mut flat = Netlist {
             version: self.version,

@@ -54,12 +54,13 @@ pub(super) fn split(text: &str) -> Option<(&str, BTreeMap<String, MeshSettings>)
             }
             key = Some(k);
         } else if let Some(name) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(':')) {
-            if !plain_name(name) || meshes.contains_key(name) {
+            if !plain_name(name) {
                 return None;
             }
             if let Some((done, arrays)) = current.take() {
                 meshes.insert(done, arrays.finish()?);
             }
+            // A name twice is for serde_yaml to report.
             if meshes.contains_key(name) {
                 return None;
             }

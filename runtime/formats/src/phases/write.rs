@@ -57,9 +57,19 @@ fn write_setting(out: &mut String, name: &str, s: &Setting) {
         ("transmission", s.transmission),
     ];
     let rest = [
-        ("theta_code", s.theta_code, s.theta_quant_error),
-        ("phi_code", s.phi_code, s.phi_quant_error),
-        ("phase_code", s.phase_code, s.phase_quant_error),
+        (
+            "theta_code",
+            s.theta_code,
+            "theta_quant_error",
+            s.theta_quant_error,
+        ),
+        ("phi_code", s.phi_code, "phi_quant_error", s.phi_quant_error),
+        (
+            "phase_code",
+            s.phase_code,
+            "phase_quant_error",
+            s.phase_quant_error,
+        ),
     ];
     let mut fields = String::new();
     let mut field = |key: &str, value: &dyn Fn(&mut String)| {
@@ -72,15 +82,14 @@ fn write_setting(out: &mut String, name: &str, s: &Setting) {
             field(key, &|o| real(o, v));
         }
     }
-    for (key, code, qerr) in rest {
+    for (key, code, qkey, qerr) in rest {
         if let Some(c) = code {
             field(key, &|o| {
                 let _ = write!(o, "{c}");
             });
         }
         if let Some(q) = qerr {
-            let qkey = key.replace("_code", "_quant_error");
-            field(&qkey, &|o| real(o, q));
+            field(qkey, &|o| real(o, q));
         }
     }
     if fields.is_empty() {

@@ -62,20 +62,7 @@ fn rows2(v: &mut [f64], a: usize, b: usize, n: usize) -> (&mut [f64], &mut [f64]
 fn pair(w: &mut Work, a: usize, b: usize, m: &optc_model::mzi::Mat2, n: usize) {
     let (ar, br) = rows2(&mut w.re, a, b, n);
     let (ai, bi) = rows2(&mut w.im, a, b, n);
-    let (m00r, m00i, m01r, m01i) = (m[0][0].re, m[0][0].im, m[0][1].re, m[0][1].im);
-    let (m10r, m10i, m11r, m11i) = (m[1][0].re, m[1][0].im, m[1][1].re, m[1][1].im);
-    for (((xr, xi), yr), yi) in ar
-        .iter_mut()
-        .zip(ai.iter_mut())
-        .zip(br.iter_mut())
-        .zip(bi.iter_mut())
-    {
-        let (x_r, x_i, y_r, y_i) = (*xr, *xi, *yr, *yi);
-        *xr = m00r * x_r - m00i * x_i + m01r * y_r - m01i * y_i;
-        *xi = m00r * x_i + m00i * x_r + m01r * y_i + m01i * y_r;
-        *yr = m10r * x_r - m10i * x_i + m11r * y_r - m11i * y_i;
-        *yi = m10r * x_i + m10i * x_r + m11r * y_i + m11i * y_r;
-    }
+    optc_model::mesh::apply_pair_planes(m, ar, ai, br, bi);
 }
 
 impl Plan {
