@@ -9,6 +9,7 @@ mod check;
 mod compile;
 mod error;
 mod export;
+mod layout;
 mod model;
 mod passes;
 mod reduce;
@@ -55,6 +56,8 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Export a netlist with its phases for SAX or gdsfactory.
     Export(export::ExportArgs),
+    /// Lay out a netlist as a routed chip (GDS through gdsfactory) with its pad table.
+    Layout(layout::LayoutArgs),
     /// List the compiler's passes in pipeline order, with what each does.
     Passes,
 }
@@ -72,6 +75,7 @@ pub fn main() -> ExitCode {
         Command::Model(args) => model::run(args),
         Command::Render(args) => render::run(args),
         Command::Export(args) => export::run(args),
+        Command::Layout(args) => layout::run(args),
         Command::Passes => passes::run(),
     };
     match result {

@@ -44,4 +44,21 @@ for n in "${names[@]}"; do
 done
 
 "$venv/bin/python" "$here/check.py" "$work" "${names[@]}" || die "check.py reported a mismatch (see above)"
+
+# Routed layouts (spec/layout.md): Clements 8, 16, 64; Reck 8; SVD 4.
+"$venv/bin/python" -c 'import numpy as np; r = np.random.default_rng(16); z = (r.standard_normal((16, 16)) + 1j * r.standard_normal((16, 16))) / np.sqrt(2); q, t = np.linalg.qr(z); np.save("'"$work"'/haar16.npy", q * (np.diag(t) / abs(np.diag(t))))'
+"$optc" compile "$work/haar16.npy" -o "$work" >/dev/null || die "optc compile haar16"
+"$optc" compile examples/data/haar64.npy -o "$work" >/dev/null || die "optc compile haar64"
+mkdir -p "$work/reck"
+"$optc" compile examples/linear_npy.optc -o "$work/reck" >/dev/null || die "optc compile reck8"
+mv "$work/reck/haar8.netlist.yaml" "$work/reck8.netlist.yaml"
+mv "$work/reck/haar8.phases.yaml" "$work/reck8.phases.yaml"
+layouts=(haar8 haar16 haar64 reck8 svd4)
+for n in "${layouts[@]}"; do
+  "$optc" layout "$work/$n.netlist.yaml" -o "$work/$n.gds" --python "$venv/bin/python" | tail -1 || die "optc layout $n"
+  [[ -s "$work/$n.gds" ]] || die "optc layout $n wrote no GDS"
+  grep -E "build_seconds" "$work/$n.layout.yaml" | sed "s/^ */layout $n: /"
+  [[ -f "$work/$n.flat.netlist.yaml" ]] || "$optc" export "$work/$n.netlist.yaml" --to netlist -o "$work/$n.flat.netlist.yaml" >/dev/null || die "optc export $n --to netlist"
+done
+"$venv/bin/python" "$here/check_layout.py" "$work" "${layouts[@]}" || die "check_layout.py: a layout does not match its netlist (see above)"
 echo "interop: done in $(( $(date +%s) - start )) s"

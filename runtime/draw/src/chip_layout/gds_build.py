@@ -1,0 +1,295 @@
+"""Draws an optc layout plan with gdsfactory's generic PDK (spec/layout.md).
+
+    python gds_build.py PLAN.json OUT.gds
+
+Embedded in the optc binary and run by `optc layout`; needs gdsfactory 9.45
+(tests/interop/venv.sh). Builds every cell from generic-PDK parts, checks
+that each cell's ports and heater via stacks land where the plan says,
+draws the routes (Euler corners), wires, pads and vias, then checks the
+drawn geometry: no two waveguide shapes overlap, every heater net is one
+connected M3 island with its pad and no two nets touch, the ground is one
+M2 net. Prints the built figures as YAML on stdout; any failure exits 1
+with the reason on stderr and writes nothing.
+"""
+
+import json
+import sys
+import time
+
+try:
+    import gdsfactory as gf
+    import klayout.db as kdb
+    import numpy as np
+except ImportError as e:  # pragma: no cover - the message is the point
+    sys.exit(f"gdsfactory is not importable here ({e}); run optc layout with "
+             "--python $(tests/interop/venv.sh)/bin/python")
+
+UM = 1e-3  # plan coordinates are nm
+MODE_PITCH = 40.0
+LEAD, HEATER, GAP = 20.0, 100.0, 0.236
+COUPLER_DX, COUPLER_LENGTH = 40.0, 20.0
+SECTION = LEAD + HEATER + LEAD
+COUPLER = 2 * COUPLER_DX + COUPLER_LENGTH
+MZI_LENGTH = 2 * SECTION + 2 * COUPLER
+BEND_RADIUS = 10.0
+
+
+class LayoutCheckError(Exception):
+    pass
+
+
+def fail(why):
+    raise LayoutCheckError(why)
+
+
+def chain(c, parts, start):
+    """Places components one after another from `start` (x, y), o1 → o2."""
+    refs = []
+    prev = None
+    for comp in parts:
+        r = c.add_ref(comp)
+        if prev is None:
+            r.move((start[0] - r.ports["o1"].center[0], start[1] - r.ports["o1"].center[1]))
+        else:
+            r.connect("o1", prev.ports["o2"])
+        refs.append(r)
+        prev = r
+    return refs
+
+
+def heater_section(c, y):
+    lead = gf.components.straight(length=LEAD)
+    refs = chain(c, [lead, gf.components.straight_heater_metal(length=HEATER), lead], (0, y))
+    return refs
+
+
+@gf.cell
+def optc_heater() -> gf.Component:
+    c = gf.Component()
+    refs = heater_section(c, 0.0)
+    c.add_port("o1", port=refs[0].ports["o1"])
+    c.add_port("o2", port=refs[-1].ports["o2"])
+    return c
+
+
+@gf.cell
+def optc_mzi() -> gf.Component:
+    """φ heater on the top input arm, coupler, θ heater on the top arm, coupler."""
+    c = gf.Component()
+    coupler = gf.components.coupler(gap=GAP, length=COUPLER_LENGTH, dx=COUPLER_DX, dy=MODE_PITCH)
+    lead = gf.components.straight(length=LEAD)
+    heater = gf.components.straight_heater_metal(length=HEATER)
+    plain = gf.components.straight(length=SECTION)
+    top_in = chain(c, [lead, heater, lead], (0, MODE_PITCH))
+    bot_in = chain(c, [plain], (0, 0))
+    c1 = c.add_ref(coupler)
+    c1.connect("o2", top_in[-1].ports["o2"])
+    top_mid = chain(c, [lead, heater, lead], tuple(c1.ports["o3"].center))
+    bot_mid = chain(c, [plain], tuple(c1.ports["o4"].center))
+    c2 = c.add_ref(coupler)
+    c2.connect("o2", top_mid[-1].ports["o2"])
+    if abs(c2.ports["o1"].center[1] - bot_mid[-1].ports["o2"].center[1]) > 1e-3:
+        fail("the MZI's arms do not meet its second coupler")
+    c.add_port("o1", port=bot_in[0].ports["o1"])
+    c.add_port("o2", port=top_in[0].ports["o1"])
+    c.add_port("o3", port=c2.ports["o3"])
+    c.add_port("o4", port=c2.ports["o4"])
+    return c
+
+
+@gf.cell
+def optc_mzi_delay() -> gf.Component:
+    """The MZI's lower waveguide alone: same S-bends, same length."""
+    c = gf.Component()
+    dy = (MODE_PITCH - GAP - 0.5) / 2
+    up = gf.components.bend_s(size=(COUPLER_DX, dy))
+    down = gf.components.bend_s(size=(COUPLER_DX, -dy))
+    mid = gf.components.straight(length=COUPLER_LENGTH)
+    plain = gf.components.straight(length=SECTION)
+    refs = chain(c, [plain, up, mid, down, plain, up, mid, down], (0, 0))
+    c.add_port("o1", port=refs[0].ports["o1"])
+    c.add_port("o2", port=refs[-1].ports["o2"])
+    return c
+
+
+@gf.cell
+def optc_straight(length: float) -> gf.Component:
+    c = gf.Component()
+    r = c.add_ref(gf.components.straight(length=length))
+    c.add_port("o1", port=r.ports["o1"])
+    c.add_port("o2", port=r.ports["o2"])
+    return c
+
+
+@gf.cell
+def optc_placeholder(kind: str, rows: int, heater: bool) -> gf.Component:
+    """A labelled box for a component with no generic-PDK cell: one straight
+    per mode (so the ports and paths are right), its heater if programmable."""
+    c = gf.Component()
+    for j in range(rows):
+        y = j * MODE_PITCH
+        if heater and j == rows - 1:
+            refs = heater_section(c, y)
+        else:
+            refs = chain(c, [gf.components.straight(length=SECTION)], (0, y))
+        # gdsfactory numbering: inputs o1 (lowest) … o{rows}, outputs from the top.
+        c.add_port(f"o{j + 1}", port=refs[0].ports["o1"])
+        c.add_port(f"o{2 * rows - j}", port=refs[-1].ports["o2"])
+    top = (rows - 1) * MODE_PITCH
+    c.add_polygon([(0, -15), (SECTION, -15), (SECTION, top + 15), (0, top + 15)], layer="FLOORPLAN")
+    label = c.add_ref(gf.components.text(text=f"{kind} (placeholder)", size=6, layer="TEXT"))
+    label.move((2, top + 8))
+    return c
+
+
+def cell_for(inst):
+    kind = inst["cell"]
+    if kind == "optc_mzi":
+        return optc_mzi()
+    if kind == "optc_heater":
+        return optc_heater()
+    if kind == "optc_mzi_delay":
+        return optc_mzi_delay()
+    if kind == "optc_straight":
+        return optc_straight(length=inst["length"] * UM)
+    return optc_placeholder(kind=inst["kind"] or "?", rows=len(inst["rows"]), heater=bool(inst["heaters"]))
+
+
+def near(a, b, tol=1e-3):
+    return abs(a[0] - b[0]) <= tol and abs(a[1] - b[1]) <= tol
+
+
+def expected_ports(inst):
+    x, y = inst["origin"][0] * UM, inst["origin"][1] * UM
+    k = len(inst["rows"])
+    ports = {}
+    for j in range(k):
+        # Row j from the top is at y + (k-1-j)·pitch.
+        yy = y + (k - 1 - j) * MODE_PITCH
+        ports[f"o{k - j}"] = (x, yy)
+        ports[f"o{k + 1 + j}"] = (x + inst["length"] * UM, yy)
+    return ports
+
+
+def region(top, layer):
+    li = top.kcl.layer(*layer)
+    return kdb.Region(top.kdb_cell.begin_shapes_rec(li))
+
+
+_built = 0
+
+
+def build(plan):
+    """The checked top component of a plan and its route length (µm)."""
+    gf.gpdk.PDK.activate()
+    global _built
+    _built += 1
+    # A second build in one process (the interop check) needs its own name.
+    top = gf.Component(name=plan["name"] if _built == 1 else f"{plan['name']}_{_built}")
+    refs = {}
+    for inst in plan["instances"]:
+        r = top.add_ref(cell_for(inst), name=inst["name"])
+        r.move((inst["origin"][0] * UM, inst["origin"][1] * UM))
+        for name, at in expected_ports(inst).items():
+            if name not in r.ports or not near(tuple(r.ports[name].center), at):
+                fail(f"instance `{inst['name']}`: port {name} is not at {at}")
+        refs[inst["name"]] = r
+    ec = gf.components.edge_coupler_silicon()
+    for e in plan["couplers"]:
+        # Tip (o2) on the chip edge at x = 0, o1 facing the chip.
+        r = top.add_ref(ec, name=e["name"])
+        r.rotate(180)
+        r.move((ec.xsize, e["y"] * UM))
+        if not near(tuple(r.ports["o1"].center), (ec.xsize, e["y"] * UM)):
+            fail(f"edge coupler `{e['name']}` is not where the plan put it")
+        refs[e["name"]] = r
+    length = 0.0
+    for route in plan["routes"]:
+        pts = np.array(route["points"], dtype=float) * UM
+        path = gf.path.Path(pts) if len(pts) == 2 else gf.path.smooth(points=pts, radius=BEND_RADIUS, bend=gf.path.euler)
+        length += path.length()
+        wg = gf.path.extrude(path, cross_section="strip")
+        top.add_ref(wg, name=route["name"])
+    for wire in plan["wires"]:
+        layer = "M3" if wire["layer"] == "M3" else "M2"
+        h = wire["width"] * UM / 2
+        for (x0, y0), (x1, y1) in zip(wire["points"], wire["points"][1:]):
+            xa, xb = sorted((x0 * UM, x1 * UM))
+            ya, yb = sorted((y0 * UM, y1 * UM))
+            top.add_polygon([(xa - h, ya - h), (xb + h, ya - h), (xb + h, yb + h), (xa - h, yb + h)], layer=layer)
+    pad = gf.components.pad(size=(80, 80))
+    for p in plan["pads"]:
+        r = top.add_ref(pad, name=p["name"])
+        r.move((p["center"][0] * UM, p["center"][1] * UM))
+    for v in plan["vias"]:
+        s = v["size"] * UM
+        r = top.add_ref(gf.components.via_stack(size=(s, s)))
+        r.move((v["center"][0] * UM, v["center"][1] * UM))
+    x0, y0 = plan["outline"][0]
+    x1, y1 = plan["outline"][1]
+    top.add_polygon([(x0 * UM, y0 * UM), (x1 * UM, y0 * UM), (x1 * UM, y1 * UM), (x0 * UM, y1 * UM)], layer="FLOORPLAN")
+
+    # Heater via stacks where the plan wired them (their VIA1 layer).
+    dots = kdb.Region()
+    for inst in plan["instances"]:
+        for h in inst["heaters"]:
+            for key in ("signal", "ground"):
+                x, y = h[key]
+                dots.insert(kdb.Box(x - 1, y - 1, x + 1, y + 1))
+    missing = dots.not_interacting(region(top, (44, 0)))
+    if not missing.is_empty():
+        b = missing.bbox()
+        fail(f"no heater via stack at ({b.center().x * UM}, {b.center().y * UM}) µm")
+
+    # Waveguides: the drawn shapes of different instances never overlap.
+    wg = (1, 0)
+    total = region(top, wg).merged()
+    parts = 0.0
+    li = top.kcl.layer(*wg)
+    for inst in top.kdb_cell.each_inst():
+        cell = top.kcl[inst.cell_index]
+        parts += kdb.Region(cell.begin_shapes_rec(li)).merged().area() * max(inst.size(), 1)
+    dbu2 = top.kcl.dbu ** 2
+    overlap = (parts - total.area()) * dbu2
+    if overlap > 1.0:  # µm²: abutting ends are exact, overlaps are not
+        fail(f"waveguides overlap: {overlap:.1f} µm² drawn twice")
+
+    # Metal: signal nets are M3 islands, one per heater pad; ground via
+    # stacks and ground pads are M3 islands of their own; on M2 each signal
+    # via stack is an island and everything else is one ground net.
+    heaters = [h for i in plan["instances"] for h in i["heaters"]]
+    gnd_pads = sum(1 for p in plan["pads"] if p["setting"] is None)
+    m3 = region(top, (49, 0)).merged().count()
+    want3 = len(heaters) + len(heaters) + gnd_pads
+    if m3 != want3:
+        fail(f"M3 has {m3} connected shapes, the plan's nets make {want3} (a short or an open)")
+    m2 = region(top, (45, 0)).merged().count()
+    want2 = len(heaters) + (1 if heaters else 0)
+    if m2 != want2:
+        fail(f"M2 has {m2} connected shapes, the plan's nets make {want2} (a short or an open)")
+
+    return top, length
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: gds_build.py PLAN.json OUT.gds")
+    start = time.perf_counter()
+    plan = json.load(open(sys.argv[1]))
+    top, length = build(plan)
+    top.write_gds(sys.argv[2])
+    bbox = top.dbbox()
+    print(f"chip_width_um: {bbox.width():.3f}")
+    print(f"chip_height_um: {bbox.height():.3f}")
+    print(f"waveguide_length_um: {length:.3f}")
+    print(f"cells: {len(plan['instances'])}")
+    print(f"pads: {len(plan['pads'])}")
+    print(f"build_seconds: {time.perf_counter() - start:.2f}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except LayoutCheckError as e:
+        sys.stderr.write(f"layout check failed: {e}\n")
+        sys.exit(1)

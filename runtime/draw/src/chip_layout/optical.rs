@@ -1,0 +1,197 @@
+//! Waveguide routing: straights between neighbouring cells on each mode,
+//! the input fan-in from the edge couplers, and the output loop-back that
+//! brings every output to the same (west) edge below the inputs.
+//!
+//! Inputs: edge coupler i (inputs in mode order) sits one fiber pitch below
+//! the one before, the first level with its mode; a route runs east, jogs
+//! vertically at its own x and enters its mode. Routes going up jog the
+//! further east the lower they are, routes going down the further east the
+//! higher, so no two cross. Outputs: output j (mode order) leaves east,
+//! turns down at x = east end + 2R + (n−1−j)·JOG_PITCH and runs west to its
+//! coupler; the top mode's loop encloses all the others, so its coupler is
+//! the lowest.
+
+use super::cells::{port_name, Nm, BEND_RADIUS, EDGE_COUPLER_LENGTH, IO_PITCH, WG_WIDTH};
+use super::place::{row_y, Placement};
+use super::plan::{EdgeCoupler, Instance, Point, Route};
+use super::LayoutError;
+use std::collections::BTreeMap;
+
+/// Distance between the vertical jogs of neighbouring I/O routes.
+pub const JOG_PITCH: Nm = 20_000;
+
+/// Where the fan-in's jogs start (east of the edge couplers).
+pub const FAN_START: Nm = EDGE_COUPLER_LENGTH + 2 * BEND_RADIUS;
+
+/// x at which the first column may start for `inputs` routed inputs.
+pub fn fan_in_width(inputs: usize) -> Nm {
+    FAN_START + inputs as Nm * JOG_PITCH + 2 * BEND_RADIUS
+}
+
+/// The jog x of each I/O route given its two ends' y (index = order on the
+/// edge, top first): ascending routes the further east the lower,
+/// descending ones the further east the higher.
+fn jog_xs(ends: &[(Nm, Nm)]) -> Vec<Nm> {
+    let up: Vec<usize> = (0..ends.len()).filter(|&i| ends[i].0 < ends[i].1).collect();
+    let down: Vec<usize> = (0..ends.len()).filter(|&i| ends[i].0 > ends[i].1).collect();
+    let mut xs = vec![FAN_START; ends.len()];
+    for (rank, &i) in up.iter().enumerate() {
+        xs[i] = FAN_START + rank as Nm * JOG_PITCH;
+    }
+    for (rank, &i) in down.iter().enumerate() {
+        xs[i] = FAN_START + (down.len() - 1 - rank) as Nm * JOG_PITCH;
+    }
+    xs
+}
+
+/// A Manhattan polyline without repeated or collinear interior points.
+pub fn simplify(points: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(points.len());
+    for p in points {
+        if out.last() == Some(&p) {
+            continue;
+        }
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            if (a.0 == b.0 && b.0 == p.0) || (a.1 == b.1 && b.1 == p.1) {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+pub struct Optical {
+    pub routes: Vec<Route>,
+    pub couplers: Vec<EdgeCoupler>,
+    /// East end of the output loops, and the lowest coupler's y.
+    pub east: Nm,
+    pub bottom: Nm,
+}
+
+/// `instances` are the placed cells; `by_row[row]` their indices on that
+/// row, west to east.
+pub fn route(
+    file: &str,
+    placement: &Placement,
+    instances: &[Instance],
+    by_row: &BTreeMap<usize, Vec<usize>>,
+    input_names: &[String],
+    output_names: &[String],
+) -> Result<Optical, LayoutError> {
+    let port = |inst: &Instance, row: usize, input: bool| {
+        let top = inst.rows[0];
+        format!(
+            "{},{}",
+            inst.name,
+            port_name(inst.rows.len(), input, row - top)
+        )
+    };
+    let east_x = |inst: &Instance| inst.origin.0 + inst.length;
+    let mut routes = Vec::new();
+    for (&row, chain) in by_row {
+        for w in chain.windows(2) {
+            let (a, b) = (&instances[w[0]], &instances[w[1]]);
+            routes.push(Route {
+                name: String::new(),
+                from: port(a, row, false),
+                to: port(b, row, true),
+                points: vec![(east_x(a), row_y(row)), (b.origin.0, row_y(row))],
+            });
+        }
+    }
+    let unroutable = |why: String| LayoutError::Unroutable {
+        file: file.to_string(),
+        why,
+    };
+    // Inputs.
+    let mut couplers = Vec::new();
+    let ins: Vec<(usize, usize)> = placement.inputs.iter().map(|(&r, &e)| (r, e)).collect();
+    let top_y = ins.first().map(|&(r, _)| row_y(r)).unwrap_or(0);
+    let ends: Vec<(Nm, Nm)> = ins
+        .iter()
+        .enumerate()
+        .map(|(i, &(r, _))| (top_y - i as Nm * IO_PITCH, row_y(r)))
+        .collect();
+    let check_jog = |name: &str, dy: Nm| {
+        if dy != 0 && dy.abs() < 2 * BEND_RADIUS {
+            Err(unroutable(format!(
+                "the route of `{name}` would jog {dy} nm, less than two bend radii"
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    for ((i, &(row, e)), x) in ins.iter().enumerate().zip(jog_xs(&ends)) {
+        let name = &input_names[e];
+        let (y_ec, y_row) = ends[i];
+        check_jog(name, y_row - y_ec)?;
+        let first = &instances[by_row[&row][0]];
+        couplers.push(EdgeCoupler {
+            name: format!("optc_ec_{name}"),
+            port: name.clone(),
+            y: y_ec,
+        });
+        routes.push(Route {
+            name: String::new(),
+            from: format!("optc_ec_{name},o1"),
+            to: port(first, row, true),
+            points: simplify(vec![
+                (EDGE_COUPLER_LENGTH, y_ec),
+                (x, y_ec),
+                (x, y_row),
+                (first.origin.0, y_row),
+            ]),
+        });
+    }
+    // Outputs: below the inputs on the same pitch, below the mesh.
+    let outs: Vec<(usize, usize)> = placement.outputs.iter().map(|(&r, &k)| (r, k)).collect();
+    let n = outs.len() as Nm;
+    let lowest_row = placement.rows.last().map(|&r| row_y(r)).unwrap_or(0);
+    let mut first_out = ends.last().map(|e| e.0).unwrap_or(top_y) - IO_PITCH;
+    while first_out > lowest_row - 2 * BEND_RADIUS - WG_WIDTH {
+        first_out -= IO_PITCH;
+    }
+    let east = instances
+        .iter()
+        .map(|i| i.origin.0 + i.length)
+        .max()
+        .unwrap_or(0)
+        .max(placement.columns.last().map(|c| c.x + c.width).unwrap_or(0));
+    let mut bottom = first_out;
+    for (j, &(row, k)) in outs.iter().enumerate() {
+        let j = j as Nm;
+        let name = &output_names[k];
+        let y_ec = first_out - (n - 1 - j) * IO_PITCH;
+        bottom = bottom.min(y_ec);
+        let x = east + 2 * BEND_RADIUS + (n - 1 - j) * JOG_PITCH;
+        let last = &instances[*by_row[&row].last().expect("a used row has cells")];
+        couplers.push(EdgeCoupler {
+            name: format!("optc_ec_{name}"),
+            port: name.clone(),
+            y: y_ec,
+        });
+        routes.push(Route {
+            name: String::new(),
+            from: port(last, row, false),
+            to: format!("optc_ec_{name},o1"),
+            points: simplify(vec![
+                (east_x(last), row_y(row)),
+                (x, row_y(row)),
+                (x, y_ec),
+                (EDGE_COUPLER_LENGTH, y_ec),
+            ]),
+        });
+    }
+    for (i, r) in routes.iter_mut().enumerate() {
+        r.name = format!("optc_wg{i}");
+    }
+    let east = east + 2 * BEND_RADIUS + n.max(1) * JOG_PITCH + 2 * BEND_RADIUS;
+    Ok(Optical {
+        routes,
+        couplers,
+        east,
+        bottom,
+    })
+}
