@@ -161,7 +161,13 @@ fn report(plan: &Plan, bits: u32, built: Option<&str>) -> String {
     );
     if let Some(b) = built {
         s.push_str("built:\n");
-        for line in b.lines().filter(|l| !l.trim().is_empty()) {
+        // Only the builder's own `key: value` lines (a library may print too).
+        let ours = |l: &&str| {
+            l.split_once(": ").is_some_and(|(k, _)| {
+                !k.is_empty() && k.bytes().all(|c| c.is_ascii_lowercase() || c == b'_')
+            })
+        };
+        for line in b.lines().filter(ours) {
             s.push_str("  ");
             s.push_str(line);
             s.push('\n');

@@ -69,12 +69,13 @@ fn cell_of(kind: Kind) -> Option<CellKind> {
     }
 }
 
-fn knob(name: &str) -> Knob {
+fn knob(name: &str) -> Option<Knob> {
     match name {
-        "theta" => Knob::Theta,
-        "phi" => Knob::Phi,
-        "phase" => Knob::Phase,
-        _ => Knob::Transmission,
+        "theta" => Some(Knob::Theta),
+        "phi" => Some(Knob::Phi),
+        "phase" => Some(Knob::Phase),
+        "transmission" => Some(Knob::Transmission),
+        _ => None,
     }
 }
 
@@ -196,7 +197,12 @@ pub fn place(circuit: &Circuit, x0: Nm) -> Result<Placement, LayoutError> {
                         top: row,
                         rows: node.inputs,
                         node: Some(i),
-                        knobs: node.kind.programmable().iter().map(|k| knob(k)).collect(),
+                        knobs: node
+                            .kind
+                            .programmable()
+                            .iter()
+                            .filter_map(|k| knob(k))
+                            .collect(),
                     });
                 }
             }
