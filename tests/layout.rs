@@ -181,10 +181,17 @@ fn overlapping_waveguides_fail_the_check() {
                 && plan.routes[j].points[0].0 == plan.routes[i].points[0].0
         })
         .unwrap();
-    let y = plan.routes[j].points[0].1;
-    for p in &mut plan.routes[i].points {
-        p.1 = y + 500;
-    }
+    // A detour from its own mode onto the neighbour's, ends unchanged.
+    let y2 = plan.routes[j].points[0].1;
+    let [(ax, y), (bx, _)] = [plan.routes[i].points[0], plan.routes[i].points[1]];
+    plan.routes[i].points = vec![
+        (ax, y),
+        (ax + 30_000, y),
+        (ax + 30_000, y2),
+        (bx - 30_000, y2),
+        (bx - 30_000, y),
+        (bx, y),
+    ];
     let err = check::check(&plan).unwrap_err();
     assert!(err.contains("come closer"), "{err}");
 }
@@ -283,4 +290,16 @@ fn cli_plan_only_writes_the_plan_pad_table_and_report() {
         .stderr(predicates::str::contains("--python"));
     assert!(!out2.exists());
     assert!(!dir.path().join("other.pads.csv").exists());
+}
+
+#[test]
+fn a_route_that_misses_its_port_fails_the_check() {
+    let mut plan = plan8();
+    plan.routes[0].points[0].0 -= 1_000;
+    let err = check::check(&plan).unwrap_err();
+    assert!(err.contains("not at its port"), "{err}");
+    let mut plan = plan8();
+    plan.routes[0].to = "nowhere,o1".into();
+    let err = check::check(&plan).unwrap_err();
+    assert!(err.contains("no such port"), "{err}");
 }

@@ -62,15 +62,18 @@ pub fn run(args: LayoutArgs) -> Result<(), CliError> {
     let plan_path = sibling(&args.out, ".layout.json");
     let pads_path = sibling(&args.out, ".pads.csv");
     let report_path = sibling(&args.out, ".layout.yaml");
-    let built = if args.plan_only {
-        None
+    if args.plan_only {
+        write_side_files(&plan, bits, None, [&plan_path, &pads_path, &report_path])?;
     } else {
-        Some(build(&args, &plan)?)
-    };
-    super::render::write(&plan_path, &plan.to_json())?;
-    super::render::write(&pads_path, &plan.pad_table())?;
-    super::render::write(&report_path, &report(&plan, bits, built.as_deref()))?;
-    if built.is_some() {
+        // The GDS is renamed into place last, after the files beside it.
+        build(&args, &plan, |built| {
+            write_side_files(
+                &plan,
+                bits,
+                Some(built),
+                [&plan_path, &pads_path, &report_path],
+            )
+        })?;
         println!("wrote {}", args.out.display());
     }
     for p in [&pads_path, &plan_path, &report_path] {
@@ -89,9 +92,24 @@ pub fn run(args: LayoutArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Runs the builder on the plan; returns its report lines (YAML), with the
-/// GDS written to `args.out`.
-fn build(args: &LayoutArgs, plan: &Plan) -> Result<String, CliError> {
+fn write_side_files(
+    plan: &Plan,
+    bits: u32,
+    built: Option<&str>,
+    [plan_path, pads_path, report_path]: [&PathBuf; 3],
+) -> Result<(), CliError> {
+    super::render::write(plan_path, &plan.to_json())?;
+    super::render::write(pads_path, &plan.pad_table())?;
+    super::render::write(report_path, &report(plan, bits, built))
+}
+
+/// Runs the builder on the plan; `then` gets its report lines (YAML)
+/// before the GDS is moved to `args.out`.
+fn build(
+    args: &LayoutArgs,
+    plan: &Plan,
+    then: impl FnOnce(&str) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     let python = args
         .python
         .clone()
@@ -126,9 +144,9 @@ fn build(args: &LayoutArgs, plan: &Plan) -> Result<String, CliError> {
                 String::from_utf8_lossy(&out.stderr).trim_end()
             )));
         }
+        then(&String::from_utf8_lossy(&out.stdout))?;
         std::fs::rename(&gds, &args.out)
-            .map_err(|e| CliError::Input(format!("cannot write `{}`: {e}", args.out.display())))?;
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+            .map_err(|e| CliError::Input(format!("cannot write `{}`: {e}", args.out.display())))
     })();
     let _ = std::fs::remove_dir_all(&dir);
     result

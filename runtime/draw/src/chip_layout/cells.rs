@@ -17,6 +17,9 @@ pub const MODE_PITCH: Nm = um(40);
 pub const WG_WIDTH: Nm = 500;
 /// Euler bend radius of the routed waveguides (gdsfactory's default).
 pub const BEND_RADIUS: Nm = um(10);
+/// How much of each straight a drawn corner takes: gdsfactory's Euler bend
+/// of minimum radius 10 µm needs about 14.2 µm on both sides of a 90° turn.
+pub const CORNER_EXTENT: Nm = um(15);
 /// A heater: gdsfactory `straight_heater_metal(length=100)`.
 pub const HEATER_LENGTH: Nm = um(100);
 /// Its via stacks (11 µm squares) are centred 10.4 µm outside its optical

@@ -6,7 +6,7 @@
 //! its own pad. The builder checks the drawn geometry again (spec/layout.md).
 
 use super::cells::{
-    CellKind, Nm, BEND_RADIUS, COUPLER_GAP, EDGE_COUPLER_LENGTH, MODE_PITCH, PAD_SIZE, VIA_SIZE,
+    CellKind, Nm, CORNER_EXTENT, COUPLER_GAP, EDGE_COUPLER_LENGTH, MODE_PITCH, PAD_SIZE, VIA_SIZE,
     WG_WIDTH, WIRE_WIDTH,
 };
 use super::plan::{Metal, Plan, Point};
@@ -97,7 +97,22 @@ pub fn check(plan: &Plan) -> Result<(), String> {
         names.len() - 1
     };
 
-    // Ports used once, routes Manhattan with room for their corners.
+    // Where every port is: cells' west and east ports, couplers' o1.
+    let mut at: HashMap<String, Point> = HashMap::new();
+    for inst in &plan.instances {
+        let k = inst.rows.len();
+        for j in 0..k {
+            let y = inst.origin.1 + (k - 1 - j) as Nm * MODE_PITCH;
+            let port = |input| format!("{},{}", inst.name, super::cells::port_name(k, input, j));
+            at.insert(port(true), (inst.origin.0, y));
+            at.insert(port(false), (inst.origin.0 + inst.length, y));
+        }
+    }
+    for ec in &plan.couplers {
+        at.insert(format!("{},o1", ec.name), (EDGE_COUPLER_LENGTH, ec.y));
+    }
+    // Ports used once, routes from port to port, Manhattan, with room for
+    // their corners.
     let mut used = BTreeSet::new();
     let mut joins: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut optical = Vec::new();
@@ -110,6 +125,21 @@ pub fn check(plan: &Plan) -> Result<(), String> {
         if r.points.len() < 2 {
             return Err(format!("route `{}` has fewer than two points", r.name));
         }
+        for (p, end) in [
+            (&r.from, r.points[0]),
+            (&r.to, r.points[r.points.len() - 1]),
+        ] {
+            match at.get(p) {
+                None => return Err(format!("route `{}` names no such port `{p}`", r.name)),
+                Some(&q) if q != end => {
+                    return Err(format!(
+                        "route `{}` ends at {end:?}, not at its port `{p}` at {q:?}",
+                        r.name
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
         let corners = r.points.len() - 2;
         for (k, w) in r.points.windows(2).enumerate() {
             let (a, b) = (w[0], w[1]);
@@ -120,8 +150,8 @@ pub fn check(plan: &Plan) -> Result<(), String> {
                 ));
             }
             let len = (b.0 - a.0).abs() + (b.1 - a.1).abs();
-            // Room for half a bend at each corner end of the segment.
-            let need = BEND_RADIUS * ((k > 0) as Nm + (k < corners) as Nm);
+            // Room for the drawn corner at each corner end of the segment.
+            let need = CORNER_EXTENT * ((k > 0) as Nm + (k < corners) as Nm);
             if len < need {
                 return Err(format!(
                     "route `{}`: segment {a:?}–{b:?} is shorter than its bends need",
@@ -170,6 +200,9 @@ pub fn check(plan: &Plan) -> Result<(), String> {
         }
     }
     for ec in &plan.couplers {
+        if !used.contains(&format!("{},o1", ec.name)) {
+            return Err(format!("edge coupler `{}` is not routed", ec.name));
+        }
         let me = net(&ec.name);
         optical.push(segment(
             (0, ec.y),

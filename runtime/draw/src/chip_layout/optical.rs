@@ -11,7 +11,9 @@
 //! coupler; the top mode's loop encloses all the others, so its coupler is
 //! the lowest.
 
-use super::cells::{port_name, Nm, BEND_RADIUS, EDGE_COUPLER_LENGTH, IO_PITCH, WG_WIDTH};
+use super::cells::{
+    port_name, Nm, BEND_RADIUS, CORNER_EXTENT, EDGE_COUPLER_LENGTH, IO_PITCH, WG_WIDTH,
+};
 use super::place::{row_y, Placement};
 use super::plan::{EdgeCoupler, Instance, Point, Route};
 use super::LayoutError;
@@ -115,9 +117,9 @@ pub fn route(
         .map(|(i, &(r, _))| (top_y - i as Nm * IO_PITCH, row_y(r)))
         .collect();
     let check_jog = |name: &str, dy: Nm| {
-        if dy != 0 && dy.abs() < 2 * BEND_RADIUS {
+        if dy != 0 && dy.abs() < 2 * CORNER_EXTENT {
             Err(unroutable(format!(
-                "the route of `{name}` would jog {dy} nm, less than two bend radii"
+                "the route of `{name}` would jog {dy} nm, less than two drawn corners need"
             )))
         } else {
             Ok(())
@@ -150,7 +152,7 @@ pub fn route(
     let n = outs.len() as Nm;
     let lowest_row = placement.rows.last().map(|&r| row_y(r)).unwrap_or(0);
     let mut first_out = ends.last().map(|e| e.0).unwrap_or(top_y) - IO_PITCH;
-    while first_out > lowest_row - 2 * BEND_RADIUS - WG_WIDTH {
+    while first_out > lowest_row - 2 * CORNER_EXTENT - WG_WIDTH {
         first_out -= IO_PITCH;
     }
     let east = instances
