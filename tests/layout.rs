@@ -3,37 +3,23 @@
 //! the plan's design-rule check; every heater gets its own pad carrying
 //! its phase-file value and DAC code; mutated plans (overlapping
 //! waveguides, a wire shorted to another, a port left unrouted) fail the
-//! check; circuits the router cannot take are errors naming the instance.
+//! check; mode permutations and reducers (placeholders for splitters,
+//! combiners, sources, detectors) route through crossings and keep every
+//! netlist connection (walked through the plan); reserved names are errors
+//! naming the instance.
 
 use assert_cmd::Command;
 use optc_draw::chip_layout::{self, check, plan::Plan, LayoutError};
 use optc_formats::builder::NetlistBuilder;
-use optc_formats::netlist::{Circuit, Netlist};
+use optc_formats::netlist::{Circuit, Driver, Netlist};
 use optc_model::dac::Dac;
-use optc_model::mesh::{random_clements, Mesh, MeshStyle, MziSetting};
+use optc_model::mesh::{random_clements, Mesh, MeshStyle};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeSet, HashMap};
 
 fn random_mesh(n: usize, style: MeshStyle, seed: u64) -> Mesh {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    match style {
-        MeshStyle::Clements => random_clements(n, &mut rng),
-        MeshStyle::Reck => Mesh {
-            modes: n,
-            style,
-            mzis: style
-                .positions(n)
-                .into_iter()
-                .map(|(column, mode)| MziSetting {
-                    mode,
-                    column,
-                    theta: rng.gen_range(0.0..3.0),
-                    phi: rng.gen_range(0.0..6.0),
-                })
-                .collect(),
-            output_phases: (0..n).map(|_| rng.gen_range(0.0..6.0)).collect(),
-        },
-    }
+    optc_model::mesh::random_mesh(style, n, &mut ChaCha8Rng::seed_from_u64(seed))
 }
 
 fn programmed(netlist: Netlist, phases: &optc_formats::phases::Phases) -> (Circuit, Vec<[f64; 2]>) {
@@ -81,7 +67,7 @@ fn meshes_from_2_to_64_modes_plan_and_pass_the_check() {
                     .instances
                     .iter()
                     .filter(|i| i.column == c)
-                    .map(|i| i.rows.len())
+                    .map(|i| i.west.len())
                     .sum();
                 assert_eq!(rows, n);
             }
@@ -216,16 +202,207 @@ fn an_unrouted_port_fails_the_check() {
     assert!(err.contains("is not routed"), "{err}");
 }
 
+/// What the plan connects: from every netlist instance's east port and
+/// every input coupler, along routes and through the cells the layout adds
+/// (delays, straights, S-bends, crossings), to the next netlist port or
+/// output coupler; as (`node,outJ` or `inK`, `node,inJ` or `outK`).
+fn plan_connections(plan: &Plan) -> BTreeSet<(String, String)> {
+    use optc_draw::chip_layout::cells::CellKind;
+    let by_name: HashMap<&str, &optc_draw::chip_layout::plan::Instance> = plan
+        .instances
+        .iter()
+        .map(|i| (i.name.as_str(), i))
+        .collect();
+    let route_from: HashMap<&str, &str> = plan
+        .routes
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str()))
+        .collect();
+    let coupler: HashMap<String, &str> = plan
+        .couplers
+        .iter()
+        .map(|e| (format!("{},o1", e.name), e.port.as_str()))
+        .collect();
+    // The row of a cell's port `oK` and whether it is a west port.
+    let side = |inst: &optc_draw::chip_layout::plan::Instance, port: &str| {
+        let k: usize = port[1..].parse().unwrap();
+        let w = inst.west.len();
+        if k <= w {
+            (true, inst.west[w - k])
+        } else {
+            (false, inst.east[k - w - 1])
+        }
+    };
+    let mut out = BTreeSet::new();
+    let mut start = |from: String, port: &str| {
+        let mut at = route_from[port].to_string();
+        loop {
+            if let Some(name) = coupler.get(&at) {
+                out.insert((from, name.to_string()));
+                return;
+            }
+            let (inst, p) = at.split_once(',').unwrap();
+            let cell = by_name[inst];
+            let (west, row) = side(cell, p);
+            assert!(west, "a route ends on the east port {at}");
+            if cell.node.is_some() {
+                let j = cell.west.iter().position(|&r| r == row).unwrap();
+                out.insert((from, format!("{inst},in{j}")));
+                return;
+            }
+            let exit = match cell.cell {
+                CellKind::Crossing => cell.span[0] + cell.span[1] - row,
+                _ => cell.east[0],
+            };
+            at = route_from[cell.port(false, exit).unwrap().as_str()].to_string();
+        }
+    };
+    for inst in plan.instances.iter().filter(|i| i.node.is_some()) {
+        for (j, &row) in inst.east.iter().enumerate() {
+            start(
+                format!("{},out{j}", inst.name),
+                &inst.port(false, row).unwrap(),
+            );
+        }
+    }
+    for e in plan.couplers.iter().filter(|e| e.port.starts_with("in")) {
+        start(e.port.clone(), &format!("{},o1", e.name));
+    }
+    out
+}
+
+/// The same pairs from the circuit.
+fn circuit_connections(c: &Circuit) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for (i, drivers) in c.drivers.iter().enumerate() {
+        for (j, d) in drivers.iter().enumerate() {
+            let from = match d {
+                Driver::External(e) => c.input_names[*e].clone(),
+                Driver::Node(ep) => format!("{},out{}", c.nodes[ep.node].name, ep.port),
+            };
+            out.insert((from, format!("{},in{j}", c.nodes[i].name)));
+        }
+    }
+    for (name, ep) in &c.outputs {
+        out.insert((
+            format!("{},out{}", c.nodes[ep.node].name, ep.port),
+            name.clone(),
+        ));
+    }
+    out
+}
+
 #[test]
-fn circuits_that_change_modes_are_errors_naming_the_instance() {
+fn random_mode_permutations_route_through_crossings_and_keep_every_connection() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    for n in [2, 3, 5, 8, 12] {
+        for _ in 0..6 {
+            let mut order: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                order.swap(i, rng.gen_range(0..=i));
+            }
+            let phases: Vec<f64> = (0..n).map(|_| rng.gen_range(0.0..6.0)).collect();
+            let mut b = NetlistBuilder::new("perm", n);
+            b.add_phase_shifters(0, &phases, "a_");
+            b.permute_rails(&order);
+            b.add_phase_shifters(0, &phases, "b_");
+            let (netlist, phases) = b.build().unwrap();
+            let (circuit, settings) = programmed(netlist, &phases);
+            let plan = chip_layout::plan(&circuit, &settings, 12)
+                .unwrap_or_else(|e| panic!("{order:?}: {e}"));
+            check::check(&plan).unwrap();
+            assert_eq!(
+                plan_connections(&plan),
+                circuit_connections(&circuit),
+                "{order:?}"
+            );
+            let crossings = plan
+                .instances
+                .iter()
+                .filter(|i| i.cell == optc_draw::chip_layout::cells::CellKind::Crossing)
+                .count();
+            // A permutation needs at least as many crossings as inversions
+            // (each exchanges one pair of neighbours).
+            let inversions = (0..n)
+                .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+                .filter(|&(i, j)| order[i] > order[j])
+                .count();
+            assert_eq!(crossings, inversions, "{order:?}");
+        }
+    }
+}
+
+#[test]
+fn meshes_keep_every_connection_of_their_netlist() {
+    for style in [MeshStyle::Clements, MeshStyle::Reck] {
+        let (circuit, settings, _) = mesh_circuit(6, style, 3);
+        let plan = chip_layout::plan(&circuit, &settings, 12).unwrap();
+        assert_eq!(plan_connections(&plan), circuit_connections(&circuit));
+    }
+}
+
+#[test]
+fn reducer_netlists_lay_out_with_placeholders_and_crossings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    for name in ["optinc_4x4b", "optinc_8x4b", "optinc_4x4b_linear"] {
+        optc()
+            .args(["compile", &format!("{root}/../examples/{name}.optc"), "-o"])
+            .arg(dir.path())
+            .assert()
+            .success();
+        let net = dir.path().join(format!("{name}.netlist.yaml"));
+        let (netlist, circuit) = Netlist::load(&net).unwrap();
+        let phases_path = dir.path().join(format!("{name}.phases.yaml"));
+        let text = std::fs::read_to_string(&phases_path).unwrap();
+        let phases = optc_formats::phases::Phases::parse("p", &text).unwrap();
+        let settings = phases.resolve(&circuit, "p", &text).unwrap();
+        drop(netlist);
+        let plan = chip_layout::plan(&circuit, &settings, 8).unwrap();
+        check::check(&plan).unwrap();
+        assert_eq!(
+            plan_connections(&plan),
+            circuit_connections(&circuit),
+            "{name}"
+        );
+        let placeholders: BTreeSet<&str> = plan
+            .instances
+            .iter()
+            .filter(|i| i.cell == optc_draw::chip_layout::cells::CellKind::Placeholder)
+            .filter_map(|i| i.kind.as_deref())
+            .collect();
+        assert!(
+            placeholders.contains("combiner"),
+            "{name}: {placeholders:?}"
+        );
+        assert!(
+            placeholders.contains("splitter"),
+            "{name}: {placeholders:?}"
+        );
+        if name != "optinc_4x4b_linear" {
+            // The interleave of fan-out copies and bias light crosses.
+            assert!(plan.figures().crossings > 0, "{name}");
+        }
+        // Every programmable setting has its pad.
+        let knobs: usize = circuit
+            .nodes
+            .iter()
+            .map(|n| n.kind.programmable().len())
+            .sum();
+        assert_eq!(plan.figures().heater_pads, knobs, "{name}");
+    }
+}
+
+#[test]
+fn reserved_instance_names_are_errors_naming_the_instance() {
     let mut b = NetlistBuilder::new("fan", 1);
-    b.add_splitter(0, 4, "fanout");
+    b.add_phase_shifters(0, &[0.5], "optc_");
     let (netlist, phases) = b.build().unwrap();
     let (circuit, settings) = programmed(netlist, &phases);
     match chip_layout::plan(&circuit, &settings, 12) {
         Err(LayoutError::Unsupported { instance, why, .. }) => {
-            assert_eq!(instance, "fanout");
-            assert!(why.contains("routing between modes"), "{why}");
+            assert_eq!(instance, "optc_ps_m0");
+            assert!(why.contains("reserved"), "{why}");
         }
         other => panic!("expected Unsupported, got {other:?}"),
     }

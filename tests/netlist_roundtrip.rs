@@ -365,22 +365,7 @@ fn spec_example_reproduces_its_hash() {
 
 /// A full mesh of `style` on `n` modes with random settings.
 fn random_mesh(style: MeshStyle, n: usize, seed: u64) -> Mesh {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    Mesh {
-        modes: n,
-        style,
-        mzis: style
-            .positions(n)
-            .into_iter()
-            .map(|(column, mode)| MziSetting {
-                mode,
-                column,
-                theta: rng.gen_range(0.0..PI),
-                phi: rng.gen_range(0.0..2.0 * PI),
-            })
-            .collect(),
-        output_phases: (0..n).map(|_| rng.gen_range(0.0..2.0 * PI)).collect(),
-    }
+    optc_model::mesh::random_mesh(style, n, &mut ChaCha8Rng::seed_from_u64(seed))
 }
 
 #[test]

@@ -81,12 +81,13 @@ pub fn run(args: LayoutArgs) -> Result<(), CliError> {
     }
     let f = plan.figures();
     println!(
-        "chip {} × {} mm, {} instances, {} heater pads + {} ground pads, routed waveguide {} mm",
+        "chip {} × {} mm, {} instances, {} heater pads + {} ground pads, {} crossings, routed waveguide {} mm",
         micron(f.width / 1000),
         micron(f.height / 1000),
         f.instances,
         f.heater_pads,
         f.ground_pads,
+        f.crossings,
         micron(f.route_length / 1000)
     );
     Ok(())
@@ -167,7 +168,7 @@ fn tempdir(out: &Path) -> Result<PathBuf, CliError> {
 fn report(plan: &Plan, bits: u32, built: Option<&str>) -> String {
     let f = plan.figures();
     let mut s = format!(
-        "# optc layout report (spec/layout.md)\nname: {}\nplan:\n  chip_width_um: {}\n  chip_height_um: {}\n  instances: {}\n  routes: {}\n  routed_length_um: {}\n  heater_pads: {}\n  ground_pads: {}\n  dac_bits: {bits}\n",
+        "# optc layout report (spec/layout.md)\nname: {}\nplan:\n  chip_width_um: {}\n  chip_height_um: {}\n  instances: {}\n  routes: {}\n  routed_length_um: {}\n  heater_pads: {}\n  ground_pads: {}\n  crossings: {}\n  dac_bits: {bits}\n",
         plan.name,
         micron(f.width),
         micron(f.height),
@@ -176,6 +177,7 @@ fn report(plan: &Plan, bits: u32, built: Option<&str>) -> String {
         micron(f.route_length),
         f.heater_pads,
         f.ground_pads,
+        f.crossings,
     );
     if let Some(b) = built {
         s.push_str("built:\n");

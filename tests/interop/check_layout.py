@@ -6,8 +6,8 @@ For each NAME, WORK holds NAME.layout.json (the plan `optc layout` drew into
 NAME.gds) and NAME.flat.netlist.yaml. The plan is drawn again here with the
 same builder, gdsfactory extracts the netlist of the built component
 (`Component.get_netlist`, connections found from coinciding ports), and
-its connectivity, walked through the routes, delays and edge couplers the
-layout adds, must be optc's netlist connection for connection. Then two
+its connectivity, walked through the routes, delays, crossings and edge
+couplers the layout adds, must be optc's netlist connection for connection. Then two
 mutations must be caught: one connection of the netlist swapped, and two
 MZIs of one column swapped in the plan (a layout that builds cleanly but is
 wired wrong).
@@ -25,23 +25,33 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "..", "runtime", "draw", "src", "chip_layout"))
 import gds_build  # noqa: E402
 
-THROUGH = ("optc_wg", "optc_delay_")
+THROUGH = ("optc_wg", "optc_delay_", "optc_perm")
+# A crossing joins its west-lower port to its east-upper one and vice versa.
+CROSSING = {"o1": "o3", "o3": "o1", "o2": "o4", "o4": "o2"}
 
 
-def gf_port(rows, port):
-    """optc's inJ / outJ of a cell on `rows` modes as gdsfactory names it."""
-    j = int(port[2:]) if port.startswith("in") else int(port[3:])
-    return f"o{rows - j}" if port.startswith("in") else f"o{rows + 1 + j}"
+def port_counts(inst):
+    """Input and output ports of a netlist instance (spec/netlist.md)."""
+    k = int((inst.get("settings") or {}).get("k", 0))
+    fixed = {"mzi": (2, 2), "coupler": (2, 2), "splitter": (1, k), "combiner": (k, 1),
+             "source": (0, 1), "terminator": (1, 0)}
+    return fixed.get(inst["component"], (1, 1))
+
+
+def gf_port(inputs, port):
+    """optc's inJ / outJ as gdsfactory names it: west ports o1 (lowest)
+    upwards, then east ports from the top (inJ is the J-th from the top)."""
+    if port.startswith("in"):
+        return f"o{inputs - int(port[2:])}"
+    return f"o{inputs + 1 + int(port[3:])}"
 
 
 def expected(netlist):
-    rows = {}
-    for name, inst in netlist["instances"].items():
-        rows[name] = 2 if inst["component"] in ("mzi", "coupler") else 1
+    inputs = {name: port_counts(inst)[0] for name, inst in netlist["instances"].items()}
 
     def ep(s):
         inst, port = [t.strip() for t in s.split(",")]
-        return f"{inst},{gf_port(rows[inst], port)}"
+        return f"{inst},{gf_port(inputs[inst], port)}"
 
     pairs = set()
     for a, b in netlist["connections"].items():
@@ -52,7 +62,7 @@ def expected(netlist):
     return pairs
 
 
-def extracted(top):
+def extracted(top, netlist):
     net = top.get_netlist(on_multi_connect="error", on_dangling_port="ignore")
     link = {}
     optical = [n for n in net["nets"] if is_optical(n["p1"]) and is_optical(n["p2"])]
@@ -65,10 +75,12 @@ def extracted(top):
 
     def other_side(port):
         inst, p = port.split(",")
+        if net["instances"][inst]["component"].startswith("optc_crossing"):
+            return f"{inst},{CROSSING[p]}"
         return f"{inst},{'o2' if p == 'o1' else 'o1'}"
 
     def walk(port):
-        """From a port, through routes and delays, to the next real port."""
+        """From a port, through routes, delays and crossings, to the next real port."""
         seen = 0
         while True:
             nxt = link.get(port)
@@ -93,10 +105,8 @@ def extracted(top):
             # and the input edge couplers.
             if inst.startswith("optc_ec_in"):
                 pairs.add((inst, walk(a)))
-            elif not inst.startswith("optc_ec_"):
-                k = int(p[1:])
-                comp_rows = ports_of(net, inst)
-                if k > comp_rows:  # east side
+            elif not inst.startswith("optc_ec_") and inst in netlist["instances"]:
+                if int(p[1:]) > port_counts(netlist["instances"][inst])[0]:  # east side
                     pairs.add((a, walk(a)))
     return pairs, names
 
@@ -106,15 +116,9 @@ def is_optical(port):
     return p.startswith("o") and p[1:].isdigit()
 
 
-def ports_of(net, inst):
-    # Number of modes of an instance, from its cell name.
-    comp = net["instances"][inst]["component"]
-    return 2 if comp.startswith("optc_mzi") and "delay" not in comp else 1
-
-
 def compare(plan, netlist):
     top, _ = gds_build.build(plan)
-    got, names = extracted(top)
+    got, names = extracted(top, netlist)
     want = expected(netlist)
     missing_inst = set(netlist["instances"]) - names
     if missing_inst:

@@ -45,7 +45,7 @@ done
 
 "$venv/bin/python" "$here/check.py" "$work" "${names[@]}" || die "check.py reported a mismatch (see above)"
 
-# Routed layouts (spec/layout.md): Clements 8, 16, 64; Reck 8; SVD 4.
+# Routed layouts (spec/layout.md): Clements 8, 16, 64; Reck 8; SVD 4; the 4×4b reducer.
 "$venv/bin/python" -c 'import numpy as np; r = np.random.default_rng(16); z = (r.standard_normal((16, 16)) + 1j * r.standard_normal((16, 16))) / np.sqrt(2); q, t = np.linalg.qr(z); np.save("'"$work"'/haar16.npy", q * (np.diag(t) / abs(np.diag(t))))'
 "$optc" compile "$work/haar16.npy" -o "$work" >/dev/null || die "optc compile haar16"
 "$optc" compile examples/data/haar64.npy -o "$work" >/dev/null || die "optc compile haar64"
@@ -53,7 +53,8 @@ mkdir -p "$work/reck"
 "$optc" compile examples/linear_npy.optc -o "$work/reck" >/dev/null || die "optc compile reck8"
 mv "$work/reck/haar8.netlist.yaml" "$work/reck8.netlist.yaml"
 mv "$work/reck/haar8.phases.yaml" "$work/reck8.phases.yaml"
-layouts=(haar8 haar16 haar64 reck8 svd4)
+"$optc" compile examples/optinc_4x4b.optc -o "$work" >/dev/null || die "optc compile optinc_4x4b"
+layouts=(haar8 haar16 haar64 reck8 svd4 optinc_4x4b)
 for n in "${layouts[@]}"; do
   "$optc" layout "$work/$n.netlist.yaml" -o "$work/$n.gds" --python "$venv/bin/python" | tail -1 || die "optc layout $n"
   [[ -s "$work/$n.gds" ]] || die "optc layout $n wrote no GDS"

@@ -167,28 +167,32 @@ pub fn apply_pair_planes(t: &Mat2, xr: &mut [f64], xi: &mut [f64], yr: &mut [f64
     }
 }
 
-/// A Clements-placed mesh with uniformly random settings (column c holds the
-/// MZIs at modes ≡ c mod 2; θ ∈ [0, π), φ and output phases ∈ [0, 2π), drawn
-/// in that order): the test and benchmark circuit of the simulator.
-pub fn random_clements<R: rand::Rng + ?Sized>(n: usize, rng: &mut R) -> Mesh {
+/// A mesh of `style` with uniformly random settings: θ ∈ [0, π), φ ∈ [0, 2π)
+/// per MZI in `MeshStyle::positions` order, then the output phases ∈ [0, 2π).
+pub fn random_mesh<R: rand::Rng + ?Sized>(style: MeshStyle, n: usize, rng: &mut R) -> Mesh {
     use std::f64::consts::{PI, TAU};
-    let mut mzis = Vec::new();
-    for column in 0..n {
-        for mode in (column % 2..n.saturating_sub(1)).step_by(2) {
-            mzis.push(MziSetting {
-                mode,
-                column,
-                theta: rng.gen_range(0.0..PI),
-                phi: rng.gen_range(0.0..TAU),
-            });
-        }
-    }
+    let mzis = style
+        .positions(n)
+        .into_iter()
+        .map(|(column, mode)| MziSetting {
+            mode,
+            column,
+            theta: rng.gen_range(0.0..PI),
+            phi: rng.gen_range(0.0..TAU),
+        })
+        .collect();
     Mesh {
         modes: n,
-        style: MeshStyle::Clements,
+        style,
         mzis,
         output_phases: (0..n).map(|_| rng.gen_range(0.0..TAU)).collect(),
     }
+}
+
+/// A Clements-placed mesh with random settings (`random_mesh`): the test
+/// and benchmark circuit of the simulator.
+pub fn random_clements<R: rand::Rng + ?Sized>(n: usize, rng: &mut R) -> Mesh {
+    random_mesh(MeshStyle::Clements, n, rng)
 }
 
 /// Applies a 2×2 transfer matrix to modes (`top`, `top + 1`) of a field.

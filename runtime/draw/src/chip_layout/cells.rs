@@ -38,6 +38,11 @@ pub const COUPLER_GAP: Nm = 236;
 pub const COUPLER: Nm = 2 * COUPLER_DX + COUPLER_LENGTH;
 /// The MZI cell: φ section, coupler, θ section, coupler.
 pub const MZI_LENGTH: Nm = 2 * HEATER_SECTION + 2 * COUPLER;
+/// A waveguide crossing between two neighbouring modes: gdsfactory
+/// `crossing45(port_spacing=48.5675)`, whose ports then lie exactly one
+/// mode pitch apart, 100.686 µm from west to east ports.
+pub const CROSSING_PORT_SPACING: &str = "48.5675";
+pub const CROSSING_LENGTH: Nm = 100_686;
 /// Edge couplers (gdsfactory `edge_coupler_silicon`, 100 µm) at the fiber
 /// array's pitch.
 pub const EDGE_COUPLER_LENGTH: Nm = um(100);
@@ -69,6 +74,12 @@ pub enum CellKind {
     /// A component with no generic-PDK cell here: a labelled box with the
     /// right ports on its rows, and a heater when it is programmable.
     Placeholder,
+    /// Two neighbouring modes exchanged through a waveguide crossing
+    /// (a permutation section between columns).
+    Crossing,
+    /// One mode moved to a neighbouring free mode by an S-bend as long as
+    /// a crossing (a permutation section).
+    Bend,
 }
 
 impl serde::Serialize for CellKind {
@@ -91,6 +102,8 @@ impl CellKind {
             CellKind::MziDelay => "optc_mzi_delay",
             CellKind::Straight => "optc_straight",
             CellKind::Placeholder => "optc_placeholder",
+            CellKind::Crossing => "optc_crossing",
+            CellKind::Bend => "optc_bend",
         }
     }
 }
@@ -136,7 +149,9 @@ const fn heater_at(knob: Knob, x0: Nm, y: Nm, rise: Nm) -> HeaterAt {
     }
 }
 
-/// The heaters of a cell (`rows` = how many modes it spans).
+/// The heaters of a cell spanning `rows` modes: an MZI's φ and θ, one for
+/// the first knob of a heater or a placeholder (on its top mode, which
+/// the planner only gives a knob when light runs straight through it).
 pub fn heaters(kind: CellKind, rows: usize, knobs: &[Knob]) -> Vec<HeaterAt> {
     let top = (rows as Nm - 1) * MODE_PITCH;
     match kind {
@@ -148,7 +163,7 @@ pub fn heaters(kind: CellKind, rows: usize, knobs: &[Knob]) -> Vec<HeaterAt> {
             .first()
             .map(|&k| vec![heater_at(k, 0, top, RISE_LOW)])
             .unwrap_or_default(),
-        CellKind::MziDelay | CellKind::Straight => vec![],
+        CellKind::MziDelay | CellKind::Straight | CellKind::Crossing | CellKind::Bend => vec![],
     }
 }
 
@@ -157,17 +172,19 @@ pub fn length(kind: CellKind) -> Nm {
     match kind {
         CellKind::Mzi | CellKind::MziDelay => MZI_LENGTH,
         CellKind::Heater | CellKind::Placeholder | CellKind::Straight => HEATER_SECTION,
+        CellKind::Crossing | CellKind::Bend => CROSSING_LENGTH,
     }
 }
 
-/// gdsfactory's name of a cell port: inputs `o1` (lowest) … `o{k}` on the
-/// west side bottom to top, outputs `o{k+1}` (top) … `o{2k}` on the east
-/// side top to bottom; `row` counts from the cell's top mode.
-pub fn port_name(rows: usize, input: bool, row: usize) -> String {
+/// gdsfactory's name of a cell port, counter-clockwise from the west side's
+/// lowest: the `west` west ports are `o1` (lowest) … `o{west}` (top), the
+/// east ports `o{west+1}` (top) … downwards; `rank` counts a side's ports
+/// from the top.
+pub fn port_name(west: usize, input: bool, rank: usize) -> String {
     if input {
-        format!("o{}", rows - row)
+        format!("o{}", west - rank)
     } else {
-        format!("o{}", rows + 1 + row)
+        format!("o{}", west + 1 + rank)
     }
 }
 

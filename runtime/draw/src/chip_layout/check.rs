@@ -9,7 +9,7 @@ use super::cells::{
     CellKind, Nm, CORNER_EXTENT, COUPLER_GAP, EDGE_COUPLER_LENGTH, MODE_PITCH, PAD_SIZE, VIA_SIZE,
     WG_WIDTH, WIRE_WIDTH,
 };
-use super::plan::{Metal, Plan, Point};
+use super::plan::{Instance, Metal, Plan, Point};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const WG_CLEARANCE: Nm = 1_000;
@@ -99,14 +99,17 @@ pub fn check(plan: &Plan) -> Result<(), String> {
 
     // Where every port is: cells' west and east ports, couplers' o1.
     let mut at: HashMap<String, Point> = HashMap::new();
+    let ports = |inst: &Instance| {
+        let west = inst.west.iter().map(|&r| (true, r));
+        west.chain(inst.east.iter().map(|&r| (false, r)))
+            .map(|(input, r)| {
+                let name = inst.port(input, r).expect("its own port");
+                (name, inst.port_at(input, r))
+            })
+            .collect::<Vec<_>>()
+    };
     for inst in &plan.instances {
-        let k = inst.rows.len();
-        for j in 0..k {
-            let y = inst.origin.1 + (k - 1 - j) as Nm * MODE_PITCH;
-            let port = |input| format!("{},{}", inst.name, super::cells::port_name(k, input, j));
-            at.insert(port(true), (inst.origin.0, y));
-            at.insert(port(false), (inst.origin.0 + inst.length, y));
-        }
+        at.extend(ports(inst));
     }
     for ec in &plan.couplers {
         at.insert(format!("{},o1", ec.name), (EDGE_COUPLER_LENGTH, ec.y));
@@ -172,7 +175,7 @@ pub fn check(plan: &Plan) -> Result<(), String> {
     for inst in &plan.instances {
         let me = net(&inst.name);
         let (x, y) = inst.origin;
-        let top = y + (inst.rows.len() as Nm - 1) * MODE_PITCH;
+        let top = y + (inst.height() as Nm - 1) * MODE_PITCH;
         let rise = if inst.cell == CellKind::MziDelay {
             s_bend
         } else {
@@ -185,17 +188,10 @@ pub fn check(plan: &Plan) -> Result<(), String> {
             y1: top + rise + WG_WIDTH / 2,
             net: me,
         });
-        // Every mode of a cell is entered and left.
-        for j in 0..inst.rows.len() {
-            for input in [true, false] {
-                let port = format!(
-                    "{},{}",
-                    inst.name,
-                    super::cells::port_name(inst.rows.len(), input, j)
-                );
-                if !used.contains(&port) {
-                    return Err(format!("port `{port}` is not routed"));
-                }
+        // Every port of a cell is routed.
+        for (port, _) in ports(inst) {
+            if !used.contains(&port) {
+                return Err(format!("port `{port}` is not routed"));
             }
         }
     }

@@ -36,11 +36,7 @@ pub fn wire(
     east: Nm,
     setting: &dyn Fn(&Instance, usize) -> PadSetting,
 ) -> Electrical {
-    let top_row_y = placement
-        .rows
-        .first()
-        .map(|&r| super::place::row_y(r))
-        .unwrap_or(0);
+    let top_row_y = super::place::row_y(placement.top_row);
     let fan0 = top_row_y + MODE_PITCH;
     struct Entry {
         inst: usize,

@@ -32,6 +32,11 @@ SECTION = LEAD + HEATER + LEAD
 COUPLER = 2 * COUPLER_DX + COUPLER_LENGTH
 MZI_LENGTH = 2 * SECTION + 2 * COUPLER
 BEND_RADIUS = 10.0
+# crossing45's port spacing parameter that puts its ports one mode pitch
+# apart, and the resulting west-to-east length (cells.rs).
+CROSSING_SPACING = 48.5675
+CROSSING_LENGTH = 100.686
+STUB = 10.0
 
 
 class LayoutCheckError(Exception):
@@ -122,24 +127,66 @@ def optc_straight(length: float) -> gf.Component:
 
 
 @gf.cell
-def optc_placeholder(kind: str, rows: int, heater: bool) -> gf.Component:
-    """A labelled box for a component with no generic-PDK cell: one straight
-    per mode (so the ports and paths are right), its heater if programmable."""
+def optc_crossing() -> gf.Component:
+    """Two neighbouring modes exchanged: gdsfactory's crossing45, its west
+    ports o1 (lower) and o2, its east ports o3 (upper) and o4."""
     c = gf.Component()
-    for j in range(rows):
-        y = j * MODE_PITCH
-        if heater and j == rows - 1:
-            refs = heater_section(c, y)
-        else:
-            refs = chain(c, [gf.components.straight(length=SECTION)], (0, y))
-        # gdsfactory numbering: inputs o1 (lowest) … o{rows}, outputs from the top.
-        c.add_port(f"o{j + 1}", port=refs[0].ports["o1"])
-        c.add_port(f"o{2 * rows - j}", port=refs[-1].ports["o2"])
-    top = (rows - 1) * MODE_PITCH
+    x = c.add_ref(gf.components.crossing45(port_spacing=CROSSING_SPACING))
+    # crossing45 names west-lower o2, west-upper o4, east-upper o3, east-lower o1.
+    x.move((-x.ports["o2"].center[0], -x.ports["o2"].center[1]))
+    for mine, theirs in (("o1", "o2"), ("o2", "o4"), ("o3", "o3"), ("o4", "o1")):
+        c.add_port(mine, port=x.ports[theirs])
+    return c
+
+
+@gf.cell
+def optc_bend(up: bool) -> gf.Component:
+    """One mode moved to its neighbour (`up`: the one above) by an S-bend
+    as long as a crossing."""
+    c = gf.Component()
+    r = c.add_ref(gf.components.bend_s(size=(CROSSING_LENGTH, MODE_PITCH if up else -MODE_PITCH)))
+    if not up:
+        r.move((0, MODE_PITCH))
+    c.add_port("o1", port=r.ports["o1"])
+    c.add_port("o2", port=r.ports["o2"])
+    return c
+
+
+@gf.cell
+def optc_placeholder(kind: str, west: tuple, east: tuple, height: int, heater: bool) -> gf.Component:
+    """A labelled box for a component with no generic-PDK cell. `west` and
+    `east` are its ports' modes counted up from its bottom mode. Light that
+    runs straight through (the same modes both sides) gets one straight per
+    mode and its heater if programmable; otherwise each port is a stub."""
+    c = gf.Component()
+    west, east = sorted(west), sorted(east)
+    if west == east:
+        for j in west:
+            y = j * MODE_PITCH
+            if heater and j == height - 1:
+                refs = heater_section(c, y)
+            else:
+                refs = chain(c, [gf.components.straight(length=SECTION)], (0, y))
+            c.add_port(f"o{west.index(j) + 1}", port=refs[0].ports["o1"])
+            c.add_port(f"o{2 * len(west) - west.index(j)}", port=refs[-1].ports["o2"])
+    else:
+        stub = gf.components.straight(length=STUB)
+        # gdsfactory numbering: west o1 (lowest) upwards, then east from the top.
+        for k, j in enumerate(west):
+            r = chain(c, [stub], (0, j * MODE_PITCH))[0]
+            c.add_port(f"o{k + 1}", port=r.ports["o1"])
+        for k, j in enumerate(sorted(east, reverse=True)):
+            r = chain(c, [stub], (SECTION - STUB, j * MODE_PITCH))[0]
+            c.add_port(f"o{len(west) + 1 + k}", port=r.ports["o2"])
+    top = (height - 1) * MODE_PITCH
     c.add_polygon([(0, -15), (SECTION, -15), (SECTION, top + 15), (0, top + 15)], layer="FLOORPLAN")
     label = c.add_ref(gf.components.text(text=f"{kind} (placeholder)", size=6, layer="TEXT"))
     label.move((2, top + 8))
     return c
+
+
+def offsets(inst, side):
+    return tuple(inst["span"][1] - r for r in inst[side])
 
 
 def cell_for(inst):
@@ -152,7 +199,17 @@ def cell_for(inst):
         return optc_mzi_delay()
     if kind == "optc_straight":
         return optc_straight(length=inst["length"] * UM)
-    return optc_placeholder(kind=inst["kind"] or "?", rows=len(inst["rows"]), heater=bool(inst["heaters"]))
+    if kind == "optc_crossing":
+        return optc_crossing()
+    if kind == "optc_bend":
+        return optc_bend(up=inst["east"][0] < inst["west"][0])
+    return optc_placeholder(
+        kind=inst["kind"] or "?",
+        west=offsets(inst, "west"),
+        east=offsets(inst, "east"),
+        height=inst["span"][1] - inst["span"][0] + 1,
+        heater=bool(inst["heaters"]),
+    )
 
 
 def near(a, b, tol=1e-3):
@@ -160,14 +217,14 @@ def near(a, b, tol=1e-3):
 
 
 def expected_ports(inst):
+    """Where the plan puts each port of an instance (cells.rs port_name)."""
     x, y = inst["origin"][0] * UM, inst["origin"][1] * UM
-    k = len(inst["rows"])
+    bottom, w = inst["span"][1], len(inst["west"])
     ports = {}
-    for j in range(k):
-        # Row j from the top is at y + (k-1-j)·pitch.
-        yy = y + (k - 1 - j) * MODE_PITCH
-        ports[f"o{k - j}"] = (x, yy)
-        ports[f"o{k + 1 + j}"] = (x + inst["length"] * UM, yy)
+    for j, r in enumerate(inst["west"]):
+        ports[f"o{w - j}"] = (x, y + (bottom - r) * MODE_PITCH)
+    for j, r in enumerate(inst["east"]):
+        ports[f"o{w + 1 + j}"] = (x + inst["length"] * UM, y + (bottom - r) * MODE_PITCH)
     return ports
 
 

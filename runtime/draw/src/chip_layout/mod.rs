@@ -16,7 +16,6 @@ use optc_formats::netlist::Circuit;
 use optc_model::dac::Dac;
 pub use plan::{Figures, Plan};
 use plan::{HeaterPlan, Instance, PadSetting};
-use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// The gdsfactory builder, run by `optc layout` in the pinned environment.
@@ -42,6 +41,9 @@ pub enum LayoutError {
     Check { file: String, why: String },
 }
 
+/// Room around everything inside the outline.
+pub const MARGIN: Nm = 50_000;
+
 /// Plans the layout of a circuit programmed with `settings` (one `[f64; 2]`
 /// per node, as the phase file resolves). `dac_bits` gives each phase pad
 /// its DAC code.
@@ -57,14 +59,12 @@ pub fn plan(circuit: &Circuit, settings: &[[f64; 2]], dac_bits: u32) -> Result<P
     let placement = place::place(circuit, optical::fan_in_width(n_inputs))?;
 
     let mut instances = Vec::new();
-    let mut by_row: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut by_column = Vec::new();
     for (c, col) in placement.columns.iter().enumerate() {
         let mut members = Vec::new();
         for p in &col.cells {
-            let bottom = p.top + p.rows - 1;
-            let origin = (col.x, place::row_y(bottom));
-            let heaters = cells::heaters(p.cell, p.rows, &p.knobs)
+            let origin = (col.x, place::row_y(p.bottom));
+            let heaters = cells::heaters(p.cell, p.rows(), &p.knobs)
                 .into_iter()
                 .map(|h| HeaterPlan {
                     knob: h.knob,
@@ -79,16 +79,14 @@ pub fn plan(circuit: &Circuit, settings: &[[f64; 2]], dac_bits: u32) -> Result<P
             } else {
                 cells::length(p.cell)
             };
-            let index = instances.len();
-            for r in p.top..p.top + p.rows {
-                by_row.entry(r).or_default().push(index);
-            }
-            members.push(index);
+            members.push(instances.len());
             instances.push(Instance {
                 name: p.name.clone(),
                 cell: p.cell,
                 origin,
-                rows: (p.top..p.top + p.rows).collect(),
+                span: [p.top, p.bottom],
+                west: p.west.clone(),
+                east: p.east.clone(),
                 length,
                 kind: p.node.map(|i| circuit.nodes[i].kind.name().to_string()),
                 heaters,
@@ -103,7 +101,7 @@ pub fn plan(circuit: &Circuit, settings: &[[f64; 2]], dac_bits: u32) -> Result<P
         &circuit.file,
         &placement,
         &instances,
-        &by_row,
+        &by_column,
         &circuit.input_names,
         &output_names,
     )?;
@@ -150,6 +148,3 @@ pub fn plan(circuit: &Circuit, settings: &[[f64; 2]], dac_bits: u32) -> Result<P
     })?;
     Ok(plan)
 }
-
-/// Room around everything inside the outline.
-pub const MARGIN: Nm = 50_000;

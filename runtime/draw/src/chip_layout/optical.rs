@@ -11,9 +11,7 @@
 //! coupler; the top mode's loop encloses all the others, so its coupler is
 //! the lowest.
 
-use super::cells::{
-    port_name, Nm, BEND_RADIUS, CORNER_EXTENT, EDGE_COUPLER_LENGTH, IO_PITCH, WG_WIDTH,
-};
+use super::cells::{Nm, BEND_RADIUS, CORNER_EXTENT, EDGE_COUPLER_LENGTH, IO_PITCH, WG_WIDTH};
 use super::place::{row_y, Placement};
 use super::plan::{EdgeCoupler, Instance, Point, Route};
 use super::LayoutError;
@@ -72,41 +70,81 @@ pub struct Optical {
     pub bottom: Nm,
 }
 
-/// `instances` are the placed cells; `by_row[row]` their indices on that
-/// row, west to east.
+/// `instances` are the placed cells, `by_column[c]` the indices of column
+/// c's. Every east port of a column meets the west port on its mode in
+/// the next column; the first column's west ports are the inputs, the
+/// last column's east ports the outputs.
 pub fn route(
     file: &str,
     placement: &Placement,
     instances: &[Instance],
-    by_row: &BTreeMap<usize, Vec<usize>>,
+    by_column: &[Vec<usize>],
     input_names: &[String],
     output_names: &[String],
 ) -> Result<Optical, LayoutError> {
-    let port = |inst: &Instance, row: usize, input: bool| {
-        let top = inst.rows[0];
-        format!(
-            "{},{}",
-            inst.name,
-            port_name(inst.rows.len(), input, row - top)
-        )
-    };
-    let east_x = |inst: &Instance| inst.origin.0 + inst.length;
-    let mut routes = Vec::new();
-    for (&row, chain) in by_row {
-        for w in chain.windows(2) {
-            let (a, b) = (&instances[w[0]], &instances[w[1]]);
-            routes.push(Route {
-                name: String::new(),
-                from: port(a, row, false),
-                to: port(b, row, true),
-                points: vec![(east_x(a), row_y(row)), (b.origin.0, row_y(row))],
-            });
-        }
-    }
     let unroutable = |why: String| LayoutError::Unroutable {
         file: file.to_string(),
         why,
     };
+    // The cell with a west (or east) port on each mode of a column.
+    let side = |c: usize, input: bool| -> BTreeMap<usize, usize> {
+        let mut m = BTreeMap::new();
+        for &i in &by_column[c] {
+            let inst = &instances[i];
+            for &r in if input { &inst.west } else { &inst.east } {
+                m.insert(r, i);
+            }
+        }
+        m
+    };
+    let port = |i: usize, input: bool, row: usize| {
+        instances[i]
+            .port(input, row)
+            .expect("the side maps only the cell's own ports")
+    };
+    let mut routes = Vec::new();
+    let last = by_column.len().saturating_sub(1);
+    let first_west = side(0, true);
+    let last_east = side(last, false);
+    for c in 0..last {
+        let (from, mut to) = (side(c, false), side(c + 1, true));
+        for (row, a) in from {
+            let Some(b) = to.remove(&row) else {
+                return Err(unroutable(format!(
+                    "the light leaving `{}` on mode {row} meets no cell in the next column",
+                    instances[a].name
+                )));
+            };
+            routes.push(Route {
+                name: String::new(),
+                from: port(a, false, row),
+                to: port(b, true, row),
+                points: vec![
+                    instances[a].port_at(false, row),
+                    instances[b].port_at(true, row),
+                ],
+            });
+        }
+        if let Some((row, b)) = to.into_iter().next() {
+            return Err(unroutable(format!(
+                "`{}` on mode {row} is fed by nothing in the column before",
+                instances[b].name
+            )));
+        }
+    }
+    for (name, rows, map) in [
+        ("input", &placement.inputs, &first_west),
+        ("output", &placement.outputs, &last_east),
+    ] {
+        let want: Vec<usize> = rows.keys().copied().collect();
+        let got: Vec<usize> = map.keys().copied().collect();
+        if want != got {
+            return Err(unroutable(format!(
+                "the {name} modes {want:?} are not the modes {got:?} of the {} column's ports",
+                if name == "input" { "first" } else { "last" }
+            )));
+        }
+    }
     // Inputs.
     let mut couplers = Vec::new();
     let ins: Vec<(usize, usize)> = placement.inputs.iter().map(|(&r, &e)| (r, e)).collect();
@@ -129,7 +167,7 @@ pub fn route(
         let name = &input_names[e];
         let (y_ec, y_row) = ends[i];
         check_jog(name, y_row - y_ec)?;
-        let first = &instances[by_row[&row][0]];
+        let first = first_west[&row];
         couplers.push(EdgeCoupler {
             name: format!("optc_ec_{name}"),
             port: name.clone(),
@@ -138,19 +176,19 @@ pub fn route(
         routes.push(Route {
             name: String::new(),
             from: format!("optc_ec_{name},o1"),
-            to: port(first, row, true),
+            to: port(first, true, row),
             points: simplify(vec![
                 (EDGE_COUPLER_LENGTH, y_ec),
                 (x, y_ec),
                 (x, y_row),
-                (first.origin.0, y_row),
+                instances[first].port_at(true, row),
             ]),
         });
     }
     // Outputs: below the inputs on the same pitch, below the mesh.
     let outs: Vec<(usize, usize)> = placement.outputs.iter().map(|(&r, &k)| (r, k)).collect();
     let n = outs.len() as Nm;
-    let lowest_row = placement.rows.last().map(|&r| row_y(r)).unwrap_or(0);
+    let lowest_row = row_y(placement.bottom_row);
     let mut first_out = ends.last().map(|e| e.0).unwrap_or(top_y) - IO_PITCH;
     while first_out > lowest_row - 2 * CORNER_EXTENT - WG_WIDTH {
         first_out -= IO_PITCH;
@@ -168,7 +206,7 @@ pub fn route(
         let y_ec = first_out - (n - 1 - j) * IO_PITCH;
         bottom = bottom.min(y_ec);
         let x = east + 2 * BEND_RADIUS + (n - 1 - j) * JOG_PITCH;
-        let last = &instances[*by_row[&row].last().expect("a used row has cells")];
+        let last = last_east[&row];
         couplers.push(EdgeCoupler {
             name: format!("optc_ec_{name}"),
             port: name.clone(),
@@ -176,10 +214,10 @@ pub fn route(
         });
         routes.push(Route {
             name: String::new(),
-            from: port(last, row, false),
+            from: port(last, false, row),
             to: format!("optc_ec_{name},o1"),
             points: simplify(vec![
-                (east_x(last), row_y(row)),
+                instances[last].port_at(false, row),
                 (x, row_y(row)),
                 (x, y_ec),
                 (EDGE_COUPLER_LENGTH, y_ec),

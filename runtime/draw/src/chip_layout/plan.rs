@@ -28,10 +28,13 @@ pub struct Plan {
 pub struct Instance {
     pub name: String,
     pub cell: CellKind,
-    /// Its lowest west port (for a cell on rows m…m+k−1, row m+k−1).
+    /// West end of its bottom mode (the lowest row of `span`).
     pub origin: Point,
-    /// Modes spanned, top first.
-    pub rows: Vec<usize>,
+    /// Top and bottom mode of its box.
+    pub span: [usize; 2],
+    /// Modes of its west (input) and east (output) ports, top first.
+    pub west: Vec<usize>,
+    pub east: Vec<usize>,
     /// The cell's length (a `Straight` takes its column's).
     pub length: Nm,
     /// The netlist component kind it stands for (None: a delay or straight
@@ -54,6 +57,31 @@ pub struct HeaterPlan {
     /// How far its signal wire rises before turning east.
     pub rise: Nm,
     pub pad: String,
+}
+
+impl Instance {
+    /// Modes its box spans.
+    pub fn height(&self) -> usize {
+        self.span[1] - self.span[0] + 1
+    }
+
+    /// `instance,oK` of its west (`input`) or east port on `row`.
+    pub fn port(&self, input: bool, row: usize) -> Option<String> {
+        let side = if input { &self.west } else { &self.east };
+        let rank = side.iter().position(|&r| r == row)?;
+        Some(format!(
+            "{},{}",
+            self.name,
+            super::cells::port_name(self.west.len(), input, rank)
+        ))
+    }
+
+    /// Where the port on `row` is.
+    pub fn port_at(&self, input: bool, row: usize) -> Point {
+        let x = self.origin.0 + if input { 0 } else { self.length };
+        let y = self.origin.1 + (self.span[1] - row) as Nm * super::cells::MODE_PITCH;
+        (x, y)
+    }
 }
 
 /// An edge coupler on the west edge: its fiber end at x = 0.
@@ -129,6 +157,8 @@ pub struct Figures {
     pub heater_pads: usize,
     pub ground_pads: usize,
     pub instances: usize,
+    /// Waveguide crossings in the permutation sections.
+    pub crossings: usize,
 }
 
 impl Plan {
@@ -143,6 +173,11 @@ impl Plan {
             heater_pads: self.pads.len() - ground_pads,
             ground_pads,
             instances: self.instances.len(),
+            crossings: self
+                .instances
+                .iter()
+                .filter(|i| i.cell == CellKind::Crossing)
+                .count(),
         }
     }
 
