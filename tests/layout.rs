@@ -394,6 +394,35 @@ fn reducer_netlists_lay_out_with_placeholders_and_crossings() {
 }
 
 #[test]
+fn a_programmable_instance_that_changes_modes_is_refused_not_stripped_of_its_pad() {
+    // The attenuator sits between phase shifters placed on modes 0 and 1,
+    // so its input and output are drawn on different modes.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let path = format!("{root}/../tests/data/layout/attenuator_between_modes.netlist.yaml");
+    let (netlist, circuit) = Netlist::load(std::path::Path::new(&path)).unwrap();
+    drop(netlist);
+    let settings = vec![[0.3, 0.0]; circuit.nodes.len()];
+    match chip_layout::plan(&circuit, &settings, 12) {
+        Err(LayoutError::Unsupported { instance, why, .. }) => {
+            assert_eq!(instance, "m");
+            assert!(why.contains("modes"), "{why}");
+        }
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_netlist_without_instances_is_an_error() {
+    let text = "version: 3\nname: empty\nmodes: 1\nports: {}\ninstances: {}\nconnections: {}\n";
+    let netlist = Netlist::parse("e.netlist.yaml", text).unwrap();
+    let circuit = Circuit::new(&netlist, "e.netlist.yaml", text).unwrap();
+    match chip_layout::plan(&circuit, &[], 12) {
+        Err(LayoutError::Unroutable { why, .. }) => assert!(why.contains("no instances"), "{why}"),
+        other => panic!("expected Unroutable, got {other:?}"),
+    }
+}
+
+#[test]
 fn reserved_instance_names_are_errors_naming_the_instance() {
     let mut b = NetlistBuilder::new("fan", 1);
     b.add_phase_shifters(0, &[0.5], "optc_");

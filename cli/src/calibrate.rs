@@ -24,9 +24,14 @@ pub struct CalibrateArgs {
     /// The phase file to start from [default: NAME.phases.yaml next to the netlist].
     #[arg(long)]
     pub phases: Option<PathBuf>,
-    /// The device file whose instance is calibrated.
+    /// The device file whose instance is calibrated (with --chip: the DAC,
+    /// crosstalk and loss of the measured chip [default: ideal]).
+    #[arg(long, value_name = "FILE", required_unless_present = "chip")]
+    pub device: Option<PathBuf>,
+    /// A linear netlist's measured chip (spec/chip.md, `optc characterize`
+    /// writes one): program it to realise the netlist's own matrix.
     #[arg(long, value_name = "FILE")]
-    pub device: PathBuf,
+    pub chip: Option<PathBuf>,
     /// Seed of the device instance (the same seed as `optc reduce --seed`).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -43,13 +48,27 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
     let programmed = programmed::load(&args.netlist, args.phases.as_deref())?;
     let netlist_file = args.netlist.display().to_string();
     let is_chain = programmed.netlist.digit_serial.is_some();
-    if programmed.netlist.reducer.is_none() && !is_chain {
+    let is_reducer = programmed.netlist.reducer.is_some() || is_chain;
+    if let Some(chip) = &args.chip {
+        if is_reducer {
+            return Err(input_err(format!(
+                "{netlist_file}: a reducer is calibrated on its comparator signals \
+                 (--device), not from a chip file"
+            )));
+        }
+        return measured_chip(&args, &programmed, chip);
+    }
+    if !is_reducer {
         return Err(input_err(format!(
-            "{netlist_file}: {}",
+            "{netlist_file}: {} (a linear netlist is programmed from its measured chip: --chip FILE)",
             NetlistRunError::NotAReducer
         )));
     }
-    let params = optc_formats::device_file::load(&args.device).map_err(input_err)?;
+    let device = args
+        .device
+        .clone()
+        .expect("clap requires --device without --chip");
+    let params = optc_formats::device_file::load(&device).map_err(input_err)?;
     let coherent = || {
         input_err(format!(
             "{netlist_file}: a coherent (linear) readout has no comparators to calibrate"
@@ -74,7 +93,7 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
         return Err(input_err(format!(
             "{}: the device has {} but the phase file {} was written for {}; \
              compile for this device, or use a device file with `phase_bits` matching",
-            args.device.display(),
+            device.display(),
             bits(params.phase_bits),
             args.phases
                 .as_deref()
@@ -152,7 +171,7 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
         "calibrated instance {} of {}{}: worst margin {:+.4} -> {:+.4} of full scale, \
          error rate {:.4} -> {:.4} ({} trial settings)",
         args.seed,
-        args.device.display(),
+        device.display(),
         if cal.what.is_empty() {
             String::new()
         } else {
@@ -165,6 +184,107 @@ pub fn run(args: CalibrateArgs) -> Result<(), CliError> {
         cal.trials
     );
     eprintln!("  wrote {}", args.out.display());
+    Ok(())
+}
+
+/// `optc calibrate --chip`.
+fn measured_chip(
+    args: &CalibrateArgs,
+    programmed: &programmed::Programmed,
+    chip_path: &std::path::Path,
+) -> Result<(), CliError> {
+    let netlist_file = args.netlist.display().to_string();
+    program_measured(
+        programmed,
+        &netlist_file,
+        chip_path,
+        args.device.as_deref(),
+        args.seed,
+        &args.out,
+    )
+}
+
+/// The largest heater count `program_measured` fits: 32 modes of Clements
+/// (32·31 + 32); the Jacobian is 2N² × heaters and each step solves a
+/// heaters² system.
+const MAX_FIT_HEATERS: usize = 1056;
+
+/// Error-aware settings for a measured linear chip (spec/chip.md,
+/// `optc_sim::program_chip`), written as a phase file to `out`; used by
+/// `optc calibrate --chip` and `optc compile --chip`.
+pub(crate) fn program_measured(
+    programmed: &programmed::Programmed,
+    netlist_file: &str,
+    chip_path: &std::path::Path,
+    device_path: Option<&std::path::Path>,
+    seed: u64,
+    out_path: &std::path::Path,
+) -> Result<(), CliError> {
+    use optc_sim::device::{DeviceInstance, DeviceParams};
+    let circuit = &programmed.circuit;
+    if let Some(n) = circuit.nodes.iter().find(|n| !n.kind.is_linear()) {
+        return Err(input_err(format!(
+            "{netlist_file}: instance `{}` is a `{}`; only linear netlists have a matrix to realise",
+            n.name,
+            n.kind.name()
+        )));
+    }
+    // The fit is dense in the heater count (spec/chip.md).
+    let heaters: usize = circuit
+        .nodes
+        .iter()
+        .filter(|n| n.kind.has_heater())
+        .map(|n| n.kind.programmable().len())
+        .sum();
+    if heaters > MAX_FIT_HEATERS {
+        return Err(input_err(format!(
+            "{netlist_file}: {heaters} heaters; error-aware programming fits at most \
+             {MAX_FIT_HEATERS} (a 32-mode mesh) with its dense Levenberg–Marquardt"
+        )));
+    }
+    let params = match device_path {
+        Some(p) => optc_formats::device_file::load(p).map_err(input_err)?,
+        None => DeviceParams::IDEAL,
+    };
+    // The fit sees continuous phases; the DAC rounds the result afterwards.
+    let fit = DeviceParams {
+        phase_bits: None,
+        ..params
+    };
+    let chip_file = chip_path.display().to_string();
+    let chip = optc_formats::chip_file::load(chip_path).map_err(input_err)?;
+    let device =
+        DeviceInstance::measured(&fit, circuit, seed, &chip, &chip_file).map_err(input_err)?;
+    let ideal = DeviceInstance::sample(&DeviceParams::IDEAL, circuit, 0);
+    let target =
+        optc_sim::simulate::Plan::new(circuit, &programmed.settings, &ideal).transfer_matrix();
+    let p = optc_sim::program_chip::program(circuit, &programmed.settings, &device, &target);
+    let mut out = programmed.phases.with_settings(circuit, &p.settings);
+    out.calibrated_for = Some(CalibratedFor {
+        mzi_loss_db: params.mzi_loss_db,
+        crosstalk: params.crosstalk,
+        splitter_loss_db: params.splitter_loss_db,
+    });
+    optc_formats::fsio::write_atomic(out_path, out.to_yaml().as_bytes())
+        .map_err(|e| input_err(format!("cannot write `{}`: {e}", out_path.display())))?;
+    eprintln!(
+        "programmed the measured chip {chip_file}: max |U_chip - U| {:.3e} with the compiled \
+         settings -> {:.3e} error-aware ({} iterations)",
+        p.ideal_error, p.error, p.iterations
+    );
+    for o in &p.out_of_reach {
+        eprintln!(
+            "  {}: needs |T00| = {:.4}, its couplers reach [{:.4}, {:.4}]",
+            o.instance, o.needed, o.reach[0], o.reach[1]
+        );
+    }
+    if !p.out_of_reach.is_empty() {
+        eprintln!(
+            "  {} MZIs were asked for a split out of their reach",
+            p.out_of_reach.len()
+        );
+    }
+    eprintln!("  wrote {}", out_path.display());
     Ok(())
 }
 

@@ -33,6 +33,14 @@ pub struct CompileArgs {
     /// Also draw each network: NAME.svg (and NAME.report.svg for a reducer).
     #[arg(long)]
     pub svg: bool,
+    /// A measured chip (spec/chip.md): also write NAME.chip.phases.yaml,
+    /// the error-aware settings that make that chip realise the network.
+    #[arg(long, value_name = "FILE")]
+    pub chip: Option<PathBuf>,
+    /// With --chip: the device file for the chip's DAC, crosstalk and loss
+    /// [default: ideal].
+    #[arg(long, value_name = "FILE", requires = "chip")]
+    pub device: Option<PathBuf>,
 }
 
 pub fn run(args: CompileArgs) -> Result<(), CliError> {
@@ -59,6 +67,13 @@ pub fn run(args: CompileArgs) -> Result<(), CliError> {
 }
 
 fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
+    // A bad chip file fails before anything is compiled.
+    let chip = match &args.chip {
+        Some(p) => {
+            Some(optc_formats::chip_file::load(p).map_err(|e| CliError::Input(e.to_string()))?)
+        }
+        None => None,
+    };
     let options = CompileOptions {
         out_dir: args.out.clone(),
         allow_outside_paths: args.allow_outside_paths,
@@ -90,6 +105,38 @@ fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
             for p in drawn {
                 println!("  wrote {}", p.display());
             }
+        }
+    }
+    if let (Some(chip), Some(path)) = (&chip, &args.chip) {
+        // The network whose structure the chip was measured on.
+        let mut matched = false;
+        for c in &compiled {
+            let programmed = optc_sim::programmed::load(&c.paths.netlist, Some(&c.paths.phases))?;
+            if programmed.circuit.hash != chip.structure_hash {
+                continue;
+            }
+            matched = true;
+            let out = c
+                .paths
+                .phases
+                .with_file_name(format!("{}.chip.phases.yaml", programmed.circuit.name));
+            super::calibrate::program_measured(
+                &programmed,
+                &c.paths.netlist.display().to_string(),
+                path,
+                args.device.as_deref(),
+                0,
+                &out,
+            )?;
+        }
+        if !matched {
+            return Err(CliError::Input(format!(
+                "{}: the chip was measured on `{}` ({}); no compiled network has that structure \
+                 (same modes, mesh style and names)",
+                path.display(),
+                chip.circuit,
+                chip.structure_hash
+            )));
         }
     }
     Ok(())

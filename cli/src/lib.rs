@@ -5,6 +5,7 @@
 //! 2 usage error (clap's own exit code).
 
 mod calibrate;
+mod characterize;
 mod check;
 mod compile;
 mod error;
@@ -46,8 +47,12 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Run integer gradient codes through a compiled reducer netlist.
     Reduce(reduce::ReduceArgs),
-    /// Calibrate one chip instance of a compiled reducer: write its phase file.
+    /// Calibrate one chip: a reducer instance on its comparator signals, or a
+    /// measured linear chip (--chip) to realise its netlist's matrix.
     Calibrate(calibrate::CalibrateArgs),
+    /// Write the characterisation file (measured splitter ratios and phase
+    /// offsets) of one sampled chip of a netlist.
+    Characterize(characterize::CharacterizeArgs),
     /// Emulated data-parallel training: optical reducer vs ring all-reduce.
     Train(train::TrainArgs),
     /// Step-time model of ring, tree, in-switch and OptINC reduction at cluster scale.
@@ -71,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Reduce(args) => reduce::run(args),
         Command::Calibrate(args) => calibrate::run(args),
+        Command::Characterize(args) => characterize::run(args),
         Command::Train(args) => train::run(args),
         Command::Model(args) => model::run(args),
         Command::Render(args) => render::run(args),

@@ -123,8 +123,6 @@ pub fn parse(file: &str, text: &str) -> Result<DeviceParams, FormatError> {
 
 /// Reads a device file.
 pub fn load(path: &Path) -> Result<DeviceParams, FormatError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| FormatError::new(&file, Problem::Io(e.to_string())))?;
+    let (file, text) = crate::netlist::read_text(path)?;
     parse(&file, &text)
 }

@@ -7,6 +7,7 @@
 //! Every error is a located `FormatError`.
 
 pub mod builder;
+pub mod chip_file;
 pub mod codes_file;
 pub mod csv_reader;
 pub mod device_file;

@@ -3,7 +3,8 @@
 //! "Sampling"), and the phases its heaters really hold when it is
 //! programmed with a phase file.
 
-use optc_formats::netlist::Circuit;
+use optc_formats::chip_file::{ChipFile, MziMeasured, PhaseMeasured};
+use optc_formats::netlist::{Circuit, FormatError, Problem};
 pub use optc_formats::phases::NodeSettings;
 use optc_model::component::Kind;
 use optc_model::crosstalk::{Crosstalk, Placed};
@@ -69,6 +70,116 @@ impl DeviceInstance {
             kinds: circuit.nodes.iter().map(|n| n.kind).collect(),
             crosstalk: Crosstalk::new(&placed),
         }
+    }
+
+    /// The measured chip of `chip` (spec/chip.md): its MZIs' cross ratios
+    /// and heater offsets and its phase shifters' offsets from the file,
+    /// every other error as `params` give it for chip `seed`, which also
+    /// supplies the DAC, crosstalk and loss.
+    pub fn measured(
+        params: &DeviceParams,
+        circuit: &Circuit,
+        seed: u64,
+        chip: &ChipFile,
+        file: &str,
+    ) -> Result<DeviceInstance, FormatError> {
+        if chip.structure_hash != circuit.hash {
+            return Err(FormatError::new(
+                file,
+                Problem::ChipForOtherNetlist {
+                    name: circuit.name.clone(),
+                    hash: circuit.hash.clone(),
+                    found_name: chip.circuit.clone(),
+                    found_hash: chip.structure_hash.clone(),
+                },
+            ));
+        }
+        let mut device = DeviceInstance::sample(params, circuit, seed);
+        let index: std::collections::HashMap<&str, usize> = circuit
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.as_str(), i))
+            .collect();
+        let node_of = |name: &str, section: &'static str, want: Kind| {
+            let &i = index.get(name).ok_or_else(|| {
+                FormatError::new(file, Problem::UnknownInstance { name: name.into() })
+            })?;
+            if circuit.nodes[i].kind != want {
+                return Err(FormatError::new(
+                    file,
+                    Problem::ChipKind {
+                        name: name.into(),
+                        section,
+                        kind: circuit.nodes[i].kind.name().into(),
+                    },
+                ));
+            }
+            Ok(i)
+        };
+        let mut seen = vec![false; circuit.nodes.len()];
+        for (name, m) in &chip.mzi {
+            let i = node_of(name, "mzi", Kind::Mzi)?;
+            seen[i] = true;
+            device.errors[i] = ComponentErrors::Mzi {
+                kappa: m.kappa,
+                dtheta: m.dtheta,
+                dphi: m.dphi,
+            };
+        }
+        for (name, p) in &chip.phase_shifter {
+            let i = node_of(name, "phase_shifter", Kind::PhaseShifter)?;
+            seen[i] = true;
+            device.errors[i] = ComponentErrors::PhaseShifter { dphase: p.dphase };
+        }
+        if let Some(i) = (0..seen.len())
+            .find(|&i| !seen[i] && matches!(circuit.nodes[i].kind, Kind::Mzi | Kind::PhaseShifter))
+        {
+            return Err(FormatError::new(
+                file,
+                Problem::ChipMissing {
+                    name: circuit.nodes[i].name.clone(),
+                    kind: circuit.nodes[i].kind.name().into(),
+                },
+            ));
+        }
+        Ok(device)
+    }
+
+    /// This chip's measurements as a chip file (what `optc characterize`
+    /// writes).
+    pub fn chip_file(&self, circuit: &Circuit) -> ChipFile {
+        let mut chip = ChipFile {
+            version: optc_formats::chip_file::CHIP_VERSION,
+            circuit: circuit.name.clone(),
+            structure_hash: circuit.hash.clone(),
+            mzi: Default::default(),
+            phase_shifter: Default::default(),
+        };
+        for (node, e) in circuit.nodes.iter().zip(&self.errors) {
+            match *e {
+                ComponentErrors::Mzi {
+                    kappa,
+                    dtheta,
+                    dphi,
+                } => {
+                    chip.mzi.insert(
+                        node.name.clone(),
+                        MziMeasured {
+                            kappa,
+                            dtheta,
+                            dphi,
+                        },
+                    );
+                }
+                ComponentErrors::PhaseShifter { dphase } => {
+                    chip.phase_shifter
+                        .insert(node.name.clone(), PhaseMeasured { dphase });
+                }
+                _ => {}
+            }
+        }
+        chip
     }
 
     /// The static errors of every node, in the circuit's node order.

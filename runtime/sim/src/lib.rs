@@ -5,6 +5,7 @@
 //! (`programmed`).
 
 pub mod device;
+pub mod program_chip;
 pub mod programmed;
 pub mod reducer;
 pub mod simulate;

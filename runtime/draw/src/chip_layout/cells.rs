@@ -128,7 +128,8 @@ impl Knob {
     }
 }
 
-/// One heater of a cell, relative to the cell origin (its lowest west port):
+/// One heater of a cell, relative to the cell origin (the west end of its
+/// bottom mode):
 /// the centres of its signal (west) and ground (east) via stacks.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HeaterAt {

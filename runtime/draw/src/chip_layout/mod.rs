@@ -55,6 +55,12 @@ pub fn plan(circuit: &Circuit, settings: &[[f64; 2]], dac_bits: u32) -> Result<P
             settings: settings.len(),
         });
     }
+    if circuit.nodes.is_empty() {
+        return Err(LayoutError::Unroutable {
+            file: circuit.file.clone(),
+            why: "the netlist has no instances".into(),
+        });
+    }
     let n_inputs = circuit.input_names.len();
     let placement = place::place(circuit, optical::fan_in_width(n_inputs))?;
 
@@ -95,6 +101,19 @@ pub fn plan(circuit: &Circuit, settings: &[[f64; 2]], dac_bits: u32) -> Result<P
             });
         }
         by_column.push(members);
+    }
+    // Every programmable setting gets a heater and so a pad.
+    let settings_count: usize = circuit
+        .nodes
+        .iter()
+        .map(|n| n.kind.programmable().len())
+        .sum();
+    let heaters: usize = instances.iter().map(|i| i.heaters.len()).sum();
+    if heaters != settings_count {
+        return Err(LayoutError::Check {
+            file: circuit.file.clone(),
+            why: format!("{settings_count} programmable settings but {heaters} heaters"),
+        });
     }
     let output_names: Vec<String> = circuit.outputs.iter().map(|(n, _)| n.clone()).collect();
     let optical = optical::route(

@@ -180,9 +180,12 @@ pub fn place(circuit: &Circuit, x0: Nm) -> Result<Placement, LayoutError> {
         let kind = cell_of(node.kind);
         let (top, bottom) = cell.rows();
         let straight = cell.in_rows == cell.out_rows;
+        // A programmable placeholder carries its heater on a mode light runs
+        // straight through; one that changes modes would lose its setting.
         let square = match kind {
             CellKind::Mzi => straight && cell.in_rows.len() == 2 && bottom == top + 1,
             CellKind::Heater => straight && cell.in_rows.len() == 1,
+            _ if !node.kind.programmable().is_empty() => straight,
             _ => cell.in_rows.len() + cell.out_rows.len() > 0,
         };
         if !square {
@@ -209,16 +212,12 @@ pub fn place(circuit: &Circuit, x0: Nm) -> Result<Placement, LayoutError> {
             west: cell.in_rows.clone(),
             east: cell.out_rows.clone(),
             node: Some(i),
-            // A heater only where light runs straight through the cell.
-            knobs: if straight {
-                node.kind
-                    .programmable()
-                    .iter()
-                    .filter_map(|k| knob(k))
-                    .collect()
-            } else {
-                vec![]
-            },
+            knobs: node
+                .kind
+                .programmable()
+                .iter()
+                .filter_map(|k| knob(k))
+                .collect(),
         });
     }
 
@@ -358,8 +357,10 @@ pub fn place(circuit: &Circuit, x0: Nm) -> Result<Placement, LayoutError> {
     let mut x = x0;
     for mut placed in columns {
         placed.sort_by_key(|p| p.top);
+        // Straights take the column's length, so they do not set it.
         let length = placed
             .iter()
+            .filter(|p| p.cell != CellKind::Straight)
             .map(|p| cells::length(p.cell))
             .max()
             .unwrap_or(cells::HEATER_SECTION);
@@ -393,9 +394,11 @@ pub fn place(circuit: &Circuit, x0: Nm) -> Result<Placement, LayoutError> {
 
 /// The layers of crossings and S-bends that take the tracks of gap `g`
 /// from their west modes to their east modes (`gap` = one (west, east)
-/// pair per track), by odd–even transposition: in each layer, neighbouring
-/// modes whose contents are out of order swap (two tracks: a crossing; a
-/// track and a free mode: an S-bend); every other track runs straight.
+/// pair per track), by a greedy transposition scan from alternating
+/// parities: in each layer, neighbouring modes whose contents are out of
+/// order swap (two tracks: a crossing; a track and a free mode: an
+/// S-bend), the scan skipping past each swapped pair; every other track
+/// runs straight.
 /// Pushes nothing when no track changes mode.
 fn permutation(
     gap: &[(usize, usize)],
@@ -488,7 +491,10 @@ fn permutation(
         }
         parity ^= 1;
         if cells.is_empty() {
+            // Free modes never swap with each other (their targets ascend),
+            // so a scan without a swap at one parity swaps at the other.
             idle += 1;
+            debug_assert!(idle < 2, "an unsorted window always has a swap");
             if idle > 1 {
                 return Err(format!("the permutation after column {g} does not sort"));
             }

@@ -91,6 +91,23 @@ pub enum Problem {
     BadEndpoint { endpoint: String },
     #[error("no instance named `{name}`")]
     UnknownInstance { name: String },
+    #[error("the chip file lists `{name}` under `{section}`, but it is a `{kind}`")]
+    ChipKind {
+        name: String,
+        section: &'static str,
+        kind: String,
+    },
+    #[error("the chip file has no measurement of `{name}` ({kind}); every MZI and phase shifter must be characterised")]
+    ChipMissing { name: String, kind: String },
+    #[error(
+        "the chip file was measured on `{found_name}` ({found_hash}), not on `{name}` ({hash})"
+    )]
+    ChipForOtherNetlist {
+        name: String,
+        hash: String,
+        found_name: String,
+        found_hash: String,
+    },
     #[error("kind `{kind}` has no port `{port}` (ports: {ports})")]
     BadPort {
         port: String,
@@ -232,6 +249,15 @@ fn strip_location(msg: &str) -> String {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
     }
+}
+
+/// Reads a text file for a parser: its name as errors give it, and its
+/// text (an I/O failure is a located error of that file).
+pub fn read_text(path: &std::path::Path) -> Result<(String, String), FormatError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| FormatError::new(&file, Problem::Io(e.to_string())))?;
+    Ok((file, text))
 }
 
 #[cfg(test)]

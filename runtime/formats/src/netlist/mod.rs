@@ -17,7 +17,7 @@ pub mod yaml;
 
 pub use cell::{Cell, CellLayout};
 pub use circuit::{CellSpan, Circuit, Driver, Endpoint, Node};
-pub use error::{FormatError, Location, Problem};
+pub use error::{read_text, FormatError, Location, Problem};
 pub use hash::{canonical_structure, structure_hash};
 pub use optc_model::component::{Attr, Kind};
 pub use optc_model::sampling::fnv1a64;
@@ -106,9 +106,7 @@ impl Netlist {
 
     /// Reads, parses and validates a netlist file.
     pub fn load(path: &Path) -> Result<(Netlist, Circuit), FormatError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| FormatError::new(&file, Problem::Io(e.to_string())))?;
+        let (file, text) = crate::netlist::read_text(path)?;
         let netlist = Netlist::parse(&file, &text)?;
         let circuit = Circuit::new(&netlist, &file, &text)?;
         Ok((netlist, circuit))

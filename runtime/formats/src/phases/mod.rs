@@ -7,6 +7,7 @@ mod read_meshes;
 mod resolve;
 mod update;
 mod write;
+pub(crate) use write::scalar;
 
 pub use resolve::NodeSettings;
 
@@ -181,9 +182,7 @@ impl Phases {
     /// Reads and parses a phase file; returns its text too, for locating
     /// errors found by `resolve`.
     pub fn load(path: &Path) -> Result<(Phases, String), FormatError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| FormatError::new(&file, Problem::Io(e.to_string())))?;
+        let (file, text) = crate::netlist::read_text(path)?;
         Ok((Phases::parse(&file, &text)?, text))
     }
 

@@ -1,0 +1,211 @@
+//! Error-aware programming of a measured linear chip (spec/chip.md): the
+//! heater settings that make this chip, with its own coupler ratios and
+//! phase offsets, realise a target transfer matrix as closely as it can,
+//! by Levenberg–Marquardt on the chip model itself (`simulate::Plan`, the
+//! one chip model), starting from the ideal settings; and, per MZI, whether
+//! the split ratio the ideal decomposition asks of it is one its couplers
+//! can reach at all.
+
+use crate::device::{DeviceInstance, NodeSettings};
+use crate::simulate::Plan;
+use nalgebra::{DMatrix, DVector};
+use num_complex::Complex64;
+use optc_formats::netlist::Circuit;
+use optc_model::component::Kind;
+use optc_model::errors::ComponentErrors;
+
+/// Stop once every entry of the realised matrix is this close to the target.
+pub const TOLERANCE: f64 = 1e-13;
+pub const MAX_ITERATIONS: usize = 200;
+/// Forward-difference step of the Jacobian (rad).
+const STEP: f64 = 1e-7;
+
+/// An MZI asked for a split its couplers cannot make.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutOfReach {
+    pub instance: String,
+    /// |T₀₀| the ideal settings give (sin(θ/2)).
+    pub needed: f64,
+    /// The |T₀₀| this MZI can reach: [|cos(a₁ + a₂)|, cos(a₁ − a₂)], κᵢ = sin²aᵢ.
+    pub reach: [f64; 2],
+}
+
+#[derive(Debug, Clone)]
+pub struct ChipProgram {
+    pub settings: NodeSettings,
+    /// max |U_chip − U_target| with the ideal settings, and with `settings`.
+    pub ideal_error: f64,
+    pub error: f64,
+    pub iterations: usize,
+    pub out_of_reach: Vec<OutOfReach>,
+}
+
+/// max |a − b| over entries.
+pub fn max_abs_diff(a: &DMatrix<Complex64>, b: &DMatrix<Complex64>) -> f64 {
+    a.iter()
+        .zip(b.iter())
+        .map(|(x, y)| (x - y).norm())
+        .fold(0.0, f64::max)
+}
+
+/// The |T₀₀| range of an MZI with cross ratios κ (see [`OutOfReach`]).
+pub fn reach(kappa: [f64; 2]) -> [f64; 2] {
+    let a = kappa.map(|k| k.clamp(0.0, 1.0).sqrt().asin());
+    [(a[0] + a[1]).cos().abs(), (a[0] - a[1]).cos()]
+}
+
+/// Programs `device` (a measured chip of `circuit`) to realise `target`,
+/// starting from `ideal` (the compiled settings).
+pub fn program(
+    circuit: &Circuit,
+    ideal: &NodeSettings,
+    device: &DeviceInstance,
+    target: &DMatrix<Complex64>,
+) -> ChipProgram {
+    // The free parameters: every heater slot.
+    let slots: Vec<(usize, usize)> = circuit
+        .nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, n)| {
+            let k = match n.kind {
+                Kind::Mzi => 2,
+                Kind::PhaseShifter => 1,
+                _ => 0,
+            };
+            (0..k).map(move |s| (i, s))
+        })
+        .collect();
+    let realise = |s: &NodeSettings| Plan::new(circuit, s, device).transfer_matrix();
+    let residual = |m: &DMatrix<Complex64>| -> DVector<f64> {
+        DVector::from_iterator(
+            2 * m.len(),
+            m.iter()
+                .zip(target.iter())
+                .flat_map(|(x, y)| [x.re - y.re, x.im - y.im]),
+        )
+    };
+    let mut out_of_reach = Vec::new();
+    for (i, (node, e)) in circuit.nodes.iter().zip(device.errors()).enumerate() {
+        if let ComponentErrors::Mzi { kappa, .. } = e {
+            let needed = (0.5 * ideal[i][0]).sin().abs();
+            let r = reach(*kappa);
+            if needed < r[0] - 1e-12 || needed > r[1] + 1e-12 {
+                out_of_reach.push(OutOfReach {
+                    instance: node.name.clone(),
+                    needed,
+                    reach: r,
+                });
+            }
+        }
+    }
+    let ideal_matrix = realise(ideal);
+    let ideal_error = max_abs_diff(&ideal_matrix, target);
+    // Start from the ideal settings less each heater's known offset.
+    let mut x = ideal.clone();
+    for (i, e) in device.errors().iter().enumerate() {
+        let d = e.heater_errors();
+        x[i][0] -= d[0];
+        x[i][1] -= d[1];
+    }
+    if slots.is_empty() {
+        return ChipProgram {
+            settings: x,
+            ideal_error,
+            error: ideal_error,
+            iterations: 0,
+            out_of_reach,
+        };
+    }
+    let mut m = realise(&x);
+    let mut r = residual(&m);
+    let mut cost = r.norm_squared();
+    // Levenberg–Marquardt, damping λ·I with Nielsen's update (ν doubles on
+    // every refused step). The Jacobian is kept while x stays.
+    let jacobian = |x: &NodeSettings| {
+        let mut jac = DMatrix::<f64>::zeros(2 * target.len(), slots.len());
+        for (c, &(i, s)) in slots.iter().enumerate() {
+            let (mut xp, mut xm) = (x.clone(), x.clone());
+            xp[i][s] += STEP;
+            xm[i][s] -= STEP;
+            let d = residual(&realise(&xp)) - residual(&realise(&xm));
+            jac.set_column(c, &(d / (2.0 * STEP)));
+        }
+        let jtj = jac.transpose() * &jac;
+        (jac, jtj)
+    };
+    let mut lambda = 0.0;
+    let mut nu = 2.0;
+    let mut iterations = 0;
+    let mut rejected = 0;
+    let (mut jac, mut jtj) = jacobian(&x);
+    let mut g = jac.transpose() * &r;
+    let mut stale = false;
+    while iterations < MAX_ITERATIONS && max_abs_diff(&m, target) > TOLERANCE {
+        iterations += 1;
+        if stale {
+            (jac, jtj) = jacobian(&x);
+            g = jac.transpose() * &r;
+            stale = false;
+        }
+        if lambda == 0.0 {
+            lambda = 1e-3 * (0..jtj.nrows()).map(|k| jtj[(k, k)]).fold(0.0, f64::max);
+        }
+        let mut a = jtj.clone();
+        for k in 0..a.nrows() {
+            a[(k, k)] += lambda;
+        }
+        let Some(chol) = a.cholesky() else {
+            lambda *= nu;
+            nu *= 2.0;
+            rejected += 1;
+            if rejected > 30 {
+                break;
+            }
+            continue;
+        };
+        let step = chol.solve(&(-&g));
+        let mut xn = x.clone();
+        for (c, &(i, s)) in slots.iter().enumerate() {
+            xn[i][s] += step[c];
+        }
+        let mn = realise(&xn);
+        let rn = residual(&mn);
+        let cn = rn.norm_squared();
+        // Gain ratio: actual over predicted decrease of the cost.
+        let predicted = -(step.dot(&g) * 2.0 + (&jac * &step).norm_squared());
+        let rho = (cost - cn) / predicted.max(f64::MIN_POSITIVE);
+        if cn < cost {
+            (x, m, r, cost) = (xn, mn, rn, cn);
+            lambda *= (1.0f64 / 3.0).max(1.0 - (2.0 * rho - 1.0).powi(3));
+            nu = 2.0;
+            rejected = 0;
+            stale = true;
+        } else {
+            lambda *= nu;
+            nu *= 2.0;
+            rejected += 1;
+            if rejected > 30 {
+                break;
+            }
+        }
+    }
+    let error = max_abs_diff(&m, target);
+    // Never worse than the ideal settings on this chip.
+    if error > ideal_error {
+        return ChipProgram {
+            settings: ideal.clone(),
+            ideal_error,
+            error: ideal_error,
+            iterations,
+            out_of_reach,
+        };
+    }
+    ChipProgram {
+        settings: x,
+        ideal_error,
+        error,
+        iterations,
+        out_of_reach,
+    }
+}
