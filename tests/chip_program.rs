@@ -96,16 +96,24 @@ fn error_aware_settings_beat_the_ideal_ones_on_random_chips() {
 
 #[test]
 fn an_mzi_whose_couplers_cannot_make_its_split_is_named() {
-    // Both couplers at 0.3: |T00| reaches only [cos(2a), 1] with sin²a = 0.3,
-    // so a cross state (θ = 0) is out of reach.
-    let r = program_chip::reach([0.3, 0.3]);
-    let a = 0.3f64.sqrt().asin();
-    assert!((r[0] - (2.0 * a).cos().abs()).abs() < 1e-15 && (r[1] - 1.0).abs() < 1e-15);
-    let ideal = program_chip::reach([0.5, 0.5]);
-    assert!(
-        ideal[0] < 1e-15 && (ideal[1] - 1.0).abs() < 1e-15,
-        "{ideal:?}"
-    );
+    // The reach is the range of |T00| of the chip's own MZI over θ (swept
+    // through the device model, not the closed form).
+    for kappa in [[0.3, 0.3], [0.5, 0.5], [0.45, 0.58], [0.05, 0.9]] {
+        let mzi = optc_model::mzi::Mzi {
+            kappa,
+            field_loss: 1.0,
+        };
+        let swept: Vec<f64> = (0..=20_000)
+            .map(|k| mzi.transfer(k as f64 * std::f64::consts::TAU / 20_000.0, 0.3)[0][0].norm())
+            .collect();
+        let lo = swept.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = swept.iter().copied().fold(0.0, f64::max);
+        let r = program_chip::reach(kappa);
+        assert!(
+            (r[0] - lo).abs() < 1e-8 && (r[1] - hi).abs() < 1e-8,
+            "{kappa:?}: {r:?} vs [{lo}, {hi}]"
+        );
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let target = haar_unitary(4, &mut rng);
     let (circuit, ideal) = circuit_of(&clements(&target));
@@ -144,10 +152,10 @@ fn the_chip_file_round_trips_and_reproduces_the_sampled_chip() {
     assert_eq!(back.phase_shifter.len(), 5);
     let measured =
         DeviceInstance::measured(&DeviceParams::IDEAL, &circuit, 0, &back, "c.yaml").unwrap();
-    let ideal_params_sampled = DeviceInstance::sample(&params, &circuit, 11);
+    // MZIs and phase shifters only: the file is the whole chip.
     assert_eq!(
         realised(&circuit, &settings, &measured),
-        realised(&circuit, &settings, &ideal_params_sampled)
+        realised(&circuit, &settings, &sampled)
     );
 }
 
@@ -158,15 +166,34 @@ fn chip_file_errors_name_the_file_line_and_instance() {
     let chip = DeviceInstance::sample(&DeviceParams::IDEAL, &circuit, 0).chip_file(&circuit);
     let text = chip.to_yaml();
     let name = chip.mzi.keys().nth(1).unwrap().clone();
-    let bad = text.replacen("kappa: [0.5, 0.5]", "kappa: [1.5, 0.5]", 2);
+    let first = chip.mzi.keys().next().unwrap().clone();
+    let bad = text.replacen("kappa: [0.5, 0.5]", "kappa: [1.5, 0.5]", 1);
     let err = chip_file::parse("c.yaml", &bad).unwrap_err().to_string();
-    assert!(err.contains("c.yaml:") && err.contains("kappa[0]"), "{err}");
     let line = text
         .lines()
-        .position(|l| l.contains(&chip.mzi.keys().next().unwrap()[..]))
+        .position(|l| l.starts_with(&format!("  {first}:")))
         .unwrap()
         + 1;
-    assert!(err.contains(&format!(":{line}")), "{err} (line {line})");
+    assert!(
+        err.starts_with(&format!("c.yaml:{line}:")),
+        "{err} (line {line})"
+    );
+    assert!(err.contains(&format!("{first}.kappa[0]")), "{err}");
+    let nan = text.replacen("dtheta: 0.0", "dtheta: .nan", 1);
+    let err = chip_file::parse("c.yaml", &nan).unwrap_err().to_string();
+    assert!(
+        err.contains(&format!("{first}.dtheta")) && err.contains("finite"),
+        "{err}"
+    );
+
+    let mut unknown = chip.clone();
+    unknown
+        .phase_shifter
+        .insert("nobody".into(), chip_file::PhaseMeasured { dphase: 0.0 });
+    let err = DeviceInstance::measured(&DeviceParams::IDEAL, &circuit, 0, &unknown, "c.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no instance named `nobody`"), "{err}");
 
     let mut missing = chip.clone();
     missing.mzi.remove(&name);
@@ -191,7 +218,10 @@ fn chip_file_errors_name_the_file_line_and_instance() {
     let err = DeviceInstance::measured(&DeviceParams::IDEAL, &circuit, 0, &kind, "c.yaml")
         .unwrap_err()
         .to_string();
-    assert!(err.contains(&ps) && err.contains("phase_shifter"), "{err}");
+    assert!(
+        err.contains(&ps) && err.contains("under `mzi`") && err.contains("phase_shifter"),
+        "{err}"
+    );
 
     let err = chip_file::parse("c.yaml", &text.replace("version: 1", "version: 7"))
         .unwrap_err()
@@ -346,5 +376,54 @@ fn characterize_then_calibrate_chip_programs_the_sampled_chip_end_to_end() {
         .arg(d.join("x.yaml"))
         .assert()
         .code(2);
+    // A reducer is refused, naming why; so is a mesh too large to fit.
+    optc()
+        .args([
+            "compile",
+            &format!("{root}/../examples/optinc_4x4b_linear.optc"),
+            "-o",
+        ])
+        .arg(d.join("red"))
+        .assert()
+        .success();
+    optc()
+        .arg("calibrate")
+        .arg(d.join("red/optinc_4x4b_linear.netlist.yaml"))
+        .arg("--chip")
+        .arg(d.join("chip.yaml"))
+        .arg("-o")
+        .arg(d.join("x.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("comparator signals"));
+    optc()
+        .args([
+            "compile",
+            &format!("{root}/../examples/data/haar64.npy"),
+            "-o",
+        ])
+        .arg(d.join("big"))
+        .assert()
+        .success();
+    let big = d.join("big/haar64.netlist.yaml");
+    optc()
+        .arg("characterize")
+        .arg(&big)
+        .arg("--device")
+        .arg(d.join("dev.yaml"))
+        .arg("-o")
+        .arg(d.join("big.yaml"))
+        .assert()
+        .success();
+    optc()
+        .arg("calibrate")
+        .arg(&big)
+        .arg("--chip")
+        .arg(d.join("big.yaml"))
+        .arg("-o")
+        .arg(d.join("x.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("4096 heaters"));
     assert!(!d.join("x.yaml").exists());
 }

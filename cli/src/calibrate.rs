@@ -204,10 +204,10 @@ fn measured_chip(
     )
 }
 
-/// The largest heater count `program_measured` fits: 32 modes of Clements
-/// (32·31 + 32); the Jacobian is 2N² × heaters and each step solves a
-/// heaters² system.
-const MAX_FIT_HEATERS: usize = 1056;
+/// The largest heater count `program_measured` fits: a 32-mode Clements
+/// mesh (32·31 MZI heaters + 32 output phases); the Jacobian is
+/// 2N² × heaters and each step solves a heaters² system.
+const MAX_FIT_HEATERS: usize = 1024;
 
 /// Error-aware settings for a measured linear chip (spec/chip.md,
 /// `optc_sim::program_chip`), written as a phase file to `out`; used by

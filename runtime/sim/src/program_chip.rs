@@ -16,8 +16,11 @@ use optc_model::errors::ComponentErrors;
 
 /// Stop once every entry of the realised matrix is this close to the target.
 pub const TOLERANCE: f64 = 1e-13;
+/// Steps tried, accepted or refused.
 pub const MAX_ITERATIONS: usize = 200;
-/// Forward-difference step of the Jacobian (rad).
+/// Give up after this many refused steps in a row.
+pub const MAX_REFUSED: usize = 30;
+/// Central-difference step of the Jacobian (rad).
 const STEP: f64 = 1e-7;
 
 /// An MZI asked for a split its couplers cannot make.
@@ -134,13 +137,16 @@ pub fn program(
         let jtj = jac.transpose() * &jac;
         (jac, jtj)
     };
-    let mut lambda = 0.0;
     let mut nu = 2.0;
     let mut iterations = 0;
-    let mut rejected = 0;
-    let (mut jac, mut jtj) = jacobian(&x);
-    let mut g = jac.transpose() * &r;
-    let mut stale = false;
+    let mut refused = 0;
+    let mut lambda = f64::NAN;
+    let (mut jac, mut jtj, mut g) = (
+        DMatrix::zeros(0, 0),
+        DMatrix::zeros(0, 0),
+        DVector::zeros(0),
+    );
+    let mut stale = true;
     while iterations < MAX_ITERATIONS && max_abs_diff(&m, target) > TOLERANCE {
         iterations += 1;
         if stale {
@@ -148,8 +154,9 @@ pub fn program(
             g = jac.transpose() * &r;
             stale = false;
         }
-        if lambda == 0.0 {
-            lambda = 1e-3 * (0..jtj.nrows()).map(|k| jtj[(k, k)]).fold(0.0, f64::max);
+        if lambda.is_nan() {
+            let max_diag = (0..jtj.nrows()).map(|k| jtj[(k, k)]).fold(0.0, f64::max);
+            lambda = 1e-3 * if max_diag > 0.0 { max_diag } else { 1.0 };
         }
         let mut a = jtj.clone();
         for k in 0..a.nrows() {
@@ -158,8 +165,8 @@ pub fn program(
         let Some(chol) = a.cholesky() else {
             lambda *= nu;
             nu *= 2.0;
-            rejected += 1;
-            if rejected > 30 {
+            refused += 1;
+            if refused >= MAX_REFUSED {
                 break;
             }
             continue;
@@ -179,13 +186,13 @@ pub fn program(
             (x, m, r, cost) = (xn, mn, rn, cn);
             lambda *= (1.0f64 / 3.0).max(1.0 - (2.0 * rho - 1.0).powi(3));
             nu = 2.0;
-            rejected = 0;
+            refused = 0;
             stale = true;
         } else {
             lambda *= nu;
             nu *= 2.0;
-            rejected += 1;
-            if rejected > 30 {
+            refused += 1;
+            if refused >= MAX_REFUSED {
                 break;
             }
         }
