@@ -342,6 +342,35 @@ fn characterize_then_calibrate_chip_programs_the_sampled_chip_end_to_end() {
         "{}",
         diff(&ideal, &compiled)
     );
+    // A bad device file fails before anything is written; --chip needs files.
+    std::fs::write(d.join("bad_dev.yaml"), "coupler_error: 7\n").unwrap();
+    optc()
+        .args([
+            "compile",
+            &format!("{root}/../examples/data/haar8.npy"),
+            "-o",
+        ])
+        .arg(d.join("none"))
+        .arg("--chip")
+        .arg(d.join("chip.yaml"))
+        .arg("--device")
+        .arg(d.join("bad_dev.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("coupler_error"));
+    assert!(!d.join("none").exists());
+    optc()
+        .args([
+            "compile",
+            &format!("{root}/../examples/data/haar8.npy"),
+            "--emit",
+            "ir",
+        ])
+        .arg("--chip")
+        .arg(d.join("chip.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--emit files"));
     // A chip of another structure matches no compiled network.
     optc()
         .args([

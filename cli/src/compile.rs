@@ -44,6 +44,11 @@ pub struct CompileArgs {
 }
 
 pub fn run(args: CompileArgs) -> Result<(), CliError> {
+    if args.chip.is_some() && args.emit != Emit::Files {
+        return Err(CliError::Input(
+            "--chip programs the compiled files; it needs --emit files".into(),
+        ));
+    }
     match args.emit {
         Emit::Files => compile_files(&args),
         Emit::Ir | Emit::Dot => {
@@ -67,13 +72,15 @@ pub fn run(args: CompileArgs) -> Result<(), CliError> {
 }
 
 fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
-    // A bad chip file fails before anything is compiled.
+    // A bad chip or device file fails before anything is compiled.
+    let input = |e: optc_formats::netlist::FormatError| CliError::Input(e.to_string());
     let chip = match &args.chip {
-        Some(p) => {
-            Some(optc_formats::chip_file::load(p).map_err(|e| CliError::Input(e.to_string()))?)
-        }
+        Some(p) => Some(optc_formats::chip_file::load(p).map_err(input)?),
         None => None,
     };
+    if let Some(p) = &args.device {
+        optc_formats::device_file::load(p).map_err(input)?;
+    }
     let options = CompileOptions {
         out_dir: args.out.clone(),
         allow_outside_paths: args.allow_outside_paths,
