@@ -14,7 +14,7 @@ use super::cells::{Nm, MODE_PITCH, PAD_PITCH, PAD_SIZE, WIRE_PITCH, WIRE_WIDTH};
 use super::optical::simplify;
 use super::place::Placement;
 use super::plan::{Instance, Metal, Pad, PadSetting, Point, Via, Wire};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 /// Gap between the fan-out's top level and the ground bus, and between the
 /// bus and the pads.
@@ -122,25 +122,15 @@ pub fn wire(
             });
         }
     }
-    // Ground: one M2 line per ground x of each column, to the bus.
-    let mut ground_xs = BTreeSet::new();
-    let mut lowest = bus_y;
-    for inst in instances.iter() {
-        for h in &inst.heaters {
-            ground_xs.insert(h.ground.0);
-            lowest = lowest.min(h.ground.1);
-        }
+    // Ground: one M2 line per ground x, from its lowest via stack to the bus.
+    let mut ground_xs: BTreeMap<Nm, Nm> = BTreeMap::new();
+    for h in instances.iter().flat_map(|i| &i.heaters) {
+        let bottom = ground_xs.entry(h.ground.0).or_insert(h.ground.1);
+        *bottom = (*bottom).min(h.ground.1);
     }
     let mut vias = Vec::new();
     if !ground_xs.is_empty() {
-        for &x in &ground_xs {
-            let bottom = instances
-                .iter()
-                .flat_map(|i| &i.heaters)
-                .filter(|h| h.ground.0 == x)
-                .map(|h| h.ground.1)
-                .min()
-                .unwrap_or(lowest);
+        for (&x, &bottom) in &ground_xs {
             wires.push(Wire {
                 net: "gnd".into(),
                 layer: Metal::M2,
@@ -148,7 +138,7 @@ pub fn wire(
                 points: vec![(x, bottom), (x, bus_y)],
             });
         }
-        let first = *ground_xs.iter().next().expect("not empty");
+        let first = *ground_xs.keys().next().expect("not empty");
         let gx: Vec<Nm> = (0..2)
             .map(|k| east + PAD_PITCH / 2 + k * PAD_PITCH)
             .collect();

@@ -62,6 +62,44 @@ pub fn simplify(points: Vec<Point>) -> Vec<Point> {
     out
 }
 
+/// The edge coupler of circuit port `name` at `y_ec` and its route to
+/// (`input`) or from a cell port (`name,oK` at its point), jogging
+/// vertically at `jog_x`.
+fn io_route(
+    name: &str,
+    y_ec: Nm,
+    jog_x: Nm,
+    cell: (String, Point),
+    input: bool,
+) -> (EdgeCoupler, Route) {
+    let (cell_port, at) = cell;
+    let coupler = format!("optc_ec_{name},o1");
+    let mut points = simplify(vec![
+        (EDGE_COUPLER_LENGTH, y_ec),
+        (jog_x, y_ec),
+        (jog_x, at.1),
+        at,
+    ]);
+    let (from, to) = if input {
+        (coupler, cell_port)
+    } else {
+        points.reverse();
+        (cell_port, coupler)
+    };
+    let ec = EdgeCoupler {
+        name: format!("optc_ec_{name}"),
+        port: name.to_string(),
+        y: y_ec,
+    };
+    let route = Route {
+        name: String::new(),
+        from,
+        to,
+        points,
+    };
+    (ec, route)
+}
+
 pub struct Optical {
     pub routes: Vec<Route>,
     pub couplers: Vec<EdgeCoupler>,
@@ -168,22 +206,10 @@ pub fn route(
         let (y_ec, y_row) = ends[i];
         check_jog(name, y_row - y_ec)?;
         let first = first_west[&row];
-        couplers.push(EdgeCoupler {
-            name: format!("optc_ec_{name}"),
-            port: name.clone(),
-            y: y_ec,
-        });
-        routes.push(Route {
-            name: String::new(),
-            from: format!("optc_ec_{name},o1"),
-            to: port(first, true, row),
-            points: simplify(vec![
-                (EDGE_COUPLER_LENGTH, y_ec),
-                (x, y_ec),
-                (x, y_row),
-                instances[first].port_at(true, row),
-            ]),
-        });
+        let cell = (port(first, true, row), instances[first].port_at(true, row));
+        let (ec, route) = io_route(name, y_ec, x, cell, true);
+        couplers.push(ec);
+        routes.push(route);
     }
     // Outputs: below the inputs on the same pitch, below the mesh.
     let outs: Vec<(usize, usize)> = placement.outputs.iter().map(|(&r, &k)| (r, k)).collect();
@@ -207,22 +233,10 @@ pub fn route(
         bottom = bottom.min(y_ec);
         let x = east + 2 * BEND_RADIUS + (n - 1 - j) * JOG_PITCH;
         let last = last_east[&row];
-        couplers.push(EdgeCoupler {
-            name: format!("optc_ec_{name}"),
-            port: name.clone(),
-            y: y_ec,
-        });
-        routes.push(Route {
-            name: String::new(),
-            from: port(last, false, row),
-            to: format!("optc_ec_{name},o1"),
-            points: simplify(vec![
-                instances[last].port_at(false, row),
-                (x, row_y(row)),
-                (x, y_ec),
-                (EDGE_COUPLER_LENGTH, y_ec),
-            ]),
-        });
+        let cell = (port(last, false, row), instances[last].port_at(false, row));
+        let (ec, route) = io_route(name, y_ec, x, cell, false);
+        couplers.push(ec);
+        routes.push(route);
     }
     for (i, r) in routes.iter_mut().enumerate() {
         r.name = format!("optc_wg{i}");
