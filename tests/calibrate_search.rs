@@ -78,7 +78,7 @@ fn search_properties_on_the_4x4b_reducer() {
     let dac = Dac::new(8);
     for (node, v) in circuit.nodes.iter().zip(&cal.settings) {
         let slots = match node.kind {
-            Kind::Mzi => 2,
+            Kind::Mzi(_) => 2,
             Kind::PhaseShifter => 1,
             _ => 0,
         };
@@ -89,7 +89,7 @@ fn search_properties_on_the_4x4b_reducer() {
                 node.name
             );
         }
-        if node.kind == Kind::Mzi {
+        if node.kind == Kind::MZI {
             assert!((0.0..=PI).contains(&v[0]), "{}: θ = {}", node.name, v[0]);
         }
     }

@@ -109,7 +109,8 @@ fn every_realization_and_mesh_style_round_trips_from_source() {
     let w = ginibre(6, 6, &mut rng);
     let unitary_source = inline_rows(&u);
     let general_source = inline_rows(&w);
-    for mesh in ["clements", "reck"] {
+    // Every layout with every MZI cell design (spec/device.md, "MZI cells").
+    for mesh in optc_model::mesh::MESH_NAMES {
         for (realize, src, target) in [
             ("unitary", &unitary_source, &u),
             ("svd", &general_source, &w),
@@ -129,6 +130,19 @@ fn every_realization_and_mesh_style_round_trips_from_source() {
             let (_, m, report) = &out[0];
             let err = max_abs_error(m, target);
             assert!(err <= 1e-12, "{realize}/{mesh}: {err}\n{report}");
+            assert!(report.contains(&format!("mesh: {mesh}\n")), "{report}");
+            // The meshes are cells of that design, which expand to its kind.
+            let netlist = dir.path().join("out/net.netlist.yaml");
+            let (_, circuit) = Netlist::load(&netlist).unwrap();
+            let text = std::fs::read_to_string(&netlist).unwrap();
+            assert!(text.contains(&format!("mesh: {mesh}\n")), "{text}");
+            let (_, cell) = optc_model::mesh::parse_mesh_name(mesh).unwrap();
+            let kinds: std::collections::BTreeSet<_> = circuit
+                .nodes
+                .iter()
+                .filter_map(|n| n.kind.mzi_cell())
+                .collect();
+            assert_eq!(kinds, [cell].into(), "{realize}/{mesh}");
         }
     }
 }
@@ -183,7 +197,7 @@ fn insertion_loss_matches_the_analytic_figure() {
         let crossed = circuit
             .nodes
             .iter()
-            .filter(|node| node.kind == optc_formats::netlist::Kind::Mzi)
+            .filter(|node| node.kind == optc_formats::netlist::Kind::MZI)
             .filter_map(|node| node.placement)
             .filter(|p| p.mode == j || p.mode + 1 == j)
             .count();

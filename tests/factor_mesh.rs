@@ -7,7 +7,7 @@ use optc::factor::{
     clements, decompose, factor_unitary, max_abs_error, reck, unitarity_error, FactorError,
     FactorWarning, UnitaryTolerance,
 };
-use optc_model::mesh::{Mesh, MeshStyle};
+use optc_model::mesh::{Mesh, MeshDesign, MeshStyle, MESH_NAMES};
 use optc_model::mzi::settings_in_range;
 use optc_model::Complex64;
 use proptest::prelude::*;
@@ -15,7 +15,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::f64::consts::{PI, TAU};
 
-const STYLES: [MeshStyle; 2] = [MeshStyle::Clements, MeshStyle::Reck];
+const STYLES: [MeshDesign; 2] = [MeshDesign::CLEMENTS, MeshDesign::RECK];
+
+/// Every layout with every cell design (spec/device.md, "MZI cells").
+fn designs() -> [MeshDesign; 6] {
+    MESH_NAMES.map(|m| MeshDesign::parse(m).unwrap())
+}
 
 fn c(re: f64, im: f64) -> Complex64 {
     Complex64::new(re, im)
@@ -64,8 +69,9 @@ fn haar_unitaries_reconstruct_to_1e_12() {
     for n in [1, 2, 3, 4, 5, 8, 16, 33, 64, 128, 256] {
         let u = haar_unitary(n, &mut rng);
         assert!(unitarity_error(&u) < 1e-12);
-        for style in STYLES {
+        for style in designs() {
             let mesh = decompose(&u, style);
+            assert_eq!(mesh.cell, style.cell);
             let err = check_mesh(&u, &mesh);
             assert!(err <= 1e-12, "{style:?} N={n}: {err:e}");
         }
@@ -76,7 +82,7 @@ fn haar_unitaries_reconstruct_to_1e_12() {
 fn mesh_matrix_agrees_with_propagating_fields() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let u = haar_unitary(12, &mut rng);
-    for style in STYLES {
+    for style in designs() {
         let mesh = decompose(&u, style);
         let m = mesh.matrix();
         assert!(max_abs_error(&m, &u) < 1e-13);
@@ -169,7 +175,7 @@ fn edge_case_unitaries() {
     cases.push(("block diagonal 3+4".into(), block));
     cases.push(("dft 64".into(), dft(64)));
     for (name, u) in cases {
-        for style in STYLES {
+        for style in designs() {
             let mesh = decompose(&u, style);
             let err = check_mesh(&u, &mesh);
             assert!(err <= 1e-13, "{name} {style:?}: {err:e}");
@@ -201,7 +207,7 @@ fn identity_is_all_bar_states() {
 #[test]
 fn one_mode_is_an_empty_mesh_with_one_phase() {
     let u = DMatrix::from_element(1, 1, Complex64::from_polar(1.0, -1.0));
-    for style in STYLES {
+    for style in designs() {
         let mesh = decompose(&u, style);
         assert!(mesh.mzis.is_empty());
         assert_eq!(mesh.output_phases.len(), 1);
@@ -214,7 +220,7 @@ fn non_unitary_input_is_rejected_with_its_norm() {
     let mut u = haar_unitary(6, &mut ChaCha8Rng::seed_from_u64(1));
     u[(2, 3)] += c(0.1, 0.0);
     let measured = unitarity_error(&u);
-    let err = factor_unitary(&u, MeshStyle::Clements, UnitaryTolerance::default()).unwrap_err();
+    let err = factor_unitary(&u, MeshDesign::CLEMENTS, UnitaryTolerance::default()).unwrap_err();
     match &err {
         FactorError::NotUnitary { error, .. } => assert_eq!(*error, measured),
         other => panic!("{other:?}"),
@@ -233,7 +239,7 @@ fn slightly_non_unitary_input_is_projected_with_a_warning() {
         exact: 1e-12,
         project: 1e-6,
     };
-    let (mesh, warnings) = factor_unitary(&noisy, MeshStyle::Reck, tol).unwrap();
+    let (mesh, warnings) = factor_unitary(&noisy, MeshDesign::RECK, tol).unwrap();
     assert_eq!(warnings.len(), 1);
     let FactorWarning::ProjectedToUnitary {
         unitarity_error: e,
@@ -249,7 +255,7 @@ fn slightly_non_unitary_input_is_projected_with_a_warning() {
     assert!(unitarity_error(&realized) < 1e-13);
     assert!((&realized - &noisy).norm() <= distance + 1e-13);
     // An exact unitary passes without warnings.
-    let (_, none) = factor_unitary(&u, MeshStyle::Reck, tol).unwrap();
+    let (_, none) = factor_unitary(&u, MeshDesign::RECK, tol).unwrap();
     assert!(none.is_empty());
 }
 
@@ -258,18 +264,18 @@ fn bad_inputs_are_errors_not_panics() {
     let tol = UnitaryTolerance::default();
     let rect = DMatrix::<Complex64>::zeros(2, 3);
     assert!(matches!(
-        factor_unitary(&rect, MeshStyle::Clements, tol),
+        factor_unitary(&rect, MeshDesign::CLEMENTS, tol),
         Err(FactorError::NotSquare { rows: 2, cols: 3 })
     ));
     let empty = DMatrix::<Complex64>::zeros(0, 0);
     assert!(matches!(
-        factor_unitary(&empty, MeshStyle::Clements, tol),
+        factor_unitary(&empty, MeshDesign::CLEMENTS, tol),
         Err(FactorError::Empty { .. })
     ));
     let mut nan = DMatrix::<Complex64>::identity(3, 3);
     nan[(1, 2)] = c(f64::NAN, 0.0);
     assert!(matches!(
-        factor_unitary(&nan, MeshStyle::Reck, tol),
+        factor_unitary(&nan, MeshDesign::RECK, tol),
         Err(FactorError::NonFinite { row: 1, col: 2, .. })
     ));
 }
@@ -277,9 +283,9 @@ fn bad_inputs_are_errors_not_panics() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     #[test]
-    fn random_unitaries_round_trip(n in 1usize..40, seed in any::<u64>(), reck_style in any::<bool>()) {
+    fn random_unitaries_round_trip(n in 1usize..40, seed in any::<u64>(), design in 0usize..6) {
         let u = haar_unitary(n, &mut ChaCha8Rng::seed_from_u64(seed));
-        let style = if reck_style { MeshStyle::Reck } else { MeshStyle::Clements };
+        let style = designs()[design];
         let mesh = decompose(&u, style);
         let err = check_mesh(&u, &mesh);
         prop_assert!(err <= 1e-12, "N={} {:?}: {:e}", n, style, err);

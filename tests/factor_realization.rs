@@ -7,7 +7,7 @@ use optc::factor::{
     realize_segmented, realize_svd, realize_unitary_diag, relative_frobenius_error, svd_mzi_count,
     unitarity_error, BlockKind, FactorError, FactorWarning, Realization,
 };
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::{MeshDesign, MESH_NAMES};
 use optc_model::Complex64;
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -23,7 +23,7 @@ fn assert_passive(r: &Realization) {
     assert!(s.max() <= 1.0 + 1e-12, "gain > 1: {}", s.max());
 }
 
-fn svd_of(w: &DMatrix<Complex64>, style: MeshStyle) -> Realization {
+fn svd_of(w: &DMatrix<Complex64>, style: MeshDesign) -> Realization {
     let (real, _) = realize_svd(w, style).unwrap();
     for t in &real.transmissions {
         assert!((0.0..=1.0).contains(t), "{t}");
@@ -49,7 +49,8 @@ fn svd_reconstructs_rectangular_and_degenerate_matrices() {
     let d = ginibre(3, 9, &mut r);
     cases.push(("rank 3 9x9", &c * &d));
     for (name, w) in cases {
-        for style in [MeshStyle::Clements, MeshStyle::Reck] {
+        // Every layout and every cell design.
+        for style in MESH_NAMES.map(|m| MeshDesign::parse(m).unwrap()) {
             let real = svd_of(&w, style);
             let err = relative_frobenius_error(&w, &real.matrix());
             assert!(err <= 1e-10, "{name} {style:?}: {err:e}");
@@ -64,7 +65,7 @@ fn svd_reconstructs_rectangular_and_degenerate_matrices() {
 #[test]
 fn zero_matrix_blocks_all_light_without_nan() {
     let w = DMatrix::<Complex64>::zeros(3, 5);
-    let (real, warnings) = realize_svd(&w, MeshStyle::Clements).unwrap();
+    let (real, warnings) = realize_svd(&w, MeshDesign::CLEMENTS).unwrap();
     assert_eq!(warnings, vec![FactorWarning::ZeroMatrix]);
     assert_eq!(real.gain, 0.0);
     assert!(real.transmissions.iter().all(|t| *t == 0.0));
@@ -77,10 +78,10 @@ fn zero_matrix_blocks_all_light_without_nan() {
     assert_eq!(out.shape(), (3, 5));
     assert!(out.iter().all(|x| *x == Complex64::new(0.0, 0.0)));
 
-    let (ud, warnings) = realize_unitary_diag(&w, MeshStyle::Reck).unwrap();
+    let (ud, warnings) = realize_unitary_diag(&w, MeshDesign::RECK).unwrap();
     assert_eq!(warnings, vec![FactorWarning::ZeroMatrix]);
     assert_eq!(ud.gain, 0.0);
-    let (seg, warnings) = realize_segmented(&w, 2, BlockKind::Svd, MeshStyle::Reck).unwrap();
+    let (seg, warnings) = realize_segmented(&w, 2, BlockKind::Svd, MeshDesign::RECK).unwrap();
     assert_eq!(warnings, vec![FactorWarning::ZeroMatrix]);
     assert!(Realization::Segmented(seg)
         .matrix()
@@ -91,7 +92,7 @@ fn zero_matrix_blocks_all_light_without_nan() {
 #[test]
 fn svd_gain_is_the_largest_singular_value() {
     let w = ginibre(6, 4, &mut rng(9));
-    let (real, _) = realize_svd(&w, MeshStyle::Clements).unwrap();
+    let (real, _) = realize_svd(&w, MeshDesign::CLEMENTS).unwrap();
     let sigma = w.singular_values();
     assert!((real.gain - sigma.max()).abs() < 1e-12 * sigma.max());
     assert!(real.transmissions.iter().any(|t| (t - 1.0).abs() < 1e-15));
@@ -105,7 +106,7 @@ fn unitary_diag_is_exact_for_unitary_times_diagonal() {
     for (j, dj) in d.iter().enumerate() {
         w.column_mut(j).scale_mut(*dj);
     }
-    let (real, _) = realize_unitary_diag(&w, MeshStyle::Clements).unwrap();
+    let (real, _) = realize_unitary_diag(&w, MeshDesign::CLEMENTS).unwrap();
     assert!((real.gain - 1.5).abs() < 1e-10);
     let r = Realization::UnitaryDiag(real);
     let err = relative_frobenius_error(&w, &r.matrix());
@@ -120,7 +121,7 @@ fn unitary_diag_beats_simple_guesses() {
     // The fit must be at least as good as its own start (column norms with
     // the polar factor of W) and as the best unitary alone (scaled polar).
     let w = ginibre(8, 8, &mut rng(21));
-    let (real, _) = realize_unitary_diag(&w, MeshStyle::Reck).unwrap();
+    let (real, _) = realize_unitary_diag(&w, MeshDesign::RECK).unwrap();
     let r = Realization::UnitaryDiag(real);
     let err = relative_frobenius_error(&w, &r.matrix());
     let polar = optc::factor::nearest_unitary(&w).unwrap();
@@ -134,7 +135,7 @@ fn unitary_diag_beats_simple_guesses() {
 #[test]
 fn segmented_reconstructs_with_svd_blocks_and_reports_scale() {
     let w = ginibre(10, 7, &mut rng(33));
-    let (seg, warnings) = realize_segmented(&w, 4, BlockKind::Svd, MeshStyle::Clements).unwrap();
+    let (seg, warnings) = realize_segmented(&w, 4, BlockKind::Svd, MeshDesign::CLEMENTS).unwrap();
     assert!(warnings.is_empty());
     assert_eq!((seg.block_rows, seg.block_cols), (3, 2));
     assert_eq!(seg.blocks.len(), 6);
@@ -158,7 +159,7 @@ fn segmented_reconstructs_with_svd_blocks_and_reports_scale() {
 #[test]
 fn segmented_unitary_diag_reports_error_and_saves_mzis() {
     let w = ginibre(16, 16, &mut rng(44));
-    let (seg, _) = realize_segmented(&w, 4, BlockKind::UnitaryDiag, MeshStyle::Reck).unwrap();
+    let (seg, _) = realize_segmented(&w, 4, BlockKind::UnitaryDiag, MeshDesign::RECK).unwrap();
     let r = Realization::Segmented(seg);
     let err = relative_frobenius_error(&w, &r.matrix());
     assert!(err > 1e-6 && err < 1.0, "{err}");
@@ -179,18 +180,18 @@ fn segmented_unitary_diag_reports_error_and_saves_mzis() {
 fn bad_inputs_are_errors() {
     let w = ginibre(3, 3, &mut rng(1));
     assert!(matches!(
-        realize_segmented(&w, 0, BlockKind::Svd, MeshStyle::Reck),
+        realize_segmented(&w, 0, BlockKind::Svd, MeshDesign::RECK),
         Err(FactorError::BadSegment(0))
     ));
     let empty = DMatrix::<Complex64>::zeros(0, 4);
     assert!(matches!(
-        realize_svd(&empty, MeshStyle::Reck),
+        realize_svd(&empty, MeshDesign::RECK),
         Err(FactorError::Empty { .. })
     ));
     let mut inf = w.clone();
     inf[(0, 1)] = Complex64::new(0.0, f64::INFINITY);
     assert!(matches!(
-        realize_unitary_diag(&inf, MeshStyle::Reck),
+        realize_unitary_diag(&inf, MeshDesign::RECK),
         Err(FactorError::NonFinite { row: 0, col: 1, .. })
     ));
 }
@@ -200,7 +201,7 @@ proptest! {
     #[test]
     fn svd_round_trip_over_random_shapes(m in 1usize..12, n in 1usize..12, seed in any::<u64>()) {
         let w = ginibre(m, n, &mut rng(seed));
-        let real = svd_of(&w, MeshStyle::Clements);
+        let real = svd_of(&w, MeshDesign::CLEMENTS);
         let err = relative_frobenius_error(&w, &real.matrix());
         prop_assert!(err <= 1e-10, "{}x{}: {:e}", m, n, err);
     }
@@ -208,7 +209,7 @@ proptest! {
     #[test]
     fn segmented_svd_round_trip(m in 1usize..14, n in 1usize..14, k in 1usize..6, seed in any::<u64>()) {
         let w = ginibre(m, n, &mut rng(seed));
-        let (seg, _) = realize_segmented(&w, k, BlockKind::Svd, MeshStyle::Reck).unwrap();
+        let (seg, _) = realize_segmented(&w, k, BlockKind::Svd, MeshDesign::RECK).unwrap();
         let err = relative_frobenius_error(&w, &Realization::Segmented(seg).matrix());
         prop_assert!(err <= 1e-10, "{}x{} k={}: {:e}", m, n, k, err);
     }

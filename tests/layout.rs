@@ -412,6 +412,25 @@ fn a_programmable_instance_that_changes_modes_is_refused_not_stripped_of_its_pad
 }
 
 #[test]
+fn fault_tolerant_cells_are_refused_naming_the_first() {
+    use optc_model::mzi::MziCell;
+    for cell in [MziCell::ThreeSplitter, MziCell::Crossing] {
+        let mesh = random_mesh(4, MeshStyle::Clements, 3).with_cell(cell);
+        let mut b = NetlistBuilder::new("cells", 4);
+        b.add_mesh(&mesh, 0, "u_");
+        let (netlist, phases) = b.build().unwrap();
+        let (circuit, settings) = programmed(netlist, &phases);
+        match chip_layout::plan(&circuit, &settings, 12) {
+            Err(LayoutError::Unsupported { instance, why, .. }) => {
+                assert_eq!(instance, "u_mzi_c0_m0");
+                assert!(why.contains("no generic-PDK layout cell"), "{why}");
+            }
+            other => panic!("expected Unsupported, got {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn a_netlist_without_instances_is_an_error() {
     let text = "version: 3\nname: empty\nmodes: 1\nports: {}\ninstances: {}\nconnections: {}\n";
     let netlist = Netlist::parse("e.netlist.yaml", text).unwrap();

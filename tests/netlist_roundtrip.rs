@@ -96,6 +96,7 @@ fn hand_written_triangle_matches_mesh_product() {
     let mesh = Mesh {
         modes: 3,
         style: MeshStyle::Reck,
+        cell: optc_model::mzi::MziCell::Standard,
         mzis: vec![
             MziSetting {
                 mode: 0,

@@ -88,10 +88,34 @@ fn assert_no_overlaps(circuit: &Circuit) {
 }
 
 #[test]
+fn fault_tolerant_cells_are_drawn_and_named_in_the_legend() {
+    use optc_model::mzi::MziCell;
+    for (cell, legend) in [
+        (MziCell::ThreeSplitter, "3-splitter MZI (heaters φ, θ)"),
+        (MziCell::Crossing, "MZI + crossing (heaters φ, θ)"),
+    ] {
+        let mesh = random_clements(6, &mut ChaCha8Rng::seed_from_u64(2)).with_cell(cell);
+        let mut b = NetlistBuilder::new("cells", 6);
+        b.add_mesh(&mesh, 0, "");
+        let (netlist, phases) = b.build().unwrap();
+        let (netlist, circuit, settings) = programmed(netlist, &phases);
+        assert!(circuit.nodes.iter().any(|n| n.kind == Kind::Mzi(cell)));
+        let svg = render_svg(&netlist, &circuit, Some(&settings));
+        check_instances_once(&svg, &circuit);
+        assert_no_overlaps(&circuit);
+        assert!(svg.contains(legend), "{cell:?}");
+        assert!(
+            !svg.contains(">MZI (heaters φ, θ)<"),
+            "{cell:?}: the standard entry"
+        );
+    }
+}
+
+#[test]
 fn clements_64_is_legible_and_complete() {
     let (netlist, circuit, settings) = clements(64, 7);
     assert_eq!(
-        circuit.nodes.iter().filter(|n| n.kind == Kind::Mzi).count(),
+        circuit.nodes.iter().filter(|n| n.kind == Kind::MZI).count(),
         64 * 63 / 2
     );
     let svg = render_svg(&netlist, &circuit, Some(&settings));
@@ -107,7 +131,7 @@ fn mzis_sit_in_their_columns_and_rows() {
         let mut by_column: Vec<(usize, f64)> = Vec::new();
         for (node, cell) in circuit.nodes.iter().zip(&layout.cells) {
             let p = node.placement.unwrap();
-            if node.kind == Kind::Mzi {
+            if node.kind == Kind::MZI {
                 // The box spans exactly the two waveguides of modes m, m+1.
                 assert!(
                     cell.rect.y < row_y(p.mode) && cell.rect.y + cell.rect.h > row_y(p.mode + 1)
@@ -147,7 +171,7 @@ fn random_meshes_render_every_instance_once() {
         // hover text gives θ and φ.
         let doc = roxmltree::Document::parse(&with).unwrap();
         for (i, node) in circuit.nodes.iter().enumerate() {
-            if node.kind != Kind::Mzi {
+            if node.kind != Kind::MZI {
                 continue;
             }
             let [theta, phi] = settings[i];

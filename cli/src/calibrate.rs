@@ -204,11 +204,6 @@ fn measured_chip(
     )
 }
 
-/// The largest heater count `program_measured` fits: a 32-mode Clements
-/// mesh (32·31 MZI heaters + 32 output phases); the Jacobian is
-/// 2N² × heaters and each step solves a heaters² system.
-const MAX_FIT_HEATERS: usize = 1024;
-
 /// Error-aware settings for a measured linear chip (spec/chip.md,
 /// `optc_sim::program_chip`), written as a phase file to `out`; used by
 /// `optc calibrate --chip` and `optc compile --chip`.
@@ -227,19 +222,6 @@ pub(crate) fn program_measured(
             "{netlist_file}: instance `{}` is a `{}`; only linear netlists have a matrix to realise",
             n.name,
             n.kind.name()
-        )));
-    }
-    // The fit is dense in the heater count (spec/chip.md).
-    let heaters: usize = circuit
-        .nodes
-        .iter()
-        .filter(|n| n.kind.has_heater())
-        .map(|n| n.kind.programmable().len())
-        .sum();
-    if heaters > MAX_FIT_HEATERS {
-        return Err(input_err(format!(
-            "{netlist_file}: {heaters} heaters; error-aware programming fits at most \
-             {MAX_FIT_HEATERS} (a 32-mode mesh) with its dense Levenberg–Marquardt"
         )));
     }
     let params = match device_path {
@@ -267,15 +249,30 @@ pub(crate) fn program_measured(
     });
     optc_formats::fsio::write_atomic(out_path, out.to_yaml().as_bytes())
         .map_err(|e| input_err(format!("cannot write `{}`: {e}", out_path.display())))?;
+    let how = if p.global {
+        format!("local correction, then {} global iterations", p.iterations)
+    } else {
+        format!(
+            "local correction only: more than {} heaters for the global fit",
+            optc_sim::program_chip::MAX_GLOBAL_HEATERS
+        )
+    };
     eprintln!(
         "programmed the measured chip {chip_file}: max |U_chip - U| {:.3e} with the compiled \
-         settings -> {:.3e} error-aware ({} iterations)",
-        p.ideal_error, p.error, p.iterations
+         settings -> {:.3e} locally corrected -> {:.3e} error-aware ({how})",
+        p.ideal_error, p.local_error, p.error
     );
     for o in &p.out_of_reach {
         eprintln!(
             "  {}: needs |T00| = {:.4}, its couplers reach [{:.4}, {:.4}]",
             o.instance, o.needed, o.reach[0], o.reach[1]
+        );
+    }
+    if !p.local_missed.is_empty() {
+        let worst = p.local_missed.iter().map(|m| m.1).fold(0.0, f64::max);
+        eprintln!(
+            "  local correction missed the 2x2 transfer of {} cells (worst row mismatch {worst:.3e})",
+            p.local_missed.len()
         );
     }
     if !p.out_of_reach.is_empty() {

@@ -11,7 +11,7 @@ use crate::passes::{linear_pipeline, reducer_pipeline, PassError, PassManager};
 use crate::syntax::Span;
 use crate::unit::CompileUnit;
 use optc_formats::matrix_file::{read_matrix, MatrixFileError};
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::MeshDesign;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -97,7 +97,7 @@ fn matrix_file_graph(path: &Path) -> Result<IrGraph, CompileError> {
         } else {
             LinearRealization::Svd
         },
-        mesh: MeshStyle::Clements,
+        mesh: MeshDesign::CLEMENTS,
         tolerance: 1e-10,
         device: DeviceRef::ideal(),
     };

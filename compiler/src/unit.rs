@@ -12,7 +12,7 @@ use nalgebra::DMatrix;
 use optc_formats::netlist::Netlist;
 use optc_formats::phases::Phases;
 use optc_model::contract::Contract;
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::MeshDesign;
 use optc_model::Complex64;
 use std::fmt::Write;
 
@@ -52,7 +52,7 @@ pub struct ReducerLowering {
 pub struct LinearLowering {
     pub target: DMatrix<Complex64>,
     pub realize: LinearRealization,
-    pub mesh: MeshStyle,
+    pub mesh: MeshDesign,
     pub realization: Realization,
     /// `realization.matrix()`, computed once (O(N³)) for the passes that
     /// compare against it.

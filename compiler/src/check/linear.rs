@@ -11,7 +11,7 @@ use super::values::{describe, real_in, Range};
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{Block, Row, Value, ValueKind};
 use nalgebra::DMatrix;
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::MeshDesign;
 use optc_model::Complex64;
 use std::path::Path;
 
@@ -58,7 +58,7 @@ pub fn check_linear(
             .map(|r| (r, v))
         });
     let mesh = match t.get("mesh") {
-        None => Some(MeshStyle::Clements),
+        None => Some(MeshDesign::CLEMENTS),
         Some(v) => mesh_style("mesh", v, diags),
     };
     let tolerance = match t.get("tolerance") {

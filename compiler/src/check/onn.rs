@@ -2,13 +2,13 @@
 //! the width chain rule (spec/language.md, "Layer widths").
 
 use super::program::{Activation, Detection, Onn, OnnLayer, WeightRealization};
-use super::realization::{check_blocks, mesh_style, realization, Written};
+use super::realization::{check_blocks, realization, Written};
 use super::units::Quantity;
 use super::values::{describe, head, int_in, real_in, unknown_choice, Range};
 use crate::check::names::closest;
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{Layer, OnnBlock, OnnStage, Value, ValueKind};
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::MeshDesign;
 
 const CLAUSES: &[&str] = &["activation", "weights", "mesh"];
 
@@ -115,7 +115,7 @@ fn check_layer(l: &Layer, in_width: usize, diags: &mut Vec<Diagnostic>) -> Optio
     let out = int_in("layer width", &width_value, 1, 1024, diags).map(|n| n as usize);
     let mut activation = Activation::None;
     let mut weights = WeightRealization::UnitaryDiag;
-    let mut mesh = MeshStyle::Clements;
+    let mut mesh = MeshDesign::CLEMENTS;
     let mut seen: Vec<(&str, crate::syntax::Span)> = Vec::new();
     for c in &l.clauses {
         let kw = c.keyword.name.as_str();
@@ -166,8 +166,11 @@ fn check_layer(l: &Layer, in_width: usize, diags: &mut Vec<Diagnostic>) -> Optio
                 _ => {}
             },
             _ => {
-                if let Some(m) = mesh_style("mesh", &c.value, diags) {
-                    mesh = m;
+                // Standard MZIs only: trained layers are built of them.
+                if let Some(m) =
+                    super::values::word_of("mesh", &c.value, &["clements", "reck"], diags)
+                {
+                    mesh = MeshDesign::parse(m).expect("mesh names");
                 }
             }
         }

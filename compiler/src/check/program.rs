@@ -3,7 +3,7 @@
 
 use crate::syntax::Span;
 use optc_model::device::DeviceParams;
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::MeshDesign;
 use optc_model::Complex64;
 use std::path::PathBuf;
 
@@ -171,7 +171,7 @@ pub struct OnnLayer {
     pub in_width: usize,
     pub out_width: usize,
     pub weights: WeightRealization,
-    pub mesh: MeshStyle,
+    pub mesh: MeshDesign,
     pub activation: Activation,
     pub span: Span,
 }
@@ -234,7 +234,7 @@ pub struct LinearNetwork {
     pub matrix: nalgebra::DMatrix<Complex64>,
     pub source: MatrixSource,
     pub realize: LinearRealization,
-    pub mesh: MeshStyle,
+    pub mesh: MeshDesign,
     /// Max |U·U† − I| entry allowed for `realize = unitary`.
     pub tolerance: f64,
     pub device: DeviceRef,

@@ -4,7 +4,7 @@
 use super::values::{describe, head, int_in, unknown_choice, word_of};
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::Value;
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::MeshDesign;
 
 /// A realization as written: its name and, for `segmented`, the block size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,12 +111,7 @@ fn gcd(a: usize, b: usize) -> usize {
     }
 }
 
-pub fn mesh_style(key: &str, v: &Value, diags: &mut Vec<Diagnostic>) -> Option<MeshStyle> {
-    word_of(key, v, &["clements", "reck"], diags).map(|w| {
-        if w == "reck" {
-            MeshStyle::Reck
-        } else {
-            MeshStyle::Clements
-        }
-    })
+pub fn mesh_style(key: &str, v: &Value, diags: &mut Vec<Diagnostic>) -> Option<MeshDesign> {
+    word_of(key, v, &optc_model::mesh::MESH_NAMES, diags)
+        .map(|w| MeshDesign::parse(w).expect("MESH_NAMES are mesh names"))
 }

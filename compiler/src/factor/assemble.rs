@@ -58,6 +58,7 @@ pub(crate) fn assemble(
     Mesh {
         modes,
         style,
+        cell: optc_model::mzi::MziCell::Standard,
         mzis,
         output_phases,
     }

@@ -14,7 +14,7 @@ use super::unitary_diag::realize_unitary_diag;
 use super::unitary_input::check_finite;
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::MeshDesign;
 use serde::{Deserialize, Serialize};
 
 /// How each block is realized.
@@ -30,7 +30,7 @@ pub fn realize_segmented(
     w: &DMatrix<Complex64>,
     block_size: usize,
     kind: BlockKind,
-    style: MeshStyle,
+    style: MeshDesign,
 ) -> Result<(SegmentedRealization, Vec<FactorWarning>), FactorError> {
     check_finite(w)?;
     if block_size == 0 {

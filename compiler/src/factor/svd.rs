@@ -7,7 +7,7 @@ use super::realization::{Ports, SvdRealization};
 use super::unitary_input::{check_finite, decompose, nearest_unitary, unitarity_error};
 use nalgebra::{DMatrix, DVector};
 use num_complex::Complex64;
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::MeshDesign;
 
 /// Singular factors below this ‖·‖_F unitarity error are used as returned.
 const SVD_UNITARY_SLACK: f64 = 1e-11;
@@ -45,7 +45,7 @@ pub(crate) fn full_svd(w: &DMatrix<Complex64>) -> Result<FullSvd, FactorError> {
 /// Realizes any finite m×n complex matrix with two meshes of `style`.
 pub fn realize_svd(
     w: &DMatrix<Complex64>,
-    style: MeshStyle,
+    style: MeshDesign,
 ) -> Result<(SvdRealization, Vec<FactorWarning>), FactorError> {
     check_finite(w)?;
     let ports = Ports::padded(w.nrows(), w.ncols());

@@ -15,7 +15,7 @@ use super::svd::{full_svd, pad_square};
 use super::unitary_input::{check_finite, decompose};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::MeshDesign;
 
 pub const MAX_ITERATIONS: usize = 500;
 const RELATIVE_STOP: f64 = 1e-12;
@@ -56,7 +56,7 @@ pub(crate) fn fit_unitary_diag(
 /// Realizes any finite m×n matrix as one mesh of `style` plus attenuators.
 pub fn realize_unitary_diag(
     w: &DMatrix<Complex64>,
-    style: MeshStyle,
+    style: MeshDesign,
 ) -> Result<(UnitaryDiagRealization, Vec<FactorWarning>), FactorError> {
     check_finite(w)?;
     let ports = Ports::padded(w.nrows(), w.ncols());

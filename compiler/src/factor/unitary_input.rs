@@ -6,7 +6,8 @@ use super::error::{FactorError, FactorWarning};
 use super::{clements::clements, reck::reck};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use optc_model::mesh::{Mesh, MeshStyle};
+use optc_model::mesh::{Mesh, MeshDesign, MeshStyle};
+use optc_model::mzi::MziCell;
 
 /// Tolerances on ‖UU†−I‖_F (Frobenius norm).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -84,11 +85,17 @@ pub fn nearest_unitary(w: &DMatrix<Complex64>) -> Result<DMatrix<Complex64>, Fac
     }
 }
 
-/// Decomposes an N×N unitary into a mesh of the given style, unchecked.
-pub fn decompose(u: &DMatrix<Complex64>, style: MeshStyle) -> Mesh {
-    match style {
+/// Decomposes an N×N unitary into a mesh of the given design, unchecked:
+/// the style's decomposition into standard MZIs, re-expressed in the
+/// design's cell (`Mesh::with_cell`) when that is another one.
+pub fn decompose(u: &DMatrix<Complex64>, design: MeshDesign) -> Mesh {
+    let mesh = match design.style {
         MeshStyle::Clements => clements(u),
         MeshStyle::Reck => reck(u),
+    };
+    match design.cell {
+        MziCell::Standard => mesh,
+        cell => mesh.with_cell(cell),
     }
 }
 
@@ -96,7 +103,7 @@ pub fn decompose(u: &DMatrix<Complex64>, style: MeshStyle) -> Mesh {
 /// data, never printed.
 pub fn factor_unitary(
     u: &DMatrix<Complex64>,
-    style: MeshStyle,
+    style: MeshDesign,
     tolerance: UnitaryTolerance,
 ) -> Result<(Mesh, Vec<FactorWarning>), FactorError> {
     check_finite(u)?;

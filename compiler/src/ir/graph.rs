@@ -8,7 +8,7 @@ use crate::check::program::{
 };
 use crate::syntax::Span;
 use nalgebra::DMatrix;
-use optc_model::mesh::MeshStyle;
+use optc_model::mesh::MeshDesign;
 use optc_model::Complex64;
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -76,7 +76,7 @@ pub enum Stage {
         in_width: usize,
         out_width: usize,
         weights: WeightRealization,
-        mesh: MeshStyle,
+        mesh: MeshDesign,
         /// The `layer` line in the source.
         span: Span,
     },
@@ -96,7 +96,7 @@ pub enum Stage {
     Matrix {
         matrix: DMatrix<Complex64>,
         realize: LinearRealization,
-        mesh: MeshStyle,
+        mesh: MeshDesign,
         tolerance: f64,
         source: MatrixSource,
     },

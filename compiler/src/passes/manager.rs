@@ -100,7 +100,7 @@ impl PassManager {
 mod tests {
     use super::*;
     use crate::check::program::{DeviceRef, LinearNetwork, LinearRealization, MatrixSource};
-    use optc_model::mesh::MeshStyle;
+    use optc_model::mesh::MeshDesign;
 
     struct Warns;
 
@@ -126,7 +126,7 @@ mod tests {
             matrix: nalgebra::DMatrix::identity(2, 2),
             source: MatrixSource::Inline,
             realize: LinearRealization::Unitary,
-            mesh: MeshStyle::Clements,
+            mesh: MeshDesign::CLEMENTS,
             tolerance: 1e-9,
             device: DeviceRef::ideal(),
         };

@@ -4,7 +4,7 @@
 use super::{Pass, PassError};
 use crate::factor::svd_mzi_count;
 use crate::unit::{realization_name, CompileUnit};
-use optc_formats::netlist::{Circuit, Driver, Kind};
+use optc_formats::netlist::{Circuit, Driver};
 
 pub struct Summarize;
 
@@ -42,7 +42,11 @@ impl Pass for Summarize {
                 .entry(node.kind.name().to_string())
                 .or_default() += 1;
         }
-        r.mzi_count = r.components.get(Kind::Mzi.name()).copied().unwrap_or(0);
+        r.mzi_count = circuit
+            .nodes
+            .iter()
+            .filter(|n| n.kind.mzi_cell().is_some())
+            .count();
         r.optical_depth = max_mzis_on_a_path(&circuit);
         r.worst_path_loss_db = r.optical_depth as f64 * unit.ir.device.params.mzi_loss_db;
         if let Some(l) = &unit.linear {
@@ -52,7 +56,7 @@ impl Pass for Summarize {
             let lr = r.linear.get_or_insert_with(Default::default);
             lr.shape = [rows, cols];
             lr.realize = realization_name(&l.realization).into();
-            lr.mesh = l.mesh.name().into();
+            lr.mesh = l.mesh.name();
             lr.gain = l.realization.gain();
         }
         r.mzi_saving = if r.mzi_count_full_svd > 0 {
@@ -76,7 +80,7 @@ pub fn max_mzis_on_a_path(circuit: &Circuit) -> usize {
             })
             .max()
             .unwrap_or(0);
-        depth[n] = before + usize::from(circuit.nodes[n].kind == Kind::Mzi);
+        depth[n] = before + usize::from(circuit.nodes[n].kind.mzi_cell().is_some());
     }
     depth.into_iter().max().unwrap_or(0)
 }

@@ -162,7 +162,7 @@ pub fn verify(unit: &mut CompileUnit, chain: DigitSerial) -> Result<(), PassErro
         .circuit
         .nodes
         .iter()
-        .filter(|n| n.kind == optc_formats::netlist::Kind::Mzi)
+        .filter(|n| n.kind.mzi_cell().is_some())
         .count();
     report.digit_serial = Some(DigitSerialReport {
         link: "pam4".into(),

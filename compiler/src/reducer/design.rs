@@ -96,6 +96,7 @@ pub fn averaging_mesh(n: usize) -> Mesh {
     Mesh {
         modes: n,
         style: MeshStyle::Reck,
+        cell: optc_model::mzi::MziCell::Standard,
         mzis,
         output_phases,
     }
@@ -355,6 +356,7 @@ fn push_layer(
         mesh: Mesh {
             modes,
             style: MeshStyle::Clements,
+            cell: optc_model::mzi::MziCell::Standard,
             mzis,
             output_phases: vec![0.0; modes],
         },
@@ -378,6 +380,7 @@ fn identity_blocks(b: usize) -> Mesh {
     Mesh {
         modes: BLOCK * b,
         style: MeshStyle::Clements,
+        cell: optc_model::mzi::MziCell::Standard,
         mzis,
         output_phases: vec![0.0; BLOCK * b],
     }

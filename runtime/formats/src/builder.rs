@@ -2,7 +2,7 @@
 //! has a current output port, and each `add_*` consumes rails and moves them
 //! to the new instance's outputs, so emission is a sequence of calls.
 
-use crate::netlist::cell::{index_digits, mzi_name, Cell, MAX_CELL_MODES};
+use crate::netlist::cell::{index_digits, mzi_name, Cell, CellMesh, MAX_CELL_MODES};
 use crate::netlist::reducer_section::ReducerInterface;
 use crate::netlist::{structure_hash, Instance, Netlist, Placement, NETLIST_VERSION};
 use crate::phases::{MeshSettings, NetlistRef, Phases, Setting, PHASES_VERSION};
@@ -251,7 +251,7 @@ impl NetlistBuilder {
                 return self;
             }
             let name = names.of(m);
-            if !self.add_instance(&name, Kind::Mzi, &[]) {
+            if !self.add_instance(&name, Kind::Mzi(mesh.cell), &[]) {
                 return self;
             }
             let top = first_rail + m.mode;
@@ -275,14 +275,15 @@ impl NetlistBuilder {
         self
     }
 
-    /// The mesh as one instance `{prefix}mzi` of the cell `{style}{modes}`
+    /// The mesh as one instance `{prefix}mzi` of the cell `{mesh}{modes}`
+    /// (`{mesh}_{modes}` for cells other than the standard MZI)
     /// (spec/netlist.md, "Cells"), its settings as the arrays of
     /// `meshes.{prefix}mzi`, then its output phase screen; the same circuit,
     /// MZI names and placement as `add_mesh`, which it falls back to when
     /// the mesh is not the full layout of its style.
     pub fn add_mesh_cell(&mut self, mesh: &Mesh, first_rail: usize, prefix: &str) -> &mut Self {
         let cell = Cell {
-            mesh: mesh.style,
+            mesh: CellMesh::new(mesh.style, mesh.cell),
             modes: mesh.modes,
         };
         let mut placed: Vec<_> = mesh.mzis.iter().collect();
@@ -296,7 +297,11 @@ impl NetlistBuilder {
             return self.add_mesh(mesh, first_rail, prefix);
         }
         let name = format!("{prefix}mzi");
-        let cell_name = format!("{}{}", mesh.style.name(), mesh.modes);
+        // `clements3_8`, not `clements38`.
+        let cell_name = match mesh.cell {
+            optc_model::mzi::MziCell::Standard => format!("{}{}", cell.mesh.name(), mesh.modes),
+            _ => format!("{}_{}", cell.mesh.name(), mesh.modes),
+        };
         if !self.add_component(&name, &cell_name, &[]) {
             return self;
         }

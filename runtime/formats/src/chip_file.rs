@@ -20,12 +20,13 @@ const CHIP_VERSIONS: Versions = Versions {
     required: true,
 };
 
-/// One MZI: κ₁, κ₂ (the power each coupler crosses) and the phases its θ
-/// and φ heaters add to what they are programmed with.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// One MZI cell: the power each of its couplers crosses (two, or three
+/// for an `mzi3`, in the order of spec/device.md "MZI cells") and the
+/// phases its θ and φ heaters add to what they are programmed with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MziMeasured {
-    pub kappa: [f64; 2],
+    pub kappa: Vec<f64>,
     pub dtheta: f64,
     pub dphi: f64,
 }
@@ -69,9 +70,12 @@ impl ChipFile {
             }
         };
         let mzi = self.mzi.iter().map(|(n, m)| {
+            let kappa: Vec<String> = m.kappa.iter().map(|k| format!("{k:?}")).collect();
             let body = format!(
-                "kappa: [{:?}, {:?}], dtheta: {:?}, dphi: {:?}",
-                m.kappa[0], m.kappa[1], m.dtheta, m.dphi
+                "kappa: [{}], dtheta: {:?}, dphi: {:?}",
+                kappa.join(", "),
+                m.dtheta,
+                m.dphi
             );
             (n, body)
         });
@@ -104,6 +108,17 @@ pub fn parse(file: &str, text: &str) -> Result<ChipFile, FormatError> {
         .at_line(key_line(text, section, name))
     };
     for (name, m) in &chip.mzi {
+        if !(2..=3).contains(&m.kappa.len()) {
+            return Err(FormatError::new(
+                file,
+                Problem::BadValue {
+                    what: format!("{name}.kappa (its length)"),
+                    value: m.kappa.len() as f64,
+                    expected: "2 or 3 coupler ratios".to_string(),
+                },
+            )
+            .at_line(key_line(text, "mzi", name)));
+        }
         for (j, &k) in m.kappa.iter().enumerate() {
             if !(0.0..=1.0).contains(&k) {
                 return Err(bad("mzi", name, &format!("kappa[{j}]"), k, "in [0, 1]"));

@@ -2,12 +2,14 @@
 //! (netlist `settings`), their programmable settings (phase file) and which
 //! heaters they carry. Each kind's transfer and errors are in spec/device.md.
 
+use crate::mzi::MziCell;
 use std::fmt;
 
 /// A component kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
-    Mzi,
+    /// A programmable 2×2 cell (θ, φ) of one of the [`MziCell`] designs.
+    Mzi(MziCell),
     PhaseShifter,
     Attenuator,
     Amplifier,
@@ -43,8 +45,10 @@ const fn opt(name: &'static str, default: f64) -> Attr {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
-        Kind::Mzi,
+    pub const ALL: [Kind; 13] = [
+        Kind::Mzi(MziCell::Standard),
+        Kind::Mzi(MziCell::ThreeSplitter),
+        Kind::Mzi(MziCell::Crossing),
         Kind::PhaseShifter,
         Kind::Attenuator,
         Kind::Amplifier,
@@ -57,9 +61,22 @@ impl Kind {
         Kind::Terminator,
     ];
 
+    /// The standard MZI.
+    pub const MZI: Kind = Kind::Mzi(MziCell::Standard);
+
+    /// The cell design of a programmable 2×2 cell.
+    pub fn mzi_cell(self) -> Option<MziCell> {
+        match self {
+            Kind::Mzi(cell) => Some(cell),
+            _ => None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
-            Kind::Mzi => "mzi",
+            Kind::Mzi(MziCell::Standard) => "mzi",
+            Kind::Mzi(MziCell::ThreeSplitter) => "mzi3",
+            Kind::Mzi(MziCell::Crossing) => "mzi_crossing",
             Kind::PhaseShifter => "phase_shifter",
             Kind::Attenuator => "attenuator",
             Kind::Amplifier => "amplifier",
@@ -92,14 +109,14 @@ impl Kind {
             Kind::Source => SOURCE,
             Kind::EoActivation => EO,
             Kind::Detector => DET,
-            Kind::Mzi | Kind::PhaseShifter | Kind::Attenuator | Kind::Terminator => &[],
+            Kind::Mzi(_) | Kind::PhaseShifter | Kind::Attenuator | Kind::Terminator => &[],
         }
     }
 
     /// The programmable settings (the phase file), in physical units.
     pub fn programmable(self) -> &'static [&'static str] {
         match self {
-            Kind::Mzi => &["theta", "phi"],
+            Kind::Mzi(_) => &["theta", "phi"],
             Kind::PhaseShifter => &["phase"],
             Kind::Attenuator => &["transmission"],
             _ => &[],
@@ -110,7 +127,7 @@ impl Kind {
     /// splitters and combiners (ignored otherwise).
     pub fn port_counts(self, k: usize) -> (usize, usize) {
         match self {
-            Kind::Mzi | Kind::Coupler => (2, 2),
+            Kind::Mzi(_) | Kind::Coupler => (2, 2),
             Kind::Splitter => (1, k),
             Kind::Combiner => (k, 1),
             Kind::Source => (0, 1),
@@ -131,12 +148,12 @@ impl Kind {
     /// Whether the kind carries heaters (placed on the mode grid, driven by
     /// the DAC, subject to phase error and thermal crosstalk).
     pub fn has_heater(self) -> bool {
-        matches!(self, Kind::Mzi | Kind::PhaseShifter)
+        matches!(self, Kind::Mzi(_) | Kind::PhaseShifter)
     }
 
     /// Modes an instance of this kind covers on the placement grid.
     pub fn span(self) -> usize {
-        if matches!(self, Kind::Mzi | Kind::Coupler) {
+        if matches!(self, Kind::Mzi(_) | Kind::Coupler) {
             2
         } else {
             1
@@ -148,7 +165,9 @@ impl Kind {
     /// phase sit on an input-side waveguide.
     pub fn heater_roles(self) -> [Option<HeaterRole>; 2] {
         match self {
-            Kind::Mzi => [Some(HeaterRole::Internal), Some(HeaterRole::InputSide)],
+            // The 3-splitter cell's φ sits where the standard one's does,
+            // before the coupler that follows it.
+            Kind::Mzi(_) => [Some(HeaterRole::Internal), Some(HeaterRole::InputSide)],
             Kind::PhaseShifter => [Some(HeaterRole::InputSide), None],
             _ => [None, None],
         }

@@ -103,9 +103,9 @@ mod tests {
         // MZIs at modes 0 and 2 of column 0, one at mode 1 of column 1, a
         // phase screen in column 2.
         let placed = vec![
-            at(Kind::Mzi, 0, 0),
-            at(Kind::Mzi, 0, 2),
-            at(Kind::Mzi, 1, 1),
+            at(Kind::MZI, 0, 0),
+            at(Kind::MZI, 0, 2),
+            at(Kind::MZI, 1, 1),
             at(Kind::PhaseShifter, 2, 0),
             at(Kind::PhaseShifter, 2, 1),
             at(Kind::PhaseShifter, 2, 2),

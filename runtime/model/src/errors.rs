@@ -11,10 +11,11 @@ use crate::sampling::InstanceNormals;
 pub enum ComponentErrors {
     /// No error (attenuator, amplifier, terminator).
     None,
-    /// Cross ratios of the two couplers (z₀, z₁) and the phase errors of θ
+    /// Cross ratios κ₁, κ₂ of the couplers (z₀, z₁) and κ₃ of a 3-splitter
+    /// cell's third (z₄; 0.5 for the two-coupler cells) and the phase errors of θ
     /// (z₂) and φ (z₃).
     Mzi {
-        kappa: [f64; 2],
+        kappa: [f64; 3],
         dtheta: f64,
         dphi: f64,
     },
@@ -81,10 +82,15 @@ impl ComponentErrors {
         // σ = 0 draws nothing, so an ideal device costs no hashing per draw.
         let e = |sigma: f64, j: u64| if sigma > 0.0 { sigma * n.z(j) } else { 0.0 };
         match kind {
-            Kind::Mzi => ComponentErrors::Mzi {
+            Kind::Mzi(cell) => ComponentErrors::Mzi {
                 kappa: [
                     ratio(0.5, e(p.coupler_error, 0)),
                     ratio(0.5, e(p.coupler_error, 1)),
+                    if cell.couplers() == 3 {
+                        ratio(0.5, e(p.coupler_error, 4))
+                    } else {
+                        0.5
+                    },
                 ],
                 dtheta: e(p.phase_error_rad, 2),
                 dphi: e(p.phase_error_rad, 3),
@@ -138,7 +144,7 @@ mod tests {
                     dtheta,
                     dphi,
                 } => {
-                    assert_eq!((kappa, dtheta, dphi), ([0.5, 0.5], 0.0, 0.0))
+                    assert_eq!((kappa, dtheta, dphi), ([0.5; 3], 0.0, 0.0))
                 }
                 ComponentErrors::Branches { amplitudes } => {
                     assert!(amplitudes.iter().all(|a| (a - 0.5).abs() < 1e-15))
@@ -187,8 +193,8 @@ mod tests {
             coupler_error: 0.01,
             ..only_phase
         };
-        let a = ComponentErrors::sample(Kind::Mzi, "m", 5, &only_phase, 0.5, 0);
-        let b = ComponentErrors::sample(Kind::Mzi, "m", 5, &both, 0.5, 0);
+        let a = ComponentErrors::sample(Kind::MZI, "m", 5, &only_phase, 0.5, 0);
+        let b = ComponentErrors::sample(Kind::MZI, "m", 5, &both, 0.5, 0);
         assert_eq!(a.heater_errors(), b.heater_errors());
         assert_ne!(a, b);
     }

@@ -2,7 +2,7 @@
 //! output phase screen. This is the structure every decomposition produces and
 //! every simulator executes; the decomposition algorithms live in the compiler.
 
-use crate::mzi::{self, Mat2};
+use crate::mzi::{self, Mat2, MziCell};
 use num_complex::Complex64;
 use serde::{Deserialize, Serialize};
 
@@ -66,24 +66,162 @@ pub struct MziSetting {
 }
 
 impl MziSetting {
+    /// T(θ, φ) of this MZI as an ideal standard cell.
     pub fn transfer(&self) -> Mat2 {
         mzi::transfer(self.theta, self.phi)
     }
 }
 
+/// A mesh's layout and the cell its MZIs are: what `mesh =` chooses in the
+/// language and `mesh:` in a netlist cell, written as [`mesh_name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MeshDesign {
+    pub style: MeshStyle,
+    pub cell: MziCell,
+}
+
+impl MeshDesign {
+    /// The default: a Clements mesh of standard MZIs.
+    pub const CLEMENTS: MeshDesign = MeshDesign {
+        style: MeshStyle::Clements,
+        cell: MziCell::Standard,
+    };
+
+    /// A Reck mesh of standard MZIs.
+    pub const RECK: MeshDesign = MeshDesign {
+        style: MeshStyle::Reck,
+        cell: MziCell::Standard,
+    };
+
+    pub fn new(style: MeshStyle, cell: MziCell) -> Self {
+        MeshDesign { style, cell }
+    }
+
+    pub fn name(self) -> String {
+        mesh_name(self.style, self.cell)
+    }
+
+    pub fn parse(name: &str) -> Option<MeshDesign> {
+        parse_mesh_name(name).map(|(style, cell)| MeshDesign { style, cell })
+    }
+}
+
+impl Serialize for MeshDesign {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for MeshDesign {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // A visitor, so the reader's error points at the value itself.
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = MeshDesign;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "one of {}", MESH_NAMES.join(", "))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MeshDesign, E> {
+                MeshDesign::parse(v).ok_or_else(|| {
+                    E::custom(format!(
+                        "unknown mesh `{v}`, expected one of {}",
+                        MESH_NAMES.join(", ")
+                    ))
+                })
+            }
+        }
+        d.deserialize_str(Name)
+    }
+}
+
+/// A mesh's name in the language and in netlist cells: its style's name
+/// and the cell's suffix (`clements`, `clements3`, `clements_crossing`,
+/// `reck`, `reck3`, `reck_crossing`).
+pub fn mesh_name(style: MeshStyle, cell: MziCell) -> String {
+    let suffix = match cell {
+        MziCell::Standard => "",
+        MziCell::ThreeSplitter => "3",
+        MziCell::Crossing => "_crossing",
+    };
+    format!("{}{suffix}", style.name())
+}
+
+/// The (style, cell) a mesh name stands for ([`mesh_name`]'s inverse).
+pub fn parse_mesh_name(name: &str) -> Option<(MeshStyle, MziCell)> {
+    MeshStyle::ALL
+        .into_iter()
+        .flat_map(|s| MziCell::ALL.into_iter().map(move |c| (s, c)))
+        .find(|&(s, c)| mesh_name(s, c) == name)
+}
+
+/// Every mesh name, styles first, cells in `MziCell::ALL` order.
+pub const MESH_NAMES: [&str; 6] = [
+    "clements",
+    "clements3",
+    "clements_crossing",
+    "reck",
+    "reck3",
+    "reck_crossing",
+];
+
+/// [`MESH_NAMES`] as a list for messages.
+pub fn mesh_names() -> Vec<String> {
+    MESH_NAMES.iter().map(|s| s.to_string()).collect()
+}
+
 /// A mesh of MZIs on `modes` modes. `mzis` are stored in propagation order:
 /// light meets `mzis[0]` first. The realized matrix is
-/// `diag(e^{i·output_phases}) · T_K ··· T_1`.
+/// `diag(e^{i·output_phases}) · T_K ··· T_1`, each T the ideal transfer of
+/// `cell`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mesh {
     pub modes: usize,
     pub style: MeshStyle,
+    /// The 2×2 cell every MZI of the mesh is.
+    #[serde(default)]
+    pub cell: MziCell,
     pub mzis: Vec<MziSetting>,
     /// The output phase screen, one phase per mode, in [0, 2π).
     pub output_phases: Vec<f64>,
 }
 
 impl Mesh {
+    /// The same matrix realised with `cell`s on the same positions: each MZI
+    /// in propagation order, with the phases pushed to its inputs so far,
+    /// is re-expressed as diag(δ) · T_cell ([`MziCell::settings_for`]) and δ
+    /// is pushed on; the output phase screen takes what is left. Exact
+    /// (to rounding) for every cell, as every cell reaches every 2×2 unitary
+    /// up to output phases.
+    pub fn with_cell(&self, cell: MziCell) -> Mesh {
+        let mut pending = vec![0.0; self.modes];
+        let mut mzis = Vec::with_capacity(self.mzis.len());
+        for m in &self.mzis {
+            let t = mzi::Mzi::ideal(self.cell).transfer(m.theta, m.phi);
+            let d = [pending[m.mode], pending[m.mode + 1]].map(|p| Complex64::from_polar(1.0, p));
+            let w = [
+                [t[0][0] * d[0], t[0][1] * d[1]],
+                [t[1][0] * d[0], t[1][1] * d[1]],
+            ];
+            let (theta, phi, delta) = cell.settings_for(&w);
+            pending[m.mode] = delta[0];
+            pending[m.mode + 1] = delta[1];
+            mzis.push(MziSetting { theta, phi, ..*m });
+        }
+        let output_phases = self
+            .output_phases
+            .iter()
+            .zip(&pending)
+            .map(|(&p, &d)| mzi::wrap_phase(p + d))
+            .collect();
+        Mesh {
+            modes: self.modes,
+            style: self.style,
+            cell,
+            mzis,
+            output_phases,
+        }
+    }
+
     /// Optical depth in MZI columns.
     pub fn depth(&self) -> usize {
         self.mzis.iter().map(|m| m.column + 1).max().unwrap_or(0)
@@ -92,8 +230,9 @@ impl Mesh {
     /// Propagates one field vector in place (length `modes`).
     pub fn apply(&self, field: &mut [Complex64]) {
         debug_assert_eq!(field.len(), self.modes);
+        let cell = mzi::Mzi::ideal(self.cell);
         for m in &self.mzis {
-            apply_pair(&m.transfer(), field, m.mode);
+            apply_pair(&cell.transfer(m.theta, m.phi), field, m.mode);
         }
         for (x, &p) in field.iter_mut().zip(&self.output_phases) {
             *x *= Complex64::from_polar(1.0, p);
@@ -110,8 +249,12 @@ impl Mesh {
         use rayon::prelude::*;
         const COLUMNS_PER_PASS: usize = 32;
         let n = self.modes;
-        let transfers: Vec<(usize, Mat2)> =
-            self.mzis.iter().map(|m| (m.mode, m.transfer())).collect();
+        let cell = mzi::Mzi::ideal(self.cell);
+        let transfers: Vec<(usize, Mat2)> = self
+            .mzis
+            .iter()
+            .map(|m| (m.mode, cell.transfer(m.theta, m.phi)))
+            .collect();
         let screen: Vec<Complex64> = self
             .output_phases
             .iter()
@@ -184,6 +327,7 @@ pub fn random_mesh<R: rand::Rng + ?Sized>(style: MeshStyle, n: usize, rng: &mut 
     Mesh {
         modes: n,
         style,
+        cell: MziCell::Standard,
         mzis,
         output_phases: (0..n).map(|_| rng.gen_range(0.0..TAU)).collect(),
     }
@@ -242,6 +386,40 @@ mod tests {
     }
 
     #[test]
+    fn every_cell_realises_the_same_matrix() {
+        use rand::SeedableRng;
+        for style in MeshStyle::ALL {
+            let mesh = random_mesh(style, 9, &mut rand_chacha::ChaCha8Rng::seed_from_u64(3));
+            let u = mesh.matrix();
+            for cell in MziCell::ALL {
+                let other = mesh.with_cell(cell);
+                assert_eq!(other.cell, cell);
+                let v = other.matrix();
+                let err = (&u - &v).iter().map(|x| x.norm()).fold(0.0, f64::max);
+                assert!(err < 1e-13, "{style:?} {cell:?}: {err}");
+                // And back.
+                let back = other.with_cell(MziCell::Standard).matrix();
+                let err = (&u - &back).iter().map(|x| x.norm()).fold(0.0, f64::max);
+                assert!(err < 1e-13, "{style:?} {cell:?} back: {err}");
+            }
+        }
+        let all: Vec<String> = MeshStyle::ALL
+            .into_iter()
+            .flat_map(|s| MziCell::ALL.into_iter().map(move |c| mesh_name(s, c)))
+            .collect();
+        assert_eq!(all, MESH_NAMES);
+        for name in MESH_NAMES {
+            let (s, c) = parse_mesh_name(name).unwrap();
+            assert_eq!(mesh_name(s, c), name);
+        }
+        assert_eq!(
+            parse_mesh_name("clements3"),
+            Some((MeshStyle::Clements, MziCell::ThreeSplitter))
+        );
+        assert_eq!(parse_mesh_name("clements4"), None);
+    }
+
+    #[test]
     fn blocked_matrix_matches_apply_across_blocks() {
         use rand::SeedableRng;
         // 70 modes: two full blocks of 32 columns and a partial one.
@@ -262,6 +440,7 @@ mod tests {
         let mesh = Mesh {
             modes: 3,
             style: MeshStyle::Reck,
+            cell: MziCell::Standard,
             mzis: vec![
                 MziSetting {
                     mode: 0,

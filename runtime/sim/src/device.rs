@@ -101,11 +101,11 @@ impl DeviceInstance {
             .enumerate()
             .map(|(i, n)| (n.name.as_str(), i))
             .collect();
-        let node_of = |name: &str, section: &'static str, want: Kind| {
+        let node_of = |name: &str, section: &'static str, want: fn(Kind) -> bool| {
             let &i = index.get(name).ok_or_else(|| {
                 FormatError::new(file, Problem::UnknownInstance { name: name.into() })
             })?;
-            if circuit.nodes[i].kind != want {
+            if !want(circuit.nodes[i].kind) {
                 return Err(FormatError::new(
                     file,
                     Problem::ChipKind {
@@ -119,22 +119,37 @@ impl DeviceInstance {
         };
         let mut seen = vec![false; circuit.nodes.len()];
         for (name, m) in &chip.mzi {
-            let i = node_of(name, "mzi", Kind::Mzi)?;
+            let i = node_of(name, "mzi", |k| k.mzi_cell().is_some())?;
+            let kind = circuit.nodes[i].kind;
+            let couplers = kind.mzi_cell().map_or(2, |c| c.couplers());
+            if m.kappa.len() != couplers {
+                return Err(FormatError::new(
+                    file,
+                    Problem::ChipCouplers {
+                        name: name.clone(),
+                        kind: kind.name().into(),
+                        expected: couplers,
+                        found: m.kappa.len(),
+                    },
+                ));
+            }
             seen[i] = true;
+            let mut kappa = [0.5; 3];
+            kappa[..couplers].copy_from_slice(&m.kappa);
             device.errors[i] = ComponentErrors::Mzi {
-                kappa: m.kappa,
+                kappa,
                 dtheta: m.dtheta,
                 dphi: m.dphi,
             };
         }
         for (name, p) in &chip.phase_shifter {
-            let i = node_of(name, "phase_shifter", Kind::PhaseShifter)?;
+            let i = node_of(name, "phase_shifter", |k| k == Kind::PhaseShifter)?;
             seen[i] = true;
             device.errors[i] = ComponentErrors::PhaseShifter { dphase: p.dphase };
         }
-        if let Some(i) = (0..seen.len())
-            .find(|&i| !seen[i] && matches!(circuit.nodes[i].kind, Kind::Mzi | Kind::PhaseShifter))
-        {
+        if let Some(i) = (0..seen.len()).find(|&i| {
+            !seen[i] && matches!(circuit.nodes[i].kind, Kind::Mzi(_) | Kind::PhaseShifter)
+        }) {
             return Err(FormatError::new(
                 file,
                 Problem::ChipMissing {
@@ -163,10 +178,11 @@ impl DeviceInstance {
                     dtheta,
                     dphi,
                 } => {
+                    let couplers = node.kind.mzi_cell().map_or(2, |c| c.couplers());
                     chip.mzi.insert(
                         node.name.clone(),
                         MziMeasured {
-                            kappa,
+                            kappa: kappa[..couplers].to_vec(),
                             dtheta,
                             dphi,
                         },
@@ -257,6 +273,7 @@ mod tests {
         let mesh = Mesh {
             modes: 4,
             style: MeshStyle::Clements,
+            cell: optc_model::mzi::MziCell::Standard,
             mzis: vec![
                 mzi(0, 0, 1.0, 2.0),
                 mzi(2, 0, 0.5, 0.25),
@@ -375,7 +392,7 @@ mod tests {
                     / h;
                 // Phase-shifter slot 1 is unused: both sides are 0 there.
                 assert!(
-                    (fd - back[i][s]).abs() < 1e-6 || circuit.nodes[i].kind != Kind::Mzi && s == 1,
+                    (fd - back[i][s]).abs() < 1e-6 || circuit.nodes[i].kind != Kind::MZI && s == 1,
                     "{i} {s}: {fd} vs {}",
                     back[i][s]
                 );

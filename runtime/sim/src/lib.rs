@@ -6,6 +6,7 @@
 
 pub mod device;
 pub mod program_chip;
+pub mod program_local;
 pub mod programmed;
 pub mod reducer;
 pub mod simulate;

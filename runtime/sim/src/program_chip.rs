@@ -1,18 +1,21 @@
 //! Error-aware programming of a measured linear chip (spec/chip.md): the
 //! heater settings that make this chip, with its own coupler ratios and
-//! phase offsets, realise a target transfer matrix as closely as it can,
-//! by Levenberg–Marquardt on the chip model itself (`simulate::Plan`, the
-//! one chip model), starting from the ideal settings; and, per MZI, whether
-//! the split ratio the ideal decomposition asks of it is one its couplers
-//! can reach at all.
+//! phase offsets, realise a target transfer matrix as closely as it can:
+//! local correction cell by cell (`program_local`), then, up to
+//! [`MAX_GLOBAL_HEATERS`], Levenberg–Marquardt on the chip model itself
+//! (`simulate::Plan`, the one chip model); and, per MZI, whether the split
+//! ratio the ideal decomposition asks of it is one its couplers can reach
+//! at all.
 
 use crate::device::{DeviceInstance, NodeSettings};
+use crate::program_local::program_locally;
 use crate::simulate::Plan;
 use nalgebra::{DMatrix, DVector};
 use num_complex::Complex64;
 use optc_formats::netlist::Circuit;
 use optc_model::component::Kind;
 use optc_model::errors::ComponentErrors;
+use optc_model::mzi::Mzi;
 
 /// Stop once every entry of the realised matrix is this close to the target.
 pub const TOLERANCE: f64 = 1e-13;
@@ -22,24 +25,40 @@ pub const MAX_ITERATIONS: usize = 200;
 pub const MAX_REFUSED: usize = 30;
 /// Central-difference step of the Jacobian (rad).
 const STEP: f64 = 1e-7;
+/// The most heaters the global fit takes on (a 32-mode Clements mesh,
+/// 32·31 MZI heaters + 32 output phases): its Jacobian is 2N² × heaters
+/// and each step solves a heaters² system. Beyond it, local correction
+/// alone.
+pub const MAX_GLOBAL_HEATERS: usize = 1024;
 
 /// An MZI asked for a split its couplers cannot make.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutOfReach {
     pub instance: String,
-    /// |T₀₀| the ideal settings give (sin(θ/2)).
+    /// |T₀₀| of the ideal cell at the ideal settings (sin(θ/2) for a
+    /// standard MZI).
     pub needed: f64,
-    /// The |T₀₀| this MZI can reach: [|cos(a₁ + a₂)|, cos(a₁ − a₂)], κᵢ = sin²aᵢ.
+    /// The |T₀₀| this cell's couplers can reach (`Mzi::reach`; for a
+    /// standard MZI [|cos(a₁ + a₂)|, cos(a₁ − a₂)], κᵢ = sin²aᵢ).
     pub reach: [f64; 2],
 }
 
 #[derive(Debug, Clone)]
 pub struct ChipProgram {
     pub settings: NodeSettings,
-    /// max |U_chip − U_target| with the ideal settings, and with `settings`.
+    /// max |U_chip − U_target| with the ideal settings, after local
+    /// correction, and with `settings`.
     pub ideal_error: f64,
+    pub local_error: f64,
     pub error: f64,
+    /// Levenberg–Marquardt steps tried (0 when it was not run).
     pub iterations: usize,
+    /// Whether the global fit ran (heaters ≤ [`MAX_GLOBAL_HEATERS`]).
+    pub global: bool,
+    /// Cells whose local fit missed the row asked of it by more than
+    /// `program_local::MISSED`: (instance, |f|). A 3-splitter cell can
+    /// miss with its split in reach, for want of the relative phase.
+    pub local_missed: Vec<(String, f64)>,
     pub out_of_reach: Vec<OutOfReach>,
 }
 
@@ -49,12 +68,6 @@ pub fn max_abs_diff(a: &DMatrix<Complex64>, b: &DMatrix<Complex64>) -> f64 {
         .zip(b.iter())
         .map(|(x, y)| (x - y).norm())
         .fold(0.0, f64::max)
-}
-
-/// The |T₀₀| range of an MZI with cross ratios κ (see [`OutOfReach`]).
-pub fn reach(kappa: [f64; 2]) -> [f64; 2] {
-    let a = kappa.map(|k| k.clamp(0.0, 1.0).sqrt().asin());
-    [(a[0] + a[1]).cos().abs(), (a[0] - a[1]).cos()]
 }
 
 /// Programs `device` (a measured chip of `circuit`) to realise `target`,
@@ -72,7 +85,7 @@ pub fn program(
         .enumerate()
         .flat_map(|(i, n)| {
             let k = match n.kind {
-                Kind::Mzi => 2,
+                Kind::Mzi(_) => 2,
                 Kind::PhaseShifter => 1,
                 _ => 0,
             };
@@ -90,9 +103,14 @@ pub fn program(
     };
     let mut out_of_reach = Vec::new();
     for (i, (node, e)) in circuit.nodes.iter().zip(device.errors()).enumerate() {
-        if let ComponentErrors::Mzi { kappa, .. } = e {
-            let needed = (0.5 * ideal[i][0]).sin().abs();
-            let r = reach(*kappa);
+        if let (Some(cell), ComponentErrors::Mzi { kappa, .. }) = (node.kind.mzi_cell(), e) {
+            let needed = cell.transfer(ideal[i][0], ideal[i][1])[0][0].norm();
+            let r = Mzi {
+                cell,
+                kappa: *kappa,
+                field_loss: 1.0,
+            }
+            .reach();
             if needed < r[0] - 1e-12 || needed > r[1] + 1e-12 {
                 out_of_reach.push(OutOfReach {
                     instance: node.name.clone(),
@@ -104,19 +122,40 @@ pub fn program(
     }
     let ideal_matrix = realise(ideal);
     let ideal_error = max_abs_diff(&ideal_matrix, target);
-    // Start from the ideal settings less each heater's known offset.
+    // Start from local correction, or from the ideal settings less each
+    // heater's known offset if that is closer (crosstalk can make it so).
+    let local = program_locally(circuit, ideal, device);
+    let local_missed: Vec<(String, f64)> = local
+        .missed
+        .iter()
+        .map(|&(i, f)| (circuit.nodes[i].name.clone(), f))
+        .collect();
+    let local = local.settings;
+    let local_error = max_abs_diff(&realise(&local), target);
     let mut x = ideal.clone();
     for (i, e) in device.errors().iter().enumerate() {
         let d = e.heater_errors();
         x[i][0] -= d[0];
         x[i][1] -= d[1];
     }
-    if slots.is_empty() {
+    if local_error <= max_abs_diff(&realise(&x), target) {
+        x = local;
+    }
+    if slots.is_empty() || slots.len() > MAX_GLOBAL_HEATERS {
+        let error = max_abs_diff(&realise(&x), target);
+        let (settings, error) = if error > ideal_error {
+            (ideal.clone(), ideal_error)
+        } else {
+            (x, error)
+        };
         return ChipProgram {
-            settings: x,
+            settings,
             ideal_error,
-            error: ideal_error,
+            local_error,
+            error,
             iterations: 0,
+            global: false,
+            local_missed,
             out_of_reach,
         };
     }
@@ -203,16 +242,22 @@ pub fn program(
         return ChipProgram {
             settings: ideal.clone(),
             ideal_error,
+            local_error,
             error: ideal_error,
             iterations,
+            global: true,
+            local_missed,
             out_of_reach,
         };
     }
     ChipProgram {
         settings: x,
         ideal_error,
+        local_error,
         error,
         iterations,
+        global: true,
+        local_missed,
         out_of_reach,
     }
 }

@@ -86,7 +86,7 @@ pub struct Placement {
 
 fn cell_of(kind: Kind) -> CellKind {
     match kind {
-        Kind::Mzi => CellKind::Mzi,
+        Kind::Mzi(_) => CellKind::Mzi,
         Kind::PhaseShifter => CellKind::Heater,
         _ => CellKind::Placeholder,
     }
@@ -146,6 +146,17 @@ pub fn place(circuit: &Circuit, x0: Nm) -> Result<Placement, LayoutError> {
         file: circuit.file.clone(),
         why,
     };
+    if let Some(i) = circuit.nodes.iter().position(
+        |n| matches!(n.kind.mzi_cell(), Some(c) if c != optc_model::mzi::MziCell::Standard),
+    ) {
+        return Err(unsupported(
+            i,
+            format!(
+                "a `{}` cell has no generic-PDK layout cell yet (only the standard `mzi`)",
+                circuit.nodes[i].kind
+            ),
+        ));
+    }
     // Node columns in slot order, lanes of one slot side by side.
     let mut keys: Vec<(usize, usize)> = layout.cells.iter().map(|c| (c.slot, c.lane)).collect();
     keys.sort_unstable();

@@ -7,6 +7,7 @@
 use super::{check_len, instance_values, to_yaml, unsupported, yaml_number, ExportError};
 use crate::render::Layout;
 use optc_formats::netlist::{Circuit, Driver, Kind, Netlist, Node};
+use optc_model::mzi::MziCell;
 use serde_yaml::{Mapping, Value};
 
 /// Distance between drawing slots (µm); the widest cell used (the heater
@@ -22,7 +23,13 @@ type Cell = (&'static str, Vec<(&'static str, i64)>);
 fn component(node: &Node) -> Result<Cell, &'static str> {
     let k = node.attr("k");
     match node.kind {
-        Kind::Mzi => Ok(("mzi2x2_2x2", vec![])),
+        Kind::Mzi(MziCell::Standard) => Ok(("mzi2x2_2x2", vec![])),
+        Kind::Mzi(MziCell::ThreeSplitter) => {
+            Err("the generic PDK has no 3-splitter MZI cell; `optc export --to sax` models it")
+        }
+        Kind::Mzi(MziCell::Crossing) => {
+            Err("the generic PDK has no MZI+crossing cell; `optc export --to sax` models it")
+        }
         Kind::Coupler => Ok(("coupler", vec![])),
         Kind::PhaseShifter => Ok(("straight_heater_metal", vec![])),
         // A variable attenuator is an MZI used 1→1 (gdsfactory's `mzi`).

@@ -255,7 +255,7 @@ fn propagate(
             // Straight-through pairs of ports (the light keeps its rail).
             let pairs: &[(usize, usize)] = match node.kind {
                 _ if !through => &[],
-                Kind::Mzi | Kind::Coupler => &[(0, 0), (1, 1)],
+                Kind::Mzi(_) | Kind::Coupler => &[(0, 0), (1, 1)],
                 Kind::Source | Kind::Terminator => &[],
                 _ => &[(0, 0)],
             };
@@ -267,7 +267,7 @@ fn propagate(
                 }
             }
             // The two ports of a 2×2 sit on neighbouring rows.
-            if matches!(node.kind, Kind::Mzi | Kind::Coupler) && ins[i].len() == 2 {
+            if matches!(node.kind, Kind::Mzi(_) | Kind::Coupler) && ins[i].len() == 2 {
                 let (top, bottom) = (ins[i][0], ins[i][1]);
                 set(&mut ins[i][1], top.map(|r| r + 1));
                 set(&mut ins[i][0], bottom.and_then(|r| r.checked_sub(1)));

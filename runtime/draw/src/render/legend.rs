@@ -64,9 +64,9 @@ impl Legend {
             let x = LEFT + ENTRY_W * (i % self.columns) as f64;
             let y = top + HEAD + ENTRY_H * (i / self.columns) as f64;
             let (y0, y1) = (y + ROW_PITCH / 2.0, y + 1.5 * ROW_PITCH);
-            let two_rows = matches!(kind, Kind::Mzi | Kind::Coupler);
+            let two_rows = matches!(kind, Kind::Mzi(_) | Kind::Coupler);
             let (ins, outs) = match kind {
-                Kind::Mzi | Kind::Coupler => (vec![y0, y1], vec![y0, y1]),
+                Kind::Mzi(_) | Kind::Coupler => (vec![y0, y1], vec![y0, y1]),
                 Kind::Splitter => (vec![y0], vec![y0, y1]),
                 Kind::Combiner => (vec![y0, y1], vec![y0]),
                 Kind::Source => (vec![], vec![y0]),

@@ -33,13 +33,18 @@ pub fn render_svg(netlist: &Netlist, circuit: &Circuit, settings: Settings) -> S
         .filter(|k| circuit.nodes.iter().any(|n| n.kind == *k))
         .collect();
     // The colour bar explains MZI fills, which need phases and MZIs.
-    let colour_bar = settings.is_some() && kinds.contains(&Kind::Mzi);
+    // Its captions (θ = 0 cross, θ = π bar) hold for the standard MZI only.
+    let colour_bar = settings.is_some() && kinds.contains(&Kind::MZI);
     let legend = legend::Legend::new(&kinds, colour_bar, layout.width);
     let width = layout.width.max(legend.width);
     let height = layout.height + legend.height;
 
     let mut svg = Svg::default();
-    let mzis = circuit.nodes.iter().filter(|n| n.kind == Kind::Mzi).count();
+    let mzis = circuit
+        .nodes
+        .iter()
+        .filter(|n| n.kind.mzi_cell().is_some())
+        .count();
     let heading = format!(
         "{} — {} modes, {} instances, {} MZIs{}",
         circuit.name,
@@ -291,7 +296,7 @@ fn draw_waveguides(svg: &mut Svg, netlist: &Netlist, circuit: &Circuit, layout: 
 fn hover(node: &Node, settings: Option<&[f64; 2]>) -> String {
     let mut s = format!("{} ({})", node.name, node.kind);
     if let Some(p) = node.placement {
-        if node.kind == Kind::Mzi {
+        if node.kind.mzi_cell().is_some() {
             s.push_str(&format!(
                 "\ncolumn {}, modes {}–{}",
                 p.column,
@@ -320,7 +325,7 @@ fn hover(node: &Node, settings: Option<&[f64; 2]>) -> String {
                 s.push_str(&format!("\n{sym} = {v:.6} rad ({})", symbols::pi_units(*v)));
             }
         }
-        if node.kind == Kind::Mzi {
+        if node.kind == Kind::MZI {
             s.push_str(&format!(
                 "\nbar-port power sin²(θ/2) = {:.4}",
                 (values[0] / 2.0).sin().powi(2)

@@ -6,6 +6,7 @@ use super::colormap::{mzi_colour, text_on};
 use super::layout::Rect;
 use super::svg::{num, Svg};
 use optc_formats::netlist::Kind;
+use optc_model::mzi::MziCell;
 use std::f64::consts::PI;
 
 pub const WAVEGUIDE: &str = "#1f3b73";
@@ -135,15 +136,17 @@ pub fn draw(svg: &mut Svg, kind: Kind, g: &Geom, v: &Values) {
     let r = g.rect;
     let y = g.y();
     match kind {
-        Kind::Mzi | Kind::Coupler => {
+        Kind::Mzi(_) | Kind::Coupler => {
             let yt = g.ins.first().copied().unwrap_or(r.y);
             let yb = g.ins.get(1).copied().unwrap_or(r.y + r.h);
-            let (bg, ink) = match (kind, v.settings) {
-                (Kind::Mzi, Some([theta, _])) => (mzi_colour(theta), text_on(theta)),
-                (Kind::Mzi, None) => ("#dfe7f2".to_string(), WAVEGUIDE),
+            let cell = kind.mzi_cell();
+            // θ's colour means cross or bar only in the standard MZI.
+            let (bg, ink) = match (cell, v.settings) {
+                (Some(MziCell::Standard), Some([theta, _])) => (mzi_colour(theta), text_on(theta)),
+                (Some(_), _) => ("#dfe7f2".to_string(), WAVEGUIDE),
                 _ => ("none".to_string(), WAVEGUIDE),
             };
-            if kind == Kind::Mzi {
+            if cell.is_some() {
                 rect(
                     svg,
                     r.x,
@@ -160,24 +163,43 @@ pub fn draw(svg: &mut Svg, kind: Kind, g: &Geom, v: &Values) {
             }
             let ym = (yt + yb) / 2.0;
             let (l, b) = (3.5, 7.0);
-            let couplers: Vec<f64> = if kind == Kind::Mzi {
-                vec![r.x + 0.34 * r.w, r.x + 0.8 * r.w]
-            } else {
-                vec![g.mid_x()]
+            // The crossing cell's arms end early and cross over.
+            let arms_end = match cell {
+                Some(MziCell::Crossing) => r.x + 0.84 * r.w,
+                _ => r.x + r.w,
+            };
+            let couplers: Vec<f64> = match cell {
+                Some(MziCell::Standard) => vec![r.x + 0.34 * r.w, r.x + 0.8 * r.w],
+                Some(MziCell::ThreeSplitter) => {
+                    vec![r.x + 0.16 * r.w, r.x + 0.5 * r.w, r.x + 0.84 * r.w]
+                }
+                Some(MziCell::Crossing) => vec![r.x + 0.3 * r.w, r.x + 0.68 * r.w],
+                None => vec![g.mid_x()],
             };
             for (y0, yc) in [(yt, ym - 2.2), (yb, ym + 2.2)] {
                 let mut d = format!("M {} {}", num(r.x), num(y0));
                 for &cx in &couplers {
                     coupler_arm(&mut d, cx, y0, yc, l, b);
                 }
-                d.push_str(&format!(" H {}", num(r.x + r.w)));
+                d.push_str(&format!(" H {}", num(arms_end)));
                 path(svg, d, ink);
             }
-            if kind == Kind::Mzi {
-                // φ on the top input arm, θ on the top arm between couplers.
-                let phi_x = r.x + 2.0;
-                let theta_x = couplers[0] + l + b + 1.0;
-                let theta_w = (couplers[1] - l - b - 1.0 - theta_x).max(4.0);
+            if arms_end < r.x + r.w {
+                for (y0, y1) in [(yt, yb), (yb, yt)] {
+                    line(svg, arms_end, y0, r.x + r.w, y1, ink, false);
+                }
+            }
+            if cell.is_some() {
+                // θ between the last two couplers, φ before the one ahead of
+                // them (on the input arm of a two-coupler cell).
+                let n = couplers.len();
+                let phi_x = if n == 3 {
+                    couplers[0] + l + b + 1.0
+                } else {
+                    r.x + 2.0
+                };
+                let theta_x = couplers[n - 2] + l + b + 1.0;
+                let theta_w = (couplers[n - 1] - l - b - 1.0 - theta_x).max(4.0);
                 rect(svg, phi_x, yt - 2.5, 8.0, 5.0, HEATER, &[]);
                 rect(svg, theta_x, yt - 2.5, theta_w, 5.0, HEATER, &[]);
                 let text = match v.settings {
@@ -186,7 +208,7 @@ pub fn draw(svg: &mut Svg, kind: Kind, g: &Geom, v: &Values) {
                 };
                 label(
                     svg,
-                    (couplers[0] + couplers[1]) / 2.0,
+                    (couplers[n - 2] + couplers[n - 1]) / 2.0,
                     ym + 2.6,
                     7.5,
                     ink,
@@ -408,7 +430,9 @@ pub fn draw(svg: &mut Svg, kind: Kind, g: &Geom, v: &Values) {
 /// What a kind's legend entry says.
 pub fn describe(kind: Kind) -> &'static str {
     match kind {
-        Kind::Mzi => "MZI (heaters φ, θ)",
+        Kind::Mzi(MziCell::Standard) => "MZI (heaters φ, θ)",
+        Kind::Mzi(MziCell::ThreeSplitter) => "3-splitter MZI (heaters φ, θ)",
+        Kind::Mzi(MziCell::Crossing) => "MZI + crossing (heaters φ, θ)",
         Kind::PhaseShifter => "phase shifter",
         Kind::Attenuator => "attenuator",
         Kind::Amplifier => "amplifier",

@@ -6,7 +6,6 @@
 //! (`Netlist::flatten`) expand it through `CellLayout`.
 
 use super::port::PortName;
-use optc_model::mesh::MeshStyle;
 use serde::{Deserialize, Serialize};
 
 /// The largest mesh a cell may declare: 4096 modes is 8.4 M MZIs, beyond any
@@ -21,11 +20,15 @@ pub const MAX_EXPANDED_MZIS: usize = MAX_CELL_MODES * (MAX_CELL_MODES - 1) / 2;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cell {
-    /// The layout family.
-    pub mesh: MeshStyle,
+    /// The layout family and the 2×2 cell its MZIs are.
+    pub mesh: CellMesh,
     /// Modes (waveguides) of the mesh; ports `in0..` and `out0..` one per mode.
     pub modes: usize,
 }
+
+/// A cell's mesh: its layout and MZI cell, written as its name
+/// (`clements`, `reck3`, `clements_crossing`, …).
+pub use optc_model::mesh::MeshDesign as CellMesh;
 
 /// Where the light entering or leaving one mode of a cell is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +72,7 @@ impl Cell {
         if !(2..=MAX_CELL_MODES).contains(&self.modes) {
             return None;
         }
-        let positions = self.mesh.positions(self.modes);
+        let positions = self.mesh.style.positions(self.modes);
         let depth = positions.last().map_or(0, |&(c, _)| c + 1);
         let mut columns = vec![0; depth];
         let mut last: Vec<CellDriver> = (0..self.modes).map(CellDriver::Input).collect();
@@ -174,11 +177,13 @@ fn push_padded(out: &mut String, n: usize, width: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use optc_model::mesh::MeshStyle;
+    use optc_model::mzi::MziCell;
 
     #[test]
     fn a_clements_cell_is_wired_mode_by_mode() {
         let l = Cell {
-            mesh: MeshStyle::Clements,
+            mesh: CellMesh::new(MeshStyle::Clements, MziCell::Standard),
             modes: 4,
         }
         .layout()
@@ -209,7 +214,7 @@ mod tests {
     fn sizes_out_of_range_have_no_layout() {
         for modes in [0, 1, MAX_CELL_MODES + 1] {
             let cell = Cell {
-                mesh: MeshStyle::Reck,
+                mesh: CellMesh::new(MeshStyle::Reck, MziCell::ThreeSplitter),
                 modes,
             };
             assert_eq!(cell.layout(), None);
@@ -220,7 +225,12 @@ mod tests {
     fn every_port_is_used_once() {
         for style in MeshStyle::ALL {
             for modes in 2..12 {
-                let l = Cell { mesh: style, modes }.layout().unwrap();
+                let l = Cell {
+                    mesh: CellMesh::new(style, MziCell::Crossing),
+                    modes,
+                }
+                .layout()
+                .unwrap();
                 let mut fed = vec![[0u8; 2]; l.len()];
                 let mut read = vec![[0u8; 2]; l.len()];
                 for (k, &(i, p)) in l.inputs.iter().enumerate() {

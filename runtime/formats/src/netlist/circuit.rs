@@ -192,7 +192,7 @@ impl Circuit {
                 let first = nodes.len();
                 nodes.extend((0..layout.len()).map(|i| Node {
                     name: layout.mzi_name(name, i),
-                    kind: Kind::Mzi,
+                    kind: Kind::Mzi(cell.mesh.cell),
                     attrs: Vec::new(),
                     placement: None,
                     inputs: 2,
@@ -263,7 +263,7 @@ impl Circuit {
                 err(Problem::UnknownInstance { name: name.clone() }).at_line(line)
             })?;
             let span = match target {
-                Target::Node(i) if nodes[i].kind == Kind::Mzi => 2,
+                Target::Node(i) if nodes[i].kind.mzi_cell().is_some() => 2,
                 Target::Node(_) => 1,
                 Target::Cell(c) => cell_layouts[c].modes,
             };
@@ -316,7 +316,7 @@ impl Circuit {
         }
         if let Some(n) = nodes
             .iter()
-            .find(|n| n.kind == Kind::Mzi && n.placement.is_none())
+            .find(|n| n.kind.mzi_cell().is_some() && n.placement.is_none())
         {
             return Err(inst_err(&n.name, Problem::MissingPlacement));
         }

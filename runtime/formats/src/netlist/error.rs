@@ -97,6 +97,13 @@ pub enum Problem {
         section: &'static str,
         kind: String,
     },
+    #[error("the chip file gives `{name}` {found} coupler ratios, but a `{kind}` has {expected}")]
+    ChipCouplers {
+        name: String,
+        kind: String,
+        expected: usize,
+        found: usize,
+    },
     #[error("the chip file has no measurement of `{name}` ({kind}); every MZI and phase shifter must be characterised")]
     ChipMissing { name: String, kind: String },
     #[error(

@@ -76,12 +76,13 @@ impl Netlist {
             let names: Vec<String> = (0..layout.len())
                 .map(|i| layout.mzi_name(name, i))
                 .collect();
+            let kind = Kind::Mzi(self.cells[&inst.component].mesh.cell);
             for (i, mzi) in names.iter().enumerate() {
                 let (column, mode) = layout.positions[i];
                 flat.instances.insert(
                     mzi.clone(),
                     Instance {
-                        component: Kind::Mzi.name().to_string(),
+                        component: kind.name().to_string(),
                         settings: BTreeMap::new(),
                     },
                 );

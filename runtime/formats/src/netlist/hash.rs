@@ -89,7 +89,7 @@ pub fn canonical_structure(netlist: &Netlist) -> String {
     for (name, cell) in &netlist.cells {
         line(&mut out, "cell")
             .s(name)
-            .t(cell.mesh.name())
+            .t(&cell.mesh.name())
             .n(cell.modes as u64)
             .end();
     }

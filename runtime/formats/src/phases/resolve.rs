@@ -153,7 +153,7 @@ impl Phases {
                         let at = |p: Problem| {
                             err(p).at_instance(&circuit.nodes[node].name).at_line(line)
                         };
-                        check_value(Kind::Mzi, what, value).map_err(at)?;
+                        check_value(Kind::MZI, what, value).map_err(at)?;
                         self.check_code(codes.map(|x| x[c][k]), what, value)
                             .map_err(at)?;
                         out[node][slot] = value;

@@ -16,7 +16,7 @@ impl Phases {
                 continue;
             };
             match node.kind {
-                Kind::Mzi => {
+                Kind::Mzi(_) => {
                     s.theta = Some(wrap_phase(v[0]));
                     s.phi = Some(wrap_phase(v[1]));
                 }

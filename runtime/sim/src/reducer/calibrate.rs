@@ -248,7 +248,7 @@ fn knobs(circuit: &Circuit, gains: bool) -> Vec<Knob> {
     let heater = |node, slot, theta| Knob::Heater { node, slot, theta };
     let nodes = circuit.nodes.iter().enumerate();
     let heaters = nodes.clone().flat_map(|(i, n)| match n.kind {
-        Kind::Mzi => vec![heater(i, 0, true), heater(i, 1, false)],
+        Kind::Mzi(_) => vec![heater(i, 0, true), heater(i, 1, false)],
         Kind::PhaseShifter => vec![heater(i, 0, false)],
         _ => Vec::new(),
     });

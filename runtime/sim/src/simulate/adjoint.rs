@@ -102,8 +102,9 @@ impl<'a> Differentiable<'a> {
                 let node = &circuit.nodes[i];
                 let v = effective[i];
                 match (node.kind, &device.errors[i]) {
-                    (Kind::Mzi, ComponentErrors::Mzi { kappa, .. }) => {
+                    (Kind::Mzi(cell), ComponentErrors::Mzi { kappa, .. }) => {
                         let m = Mzi {
+                            cell,
                             kappa: *kappa,
                             field_loss: loss,
                         };

@@ -113,9 +113,10 @@ impl Plan {
             let errors = &device.errors[i];
             op_nodes.push(i);
             let outs: Vec<usize> = match node.kind {
-                Kind::Mzi | Kind::Coupler => {
+                Kind::Mzi(_) | Kind::Coupler => {
                     let m = match *errors {
                         ComponentErrors::Mzi { kappa, .. } => Mzi {
+                            cell: node.kind.mzi_cell().unwrap_or_default(),
                             kappa,
                             field_loss: loss,
                         }
