@@ -164,11 +164,6 @@ pub const MESH_NAMES: [&str; 6] = [
     "reck_crossing",
 ];
 
-/// [`MESH_NAMES`] as a list for messages.
-pub fn mesh_names() -> Vec<String> {
-    MESH_NAMES.iter().map(|s| s.to_string()).collect()
-}
-
 /// A mesh of MZIs on `modes` modes. `mzis` are stored in propagation order:
 /// light meets `mzis[0]` first. The realized matrix is
 /// `diag(e^{i·output_phases}) · T_K ··· T_1`, each T the ideal transfer of
