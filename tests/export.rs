@@ -229,3 +229,135 @@ fn unsupported_kinds_name_the_instance() {
         "{e}"
     );
 }
+
+/// The field at output endpoint `ep` ("instance,port") of a gdsfactory
+/// netlist for a unit field entering `source`, with each generic-PDK
+/// cell's transfer as spec/export.md maps it (MZI: in0 = o2, in1 = o1,
+/// out0 = o3, out1 = o4; mmi2x2 likewise, a 50:50 coupler; crossing45:
+/// o4 → o1 and o2 → o3; heater o1 → o2).
+fn gf_field(
+    ep: &str,
+    source: &str,
+    v: &Value,
+    drive: &HashMap<String, String>,
+    memo: &mut HashMap<String, Complex64>,
+) -> Complex64 {
+    if let Some(x) = memo.get(ep) {
+        return *x;
+    }
+    let (inst, port) = ep.split_once(',').unwrap();
+    let mut input = |p: &str| {
+        let at = format!("{inst},{p}");
+        if at == source {
+            Complex64::new(1.0, 0.0)
+        } else {
+            drive.get(&at).map_or(Complex64::new(0.0, 0.0), |d| {
+                gf_field(d, source, v, drive, memo)
+            })
+        }
+    };
+    let i = &v["instances"][inst];
+    let out = |k: &str| ["o3", "o4"].iter().position(|p| *p == k).unwrap();
+    let x = match i["component"].as_str().unwrap() {
+        "mzi2x2_2x2" => {
+            let t = mzi::transfer(
+                i["info"]["theta"].as_f64().unwrap(),
+                i["info"]["phi"].as_f64().unwrap(),
+            );
+            let k = out(port);
+            t[k][0] * input("o2") + t[k][1] * input("o1")
+        }
+        "mmi2x2" => {
+            let (a, b) = (input("o2"), input("o1"));
+            let j = Complex64::i();
+            std::f64::consts::FRAC_1_SQRT_2 * if out(port) == 0 { a + j * b } else { j * a + b }
+        }
+        "crossing45" => match port {
+            "o1" => input("o4"),
+            "o3" => input("o2"),
+            other => panic!("crossing45 has no output {other}"),
+        },
+        "straight_heater_metal" => {
+            Complex64::from_polar(1.0, i["info"]["phase"].as_f64().unwrap()) * input("o1")
+        }
+        other => panic!("no model for {other}"),
+    };
+    memo.insert(ep.to_string(), x);
+    x
+}
+
+/// The fault-tolerant cells are two generic-PDK cells each (mmi2x2 + MZI,
+/// MZI + crossing45); the gdsfactory nets, read with those cells' transfers,
+/// give the simulator's matrix, so the ports of every member are right.
+#[test]
+fn gdsfactory_cells_of_fault_tolerant_mzis_keep_the_matrix() {
+    use optc_model::mzi::MziCell;
+    for (cell, extra, n) in [
+        (MziCell::ThreeSplitter, "mmi2x2", 5usize),
+        (MziCell::Crossing, "crossing45", 6),
+    ] {
+        let mesh = random_clements(n, &mut ChaCha8Rng::seed_from_u64(n as u64)).with_cell(cell);
+        let mut b = NetlistBuilder::new("net", n);
+        b.add_mesh(&mesh, 0, "u_");
+        let (netlist, phases) = b.build().unwrap();
+        let (netlist, circuit, settings) = programmed(netlist, &phases);
+        let v: Value =
+            serde_yaml::from_str(&to_gdsfactory(&netlist, &circuit, &settings).unwrap()).unwrap();
+        let instances = v["instances"].as_mapping().unwrap();
+        let mzis = circuit
+            .nodes
+            .iter()
+            .filter(|n| n.kind.mzi_cell().is_some())
+            .count();
+        assert_eq!(mzis, n * (n - 1) / 2);
+        assert_eq!(instances.len(), circuit.nodes.len() + mzis, "{cell:?}");
+        let count = |c: &str| {
+            instances
+                .values()
+                .filter(|i| i["component"].as_str() == Some(c))
+                .count()
+        };
+        assert_eq!(
+            (count("mzi2x2_2x2"), count(extra)),
+            (mzis, mzis),
+            "{cell:?}"
+        );
+        // Every member within its slot, east of the slot's x.
+        for node in circuit.nodes.iter().filter(|n| n.kind.mzi_cell().is_some()) {
+            let xs: Vec<f64> = ["", "__coupler", "__crossing"]
+                .iter()
+                .filter_map(|s| v["placements"][format!("{}{s}", node.name).as_str()]["x"].as_f64())
+                .collect();
+            assert_eq!(xs.len(), 2, "{}", node.name);
+            let span = xs.iter().cloned().fold(f64::MIN, f64::max)
+                - xs.iter().cloned().fold(f64::MAX, f64::min);
+            assert!(span > 0.0 && span < 200.0, "{}: {xs:?}", node.name);
+        }
+        let mut drive = HashMap::new();
+        for net in v["nets"].as_sequence().unwrap() {
+            let (p1, p2) = (net["p1"].as_str().unwrap(), net["p2"].as_str().unwrap());
+            assert!(
+                drive.insert(p2.to_string(), p1.to_string()).is_none(),
+                "{p2} read twice"
+            );
+        }
+        let port = |name: String| v["ports"][name.as_str()].as_str().unwrap().to_string();
+        let device = DeviceInstance::sample(&DeviceParams::IDEAL, &circuit, 0);
+        let expected = Plan::new(&circuit, &settings, &device).transfer_matrix();
+        let mut err: f64 = 0.0;
+        for r in 0..n {
+            for c in 0..n {
+                let mut memo = HashMap::new();
+                let got = gf_field(
+                    &port(format!("out{r}")),
+                    &port(format!("in{c}")),
+                    &v,
+                    &drive,
+                    &mut memo,
+                );
+                err = err.max((got - expected[(r, c)]).norm());
+            }
+        }
+        assert!(err < 1e-12, "{cell:?}: {err}");
+    }
+}

@@ -148,3 +148,37 @@ fn matrix_file_compiles_as_a_linear_network() {
                 .and(predicate::str::contains("realize svd")),
         );
 }
+
+/// `cell = K` reaches the IR (one line after the device), and only then.
+#[test]
+fn emit_ir_names_a_non_standard_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string(root().join("examples/optinc_4x4b.optc")).unwrap();
+    let ir = |cell: &str| {
+        let file = dir.path().join(format!("{cell}.optc"));
+        let text = source.replace(
+            "  device = realistic\n",
+            &format!("  device = realistic\n  cell = {cell}\n"),
+        );
+        assert!(text.contains("cell = "), "the example has no device line");
+        std::fs::write(&file, text).unwrap();
+        let out = optc()
+            .arg("compile")
+            .arg(&file)
+            .args(["--emit", "ir"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let standard = ir("mzi");
+    assert!(!standard.contains("cell "), "{standard}");
+    for cell in ["mzi3", "mzi_crossing"] {
+        let text = ir(cell);
+        let line = format!("\n  cell {cell}: every onn MZI\n");
+        assert!(text.contains(&line), "{text}");
+        assert_eq!(text.replace(&line, "\n"), standard, "{cell}");
+    }
+}

@@ -225,3 +225,59 @@ fn digit_serial_cascade_16x8b() {
 fn digit_serial_cascade_64x8b() {
     digit_serial("optinc_64x8b.optc", 64, 8, 90, 15, 0.999);
 }
+
+/// `cell = mzi3 | mzi_crossing`: every onn MZI is that cell (the same count
+/// as the standard design's), the re-expressed design (`Circuit::with_cell`)
+/// and the cell-agnostic combiner tuning make the nominal chip exact, and
+/// each device instance's calibration does not lower its shipped figure.
+#[test]
+fn onn_cells_replace_every_mzi() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut mzis = Vec::new();
+    for (cell, weights) in [
+        ("mzi", "unitary_diag"),
+        ("mzi3", "unitary_diag"),
+        ("mzi_crossing", "unitary_diag"),
+        ("mzi", "svd"),
+        ("mzi3", "svd"),
+    ] {
+        let text = format!(
+            "device d {{ mzi_loss = 0.1 dB; phase_bits = 8; phase_error = 0.01 rad; coupler_error = 0.02 }}\n\
+             reducer r {{\n  servers = 3;  bits = 3;  reduce = mean;  preprocess = sum;  device = d\n  \
+             cell = {cell}\n  onn {{\n    layer 6 activation eo(alpha = 0.1) weights {weights}\n    \
+             layer 3 weights {weights}\n    detect threshold\n  }}\n  \
+             train {{ epochs = 40; lr = 0.001; seed = 7 }}\n}}\n"
+        );
+        let what = format!("{cell}, {weights}");
+        let file = dir.path().join(format!("{cell}_{weights}.optc"));
+        std::fs::write(&file, text).unwrap();
+        let options = CompileOptions {
+            out_dir: dir.path().join(format!("{cell}_{weights}")),
+            ..CompileOptions::default()
+        };
+        let compiled =
+            compile(&file, &options, |_, _| {}).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let c = &compiled[0];
+        let r = c.unit.report.reducer.as_ref().expect("reducer report");
+        assert_eq!(r.exact_match_rate, 1.0, "{what}");
+        assert!(
+            r.exact_match_rate_device_calibrated.mean >= r.exact_match_rate_device.mean,
+            "{what}"
+        );
+        let netlist = std::fs::read_to_string(&c.paths.netlist).unwrap();
+        let count = |kind: &str| netlist.matches(&format!("component: {kind}\n")).count();
+        let others: usize = ["mzi", "mzi3", "mzi_crossing"]
+            .iter()
+            .filter(|k| **k != cell)
+            .map(|k| count(k))
+            .sum();
+        assert_eq!(others, 0, "{what}: MZIs of another cell");
+        assert_eq!(count(cell), c.unit.report.mzi_count, "{what}");
+        // The standard design of the same weights comes first.
+        match mzis.iter().find(|(w, _)| *w == weights) {
+            Some(&(_, standard)) => assert_eq!(count(cell), standard, "{what}"),
+            None => mzis.push((weights, count(cell))),
+        }
+    }
+    assert_eq!(mzis.len(), 2);
+}

@@ -7,7 +7,8 @@ NAME.gf.yaml, NAME.matrix.json written by run.sh):
   and models of the other linear kinds gives an S-matrix equal to
   `optc simulate --matrix` within 1e-9;
 - gdsfactory: gf.read.from_yaml builds the layout with real generic-PDK
-  cells (mzi2x2_2x2 for every MZI), writes a GDS, and the GDS read back has
+  cells (mzi2x2_2x2 for every MZI, plus an mmi2x2 or crossing45 for a
+  fault-tolerant one), writes a GDS, and the GDS read back has
   the expected number of instances.
 
 Any failure raises; the exit status is nonzero.
@@ -211,9 +212,17 @@ def check_gdsfactory(work: Path, name: str):
     exported = yaml.safe_load((work / f"{name}.gf.yaml").read_text())
     component = gf.read.from_yaml(work / f"{name}.gf.yaml")
     insts = list(component.insts)
-    if len(insts) != len(ours["instances"]):
-        fail(f"{name}: gdsfactory built {len(insts)} instances, the netlist has {len(ours['instances'])}")
-    mzis = [n for n, i in ours["instances"].items() if i["component"] == "mzi"]
+    kinds = [i["component"] for i in ours["instances"].values()]
+    # A fault-tolerant MZI is two generic-PDK cells: mmi2x2 + MZI, MZI + crossing45.
+    extra = {"mzi3": "mmi2x2", "mzi_crossing": "crossing45"}
+    expected = len(kinds) + sum(k in extra for k in kinds)
+    if len(insts) != expected:
+        fail(f"{name}: gdsfactory built {len(insts)} instances, expected {expected} for the netlist's {len(kinds)}")
+    for kind, cell in extra.items():
+        built = sum(getattr(i.cell, "function_name", None) == cell for i in insts)
+        if built != kinds.count(kind):
+            fail(f"{name}: {built} {cell} cells in the layout, {kinds.count(kind)} {kind} in the netlist")
+    mzis = [n for n, i in ours["instances"].items() if i["component"] in ("mzi", "mzi3", "mzi_crossing")]
     # mzi2x2_2x2 is gdsfactory's `mzi` cell with 2x2 couplers: 4 optical ports.
     built_mzis = [
         i
@@ -246,11 +255,7 @@ def check_gdsfactory(work: Path, name: str):
 
 
 def main():
-    # --no-gds: cells without a generic-PDK layout cell (mzi3, mzi_crossing).
     args = sys.argv[1:]
-    gds = not (args and args[0] == "--no-gds")
-    if not gds:
-        args = args[1:]
     work = Path(args[0])
     names = args[1:]
     if not names:
@@ -260,12 +265,9 @@ def main():
         check_sax(work, name)
     for name in names:
         check_flat(work, name)
-    if gds:
-        for name in names:
-            check_gdsfactory(work, name)
-        print(f"interop OK: {len(names)} networks ({', '.join(names)}) agree with SAX and build in gdsfactory")
-    else:
-        print(f"interop OK: {len(names)} networks ({', '.join(names)}) agree with SAX")
+    for name in names:
+        check_gdsfactory(work, name)
+    print(f"interop OK: {len(names)} networks ({', '.join(names)}) agree with SAX and build in gdsfactory")
 
 
 if __name__ == "__main__":

@@ -84,6 +84,8 @@ pub struct Reducer {
     pub device: DeviceRef,
     /// Present exactly when the realization is `Onn`.
     pub train: Option<TrainSettings>,
+    /// The 2×2 cell every MZI of the onn's meshes is (`cell = ...`).
+    pub cell: optc_model::mzi::MziCell,
 }
 
 impl Reducer {

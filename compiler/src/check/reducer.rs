@@ -11,6 +11,8 @@ use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{
     Arg, Block, OnnBlock, ReducerDecl, ReducerItem, Setting, Value, ValueKind,
 };
+use optc_model::component::Kind;
+use optc_model::mzi::MziCell;
 
 pub const REDUCER_KEYS: &[&str] = &[
     "servers",
@@ -22,7 +24,10 @@ pub const REDUCER_KEYS: &[&str] = &[
     "link",
     "cascade",
     "device",
+    "cell",
 ];
+/// The MZI cells an onn's meshes can be built of, by netlist kind name.
+pub const CELL_KINDS: &[&str] = &["mzi", "mzi3", "mzi_crossing"];
 pub const TRAIN_KEYS: &[&str] = &["epochs", "lr", "seed", "noise_aware"];
 
 pub fn check_reducer(
@@ -182,6 +187,19 @@ pub fn check_reducer(
             .with_help("remove the `train` block"),
         );
     }
+    // Kind names, as the netlist spells the cell's instances.
+    let cell = match t.get("cell") {
+        None => Some(MziCell::Standard),
+        Some(v) => word_of("cell", v, CELL_KINDS, diags)
+            .and_then(|w| Kind::from_name(w).and_then(Kind::mzi_cell)),
+    };
+    if let (Some("linear"), Some(v)) = (kind, t.get("cell")) {
+        diags.push(
+            Diagnostic::error("`cell` applies only to an `onn` realization", v.span)
+                .with_label("a linear reducer has no MZIs: a passive combiner and splitters")
+                .with_help("remove `cell`, or write an `onn { ... }` block"),
+        );
+    }
     let train_settings = train.map_or(Some(TrainSettings::default()), |b| train_block(b, diags));
 
     let realization = match kind {
@@ -239,6 +257,7 @@ pub fn check_reducer(
         },
         device: device?,
         train: if is_onn { train_settings } else { None },
+        cell: cell?,
     })
 }
 

@@ -127,6 +127,7 @@ pub fn build_reducer(r: &Reducer) -> IrGraph {
             link: r.link,
             cascade: r.cascade.clone().unwrap_or_default(),
             train: r.train,
+            cell: r.cell,
         },
         device: r.device.clone(),
         graph: c.graph,

@@ -45,6 +45,8 @@ pub enum NetworkKind {
         cascade: Vec<usize>,
         /// Present for trained (onn) reducers.
         train: Option<TrainSettings>,
+        /// The 2×2 cell of the onn's MZIs.
+        cell: optc_model::mzi::MziCell,
     },
     Linear,
 }

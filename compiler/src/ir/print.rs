@@ -26,6 +26,7 @@ pub fn print(g: &IrGraph) -> String {
             link,
             cascade,
             train,
+            cell,
         } => {
             let _ = writeln!(out, "reducer {}", g.name);
             let _ = writeln!(
@@ -48,6 +49,10 @@ pub fn print(g: &IrGraph) -> String {
                 );
             }
             let _ = writeln!(out, "  {}", device(&g.device));
+            if *cell != optc_model::mzi::MziCell::Standard {
+                let kind = optc_model::component::Kind::Mzi(*cell);
+                let _ = writeln!(out, "  cell {}: every onn MZI", kind.name());
+            }
             if let Some(t) = train {
                 let _ = writeln!(
                     out,

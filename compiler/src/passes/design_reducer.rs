@@ -54,6 +54,7 @@ impl Pass for DesignReducer {
             reduce,
             link,
             cascade,
+            cell,
             ..
         } = &unit.ir.kind
         else {
@@ -142,7 +143,8 @@ impl Pass for DesignReducer {
                     &opts,
                 ),
             }
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail(e.to_string()))?
+            .with_cell(*cell);
             let width = 6 * adc_bits as usize;
             ReducerLowering {
                 contract,

@@ -8,6 +8,7 @@
 
 use optc_model::encoding::BitCode;
 use optc_model::mesh::Mesh;
+use optc_model::mzi::MziCell;
 use serde::{Deserialize, Serialize};
 
 /// One physical stage. Modes are global indices into the circuit's field.
@@ -99,6 +100,20 @@ impl Circuit {
     /// Q = 2^(b−1) − 1.
     pub fn max_code(&self) -> i32 {
         (1i32 << (self.bits - 1)) - 1
+    }
+
+    /// The same circuit with every mesh's MZIs realised as `cell`s
+    /// ([`Mesh::with_cell`]: exact on the ideal chip, each mesh's pushed
+    /// phases land in its own output phase screen).
+    pub fn with_cell(mut self, cell: MziCell) -> Circuit {
+        for s in &mut self.stages {
+            if let Stage::Mesh { mesh, .. } = s {
+                if mesh.cell != cell {
+                    *mesh = mesh.with_cell(cell);
+                }
+            }
+        }
+        self
     }
 
     /// Counts of each component kind, for reports.

@@ -131,18 +131,24 @@ pub fn program(
         .map(|&(i, f)| (circuit.nodes[i].name.clone(), f))
         .collect();
     let local = local.settings;
-    let local_error = max_abs_diff(&realise(&local), target);
+    let local_matrix = realise(&local);
+    let local_error = max_abs_diff(&local_matrix, target);
     let mut x = ideal.clone();
     for (i, e) in device.errors().iter().enumerate() {
         let d = e.heater_errors();
         x[i][0] -= d[0];
         x[i][1] -= d[1];
     }
-    if local_error <= max_abs_diff(&realise(&x), target) {
+    let offset_matrix = realise(&x);
+    // The start and its realised matrix, each realised once.
+    let mut m = if local_error <= max_abs_diff(&offset_matrix, target) {
         x = local;
-    }
+        local_matrix
+    } else {
+        offset_matrix
+    };
     if slots.is_empty() || slots.len() > MAX_GLOBAL_HEATERS {
-        let error = max_abs_diff(&realise(&x), target);
+        let error = max_abs_diff(&m, target);
         let (settings, error) = if error > ideal_error {
             (ideal.clone(), ideal_error)
         } else {
@@ -159,7 +165,6 @@ pub fn program(
             out_of_reach,
         };
     }
-    let mut m = realise(&x);
     let mut r = residual(&m);
     let mut cost = r.norm_squared();
     // Levenberg–Marquardt, damping λ·I with Nielsen's update (ν doubles on

@@ -152,7 +152,7 @@ pub fn place(circuit: &Circuit, x0: Nm) -> Result<Placement, LayoutError> {
         return Err(unsupported(
             i,
             format!(
-                "a `{}` cell has no generic-PDK layout cell yet (only the standard `mzi`)",
+                "the routed layout has no cell for a `{}` yet (only the standard `mzi`; `optc export --to gdsfactory` exports it)",
                 circuit.nodes[i].kind
             ),
         ));
