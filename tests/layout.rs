@@ -411,21 +411,65 @@ fn a_programmable_instance_that_changes_modes_is_refused_not_stripped_of_its_pad
     }
 }
 
+/// The fault-tolerant cells lay out as `optc_mzi3` (580 µm: a coupler,
+/// then the MZI, its heaters 100 µm further east) and `optc_mzi_crossing`
+/// (the MZI, then a crossing), with the 3-splitter column's own delay; the
+/// plans pass the check and keep every connection and every setting's pad.
 #[test]
-fn fault_tolerant_cells_are_refused_naming_the_first() {
+fn fault_tolerant_cells_plan_pass_the_check_and_keep_every_connection() {
     use optc_model::mzi::MziCell;
-    for cell in [MziCell::ThreeSplitter, MziCell::Crossing] {
-        let mesh = random_mesh(4, MeshStyle::Clements, 3).with_cell(cell);
-        let mut b = NetlistBuilder::new("cells", 4);
-        b.add_mesh(&mesh, 0, "u_");
-        let (netlist, phases) = b.build().unwrap();
-        let (circuit, settings) = programmed(netlist, &phases);
-        match chip_layout::plan(&circuit, &settings, 12) {
-            Err(LayoutError::Unsupported { instance, why, .. }) => {
-                assert_eq!(instance, "u_mzi_c0_m0");
-                assert!(why.contains("the routed layout has no cell for a"), "{why}");
+    for (cell, name, delay, length) in [
+        (
+            MziCell::ThreeSplitter,
+            "optc_mzi3",
+            "optc_mzi3_delay",
+            580_000,
+        ),
+        (
+            MziCell::Crossing,
+            "optc_mzi_crossing",
+            "optc_mzi_delay",
+            580_686,
+        ),
+    ] {
+        for style in [MeshStyle::Clements, MeshStyle::Reck] {
+            let mesh = random_mesh(5, style, 3).with_cell(cell);
+            let mut b = NetlistBuilder::new("cells", 5);
+            b.add_mesh(&mesh, 0, "u_");
+            let (netlist, phases) = b.build().unwrap();
+            let (circuit, settings) = programmed(netlist, &phases);
+            let plan = chip_layout::plan(&circuit, &settings, 12)
+                .unwrap_or_else(|e| panic!("{name} {style:?}: {e}"));
+            check::check(&plan).unwrap_or_else(|e| panic!("{name} {style:?}: {e}"));
+            assert_eq!(plan_connections(&plan), circuit_connections(&circuit));
+            assert_eq!(plan.figures().heater_pads, 2 * mesh.mzis.len() + 5);
+            let cells: Vec<_> = plan
+                .instances
+                .iter()
+                .filter(|i| i.cell.name() == name)
+                .collect();
+            assert_eq!(cells.len(), mesh.mzis.len(), "{name} {style:?}");
+            for i in &cells {
+                assert_eq!(i.length, length, "{}", i.name);
+                let x: Vec<i64> = i.heaters.iter().map(|h| h.signal.0 - i.origin.0).collect();
+                let first = if cell == MziCell::ThreeSplitter {
+                    100_000
+                } else {
+                    0
+                };
+                // φ's then θ's signal via, 10.4 µm west of each heater.
+                assert_eq!(x, [first + 9_600, first + 249_600], "{}", i.name);
             }
-            other => panic!("expected Unsupported, got {other:?}"),
+            // A mode passing an MZI column takes its cell's lower path.
+            let delays: Vec<_> = plan
+                .instances
+                .iter()
+                .filter(|i| i.name.starts_with("optc_delay_"))
+                .collect();
+            assert!(!delays.is_empty(), "5 modes leave one idle per column");
+            for d in delays {
+                assert_eq!(d.cell.name(), delay, "{}", d.name);
+            }
         }
     }
 }

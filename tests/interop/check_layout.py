@@ -33,7 +33,7 @@ CROSSING = {"o1": "o3", "o3": "o1", "o2": "o4", "o4": "o2"}
 def port_counts(inst):
     """Input and output ports of a netlist instance (spec/netlist.md)."""
     k = int((inst.get("settings") or {}).get("k", 0))
-    fixed = {"mzi": (2, 2), "coupler": (2, 2), "splitter": (1, k), "combiner": (k, 1),
+    fixed = {"mzi": (2, 2), "mzi3": (2, 2), "mzi_crossing": (2, 2), "coupler": (2, 2), "splitter": (1, k), "combiner": (k, 1),
              "source": (0, 1), "terminator": (1, 0)}
     return fixed.get(inst["component"], (1, 1))
 
@@ -140,7 +140,7 @@ def swap_netlist(netlist):
 
 def swap_plan(plan):
     bad = copy.deepcopy(plan)
-    mzis = [i for i in bad["instances"] if i["cell"] == "optc_mzi"]
+    mzis = [i for i in bad["instances"] if i["cell"] in ("optc_mzi", "optc_mzi3", "optc_mzi_crossing")]
     for a in mzis:
         for b in mzis:
             if a is not b and a["column"] == b["column"]:

@@ -59,7 +59,8 @@ for n in "${cell_names[@]}"; do
 done
 "$venv/bin/python" "$here/check.py" "$work" "${cell_names[@]}" || die "check.py reported a mismatch for the cells (see above)"
 
-# Routed layouts (spec/layout.md): Clements 8, 16, 64; Reck 8; SVD 4; the 4×4b reducer.
+# Routed layouts (spec/layout.md): Clements 8, 16, 64; Reck 8; SVD 4; the 4×4b reducer;
+# the fault-tolerant cells' SVD 4 (mzi3) and Reck 4 (mzi_crossing).
 "$venv/bin/python" -c 'import numpy as np; r = np.random.default_rng(16); z = (r.standard_normal((16, 16)) + 1j * r.standard_normal((16, 16))) / np.sqrt(2); q, t = np.linalg.qr(z); np.save("'"$work"'/haar16.npy", q * (np.diag(t) / abs(np.diag(t))))'
 "$optc" compile "$work/haar16.npy" -o "$work" >/dev/null || die "optc compile haar16"
 "$optc" compile examples/data/haar64.npy -o "$work" >/dev/null || die "optc compile haar64"
@@ -68,7 +69,7 @@ mkdir -p "$work/reck"
 mv "$work/reck/haar8.netlist.yaml" "$work/reck8.netlist.yaml"
 mv "$work/reck/haar8.phases.yaml" "$work/reck8.phases.yaml"
 "$optc" compile examples/optinc_4x4b.optc -o "$work" >/dev/null || die "optc compile optinc_4x4b"
-layouts=(haar8 haar16 haar64 reck8 svd4 optinc_4x4b)
+layouts=(haar8 haar16 haar64 reck8 svd4 optinc_4x4b svd4_mzi3 dft4_crossing)
 for n in "${layouts[@]}"; do
   "$optc" layout "$work/$n.netlist.yaml" -o "$work/$n.gds" --python "$venv/bin/python" | tail -1 || die "optc layout $n"
   [[ -s "$work/$n.gds" ]] || die "optc layout $n wrote no GDS"

@@ -38,6 +38,8 @@ pub const COUPLER_GAP: Nm = 236;
 pub const COUPLER: Nm = 2 * COUPLER_DX + COUPLER_LENGTH;
 /// The MZI cell: φ section, coupler, θ section, coupler.
 pub const MZI_LENGTH: Nm = 2 * HEATER_SECTION + 2 * COUPLER;
+/// The 3-splitter MZI: a third coupler, then the MZI.
+pub const MZI3_LENGTH: Nm = COUPLER + MZI_LENGTH;
 /// A waveguide crossing between two neighbouring modes: gdsfactory
 /// `crossing45(port_spacing=48.5675)`, whose ports then lie exactly one
 /// mode pitch apart, 100.686 µm from west to east ports.
@@ -66,9 +68,15 @@ pub enum CellKind {
     Mzi,
     /// One heater on one mode (a phase shifter).
     Heater,
+    /// The 3-splitter MZI (`mzi3`): a coupler, then the MZI's cell.
+    Mzi3,
+    /// The MZI + crossing (`mzi_crossing`): the MZI's cell, then a crossing.
+    MziCrossing,
     /// The lower waveguide path of an MZI without its partner: keeps a mode
     /// that no MZI uses in an MZI column at the column's optical length.
     MziDelay,
+    /// The same for a column of 3-splitter MZIs (one more coupler's S-bends).
+    Mzi3Delay,
     /// A straight as long as its column (a mode idle in a column of heaters).
     Straight,
     /// A component with no generic-PDK cell here: a labelled box with the
@@ -99,7 +107,10 @@ impl CellKind {
         match self {
             CellKind::Mzi => "optc_mzi",
             CellKind::Heater => "optc_heater",
+            CellKind::Mzi3 => "optc_mzi3",
+            CellKind::MziCrossing => "optc_mzi_crossing",
             CellKind::MziDelay => "optc_mzi_delay",
+            CellKind::Mzi3Delay => "optc_mzi3_delay",
             CellKind::Straight => "optc_straight",
             CellKind::Placeholder => "optc_placeholder",
             CellKind::Crossing => "optc_crossing",
@@ -156,15 +167,28 @@ const fn heater_at(knob: Knob, x0: Nm, y: Nm, rise: Nm) -> HeaterAt {
 pub fn heaters(kind: CellKind, rows: usize, knobs: &[Knob]) -> Vec<HeaterAt> {
     let top = (rows as Nm - 1) * MODE_PITCH;
     match kind {
-        CellKind::Mzi => vec![
+        CellKind::Mzi | CellKind::MziCrossing => vec![
             heater_at(Knob::Phi, 0, top, RISE_HIGH),
             heater_at(Knob::Theta, HEATER_SECTION + COUPLER, top, RISE_LOW),
+        ],
+        CellKind::Mzi3 => vec![
+            heater_at(Knob::Phi, COUPLER, top, RISE_HIGH),
+            heater_at(
+                Knob::Theta,
+                COUPLER + HEATER_SECTION + COUPLER,
+                top,
+                RISE_LOW,
+            ),
         ],
         CellKind::Heater | CellKind::Placeholder => knobs
             .first()
             .map(|&k| vec![heater_at(k, 0, top, RISE_LOW)])
             .unwrap_or_default(),
-        CellKind::MziDelay | CellKind::Straight | CellKind::Crossing | CellKind::Bend => vec![],
+        CellKind::MziDelay
+        | CellKind::Mzi3Delay
+        | CellKind::Straight
+        | CellKind::Crossing
+        | CellKind::Bend => vec![],
     }
 }
 
@@ -172,6 +196,8 @@ pub fn heaters(kind: CellKind, rows: usize, knobs: &[Knob]) -> Vec<HeaterAt> {
 pub fn length(kind: CellKind) -> Nm {
     match kind {
         CellKind::Mzi | CellKind::MziDelay => MZI_LENGTH,
+        CellKind::Mzi3 | CellKind::Mzi3Delay => MZI3_LENGTH,
+        CellKind::MziCrossing => MZI_LENGTH + CROSSING_LENGTH,
         CellKind::Heater | CellKind::Placeholder | CellKind::Straight => HEATER_SECTION,
         CellKind::Crossing | CellKind::Bend => CROSSING_LENGTH,
     }
@@ -187,11 +213,4 @@ pub fn port_name(west: usize, input: bool, rank: usize) -> String {
     } else {
         format!("o{}", west + 1 + rank)
     }
-}
-
-/// Whether a mode through this cell travels the MZI's path (both MZI arms
-/// and the delay are the same drawn waveguide: two S-bend pairs, two
-/// coupler straights, two heater sections) or a straight section.
-pub fn mzi_path(kind: CellKind) -> bool {
-    matches!(kind, CellKind::Mzi | CellKind::MziDelay)
 }

@@ -176,7 +176,7 @@ pub fn check(plan: &Plan) -> Result<(), String> {
         let me = net(&inst.name);
         let (x, y) = inst.origin;
         let top = y + (inst.height() as Nm - 1) * MODE_PITCH;
-        let rise = if inst.cell == CellKind::MziDelay {
+        let rise = if matches!(inst.cell, CellKind::MziDelay | CellKind::Mzi3Delay) {
             s_bend
         } else {
             0

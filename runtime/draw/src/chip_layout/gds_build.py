@@ -103,18 +103,60 @@ def optc_mzi() -> gf.Component:
 
 
 @gf.cell
-def optc_mzi_delay() -> gf.Component:
-    """The MZI's lower waveguide alone: same S-bends, same length."""
+def optc_mzi3() -> gf.Component:
+    """The 3-splitter MZI: a coupler, then optc_mzi (φ between two couplers)."""
     c = gf.Component()
+    c0 = c.add_ref(gf.components.coupler(gap=GAP, length=COUPLER_LENGTH, dx=COUPLER_DX, dy=MODE_PITCH))
+    c0.move((-c0.ports["o1"].center[0], -c0.ports["o1"].center[1]))
+    m = c.add_ref(optc_mzi())
+    m.move(tuple(c0.ports["o4"].center))
+    if not near(tuple(m.ports["o2"].center), tuple(c0.ports["o3"].center)):
+        fail("the 3-splitter MZI's first coupler does not meet its MZI")
+    for mine, (ref, theirs) in (("o1", (c0, "o1")), ("o2", (c0, "o2")), ("o3", (m, "o3")), ("o4", (m, "o4"))):
+        c.add_port(mine, port=ref.ports[theirs])
+    return c
+
+
+@gf.cell
+def optc_mzi_crossing() -> gf.Component:
+    """The MZI + crossing: optc_mzi, then optc_crossing on its outputs, so the
+    top output (o3) carries the MZI's lower one."""
+    c = gf.Component()
+    m = c.add_ref(optc_mzi())
+    x = c.add_ref(optc_crossing())
+    x.move(tuple(m.ports["o4"].center))
+    if not near(tuple(x.ports["o2"].center), tuple(m.ports["o3"].center)):
+        fail("the MZI + crossing's crossing does not meet its MZI")
+    for mine, (ref, theirs) in (("o1", (m, "o1")), ("o2", (m, "o2")), ("o3", (x, "o3")), ("o4", (x, "o4"))):
+        c.add_port(mine, port=ref.ports[theirs])
+    return c
+
+
+def lower_path(c, couplers):
+    """A lower MZI waveguide with this many couplers' S-bends: heater-length
+    straights between them, as optc_mzi (one more coupler first for mzi3)."""
     dy = (MODE_PITCH - GAP - 0.5) / 2
     up = gf.components.bend_s(size=(COUPLER_DX, dy))
     down = gf.components.bend_s(size=(COUPLER_DX, -dy))
     mid = gf.components.straight(length=COUPLER_LENGTH)
     plain = gf.components.straight(length=SECTION)
-    refs = chain(c, [plain, up, mid, down, plain, up, mid, down], (0, 0))
+    parts = [up, mid, down] * (couplers - 2) + [plain, up, mid, down, plain, up, mid, down]
+    refs = chain(c, parts, (0, 0))
     c.add_port("o1", port=refs[0].ports["o1"])
     c.add_port("o2", port=refs[-1].ports["o2"])
     return c
+
+
+@gf.cell
+def optc_mzi_delay() -> gf.Component:
+    """The MZI's lower waveguide alone: same S-bends, same length."""
+    return lower_path(gf.Component(), 2)
+
+
+@gf.cell
+def optc_mzi3_delay() -> gf.Component:
+    """The 3-splitter MZI's lower waveguide alone."""
+    return lower_path(gf.Component(), 3)
 
 
 @gf.cell
@@ -197,6 +239,12 @@ def cell_for(inst):
         return optc_heater()
     if kind == "optc_mzi_delay":
         return optc_mzi_delay()
+    if kind == "optc_mzi3":
+        return optc_mzi3()
+    if kind == "optc_mzi_crossing":
+        return optc_mzi_crossing()
+    if kind == "optc_mzi3_delay":
+        return optc_mzi3_delay()
     if kind == "optc_straight":
         return optc_straight(length=inst["length"] * UM)
     if kind == "optc_crossing":

@@ -9,6 +9,7 @@ use super::cells::{self, CellKind, Knob, Nm, MODE_PITCH, PAD_PITCH, WIRE_PITCH};
 use super::LayoutError;
 use crate::render::Layout;
 use optc_formats::netlist::{Circuit, Driver, Kind};
+use optc_model::mzi::MziCell;
 use std::collections::BTreeMap;
 
 /// Room between a column's cells and its first wiring track, and after the
@@ -86,7 +87,9 @@ pub struct Placement {
 
 fn cell_of(kind: Kind) -> CellKind {
     match kind {
-        Kind::Mzi(_) => CellKind::Mzi,
+        Kind::Mzi(MziCell::Standard) => CellKind::Mzi,
+        Kind::Mzi(MziCell::ThreeSplitter) => CellKind::Mzi3,
+        Kind::Mzi(MziCell::Crossing) => CellKind::MziCrossing,
         Kind::PhaseShifter => CellKind::Heater,
         _ => CellKind::Placeholder,
     }
@@ -146,17 +149,6 @@ pub fn place(circuit: &Circuit, x0: Nm) -> Result<Placement, LayoutError> {
         file: circuit.file.clone(),
         why,
     };
-    if let Some(i) = circuit.nodes.iter().position(
-        |n| matches!(n.kind.mzi_cell(), Some(c) if c != optc_model::mzi::MziCell::Standard),
-    ) {
-        return Err(unsupported(
-            i,
-            format!(
-                "the routed layout has no cell for a `{}` yet (only the standard `mzi`; `optc export --to gdsfactory` exports it)",
-                circuit.nodes[i].kind
-            ),
-        ));
-    }
     // Node columns in slot order, lanes of one slot side by side.
     let mut keys: Vec<(usize, usize)> = layout.cells.iter().map(|c| (c.slot, c.lane)).collect();
     keys.sort_unstable();
@@ -194,7 +186,9 @@ pub fn place(circuit: &Circuit, x0: Nm) -> Result<Placement, LayoutError> {
         // A programmable placeholder carries its heater on a mode light runs
         // straight through; one that changes modes would lose its setting.
         let square = match kind {
-            CellKind::Mzi => straight && cell.in_rows.len() == 2 && bottom == top + 1,
+            CellKind::Mzi | CellKind::Mzi3 | CellKind::MziCrossing => {
+                straight && cell.in_rows.len() == 2 && bottom == top + 1
+            }
             CellKind::Heater => straight && cell.in_rows.len() == 1,
             _ if !node.kind.programmable().is_empty() => straight,
             _ => cell.in_rows.len() + cell.out_rows.len() > 0,
@@ -337,15 +331,23 @@ pub fn place(circuit: &Circuit, x0: Nm) -> Result<Placement, LayoutError> {
     let mut columns = Vec::new();
     for c in 0..n_cols {
         let mut placed = std::mem::take(&mut node_cells[c]);
-        let has_mzi = placed.iter().any(|p| p.cell == CellKind::Mzi);
+        // A mode passing an MZI column takes the MZI's lower path (a
+        // 3-splitter column's if it has one; an MZI + crossing's crossing
+        // is not matched).
+        let delay = if placed.iter().any(|p| p.cell == CellKind::Mzi3) {
+            Some(CellKind::Mzi3Delay)
+        } else if placed
+            .iter()
+            .any(|p| matches!(p.cell, CellKind::Mzi | CellKind::MziCrossing))
+        {
+            Some(CellKind::MziDelay)
+        } else {
+            None
+        };
         let index = columns.len();
         for (&row, occ) in &occupied[c] {
             if *occ == Occ::Pass {
-                let cell = if has_mzi {
-                    CellKind::MziDelay
-                } else {
-                    CellKind::Straight
-                };
+                let cell = delay.unwrap_or(CellKind::Straight);
                 placed.push(Placed::filler(
                     format!("optc_delay_c{index}_m{row}"),
                     cell,
