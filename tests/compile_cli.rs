@@ -160,3 +160,57 @@ fn passes_are_listed() {
         .success()
         .stdout(predicate::str::contains("realize").and(predicate::str::contains("verify")));
 }
+
+#[test]
+fn time_passes_lists_every_step_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let got = optc()
+        .args([
+            "compile",
+            &format!("{root}/../examples/data/haar8.npy"),
+            "-o",
+            out.to_str().unwrap(),
+            "--time-passes",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let got = String::from_utf8(got).unwrap();
+    let steps: Vec<(&str, f64)> = got
+        .lines()
+        .map(|l| {
+            let rest = l.strip_prefix("time haar8 ").expect(l);
+            let (step, ms) = rest.rsplit_once(' ').expect(l);
+            (step, ms.parse::<f64>().expect(l))
+        })
+        .collect();
+    let names: Vec<&str> = steps.iter().map(|s| s.0).collect();
+    assert_eq!(
+        names,
+        [
+            "load",
+            "realize",
+            "place",
+            "verify",
+            "summarize",
+            "render and check netlist text",
+            "write and read back"
+        ]
+    );
+    assert!(steps.iter().all(|s| s.1 >= 0.0 && s.1.is_finite()), "{got}");
+    // Without the flag nothing is timed.
+    optc()
+        .args([
+            "compile",
+            &format!("{root}/../examples/data/haar8.npy"),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("time ").not());
+}

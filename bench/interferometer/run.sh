@@ -38,16 +38,11 @@ echo "$rs_out"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$venv/bin/python" "$root/bench/whole_process/haar.py" "$work" "${sizes[@]}"
-# Whole process, best of 5 (wall clock, nanosecond timer).
+# shellcheck source=../wall.sh
+. "$here/../wall.sh"
+# Whole process, best of 10.
 whole() {
-    local best="" t0 t
-    for _ in 1 2 3 4 5; do
-        t0=$(date +%s%N)
-        "$root/target/release/optc" compile "$work/u$1.npy" -o "$work/o$1" > /dev/null
-        t=$(( $(date +%s%N) - t0 ))
-        if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-    done
-    awk -v t="$best" 'BEGIN { printf "%.6f", t / 1e9 }'
+    best_wall 10 "$root/target/release/optc" compile "$work/u$1.npy" -o "$work/o$1"
 }
 
 echo "# ratio = interferometer time / optc time"

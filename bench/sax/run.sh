@@ -16,20 +16,16 @@ venv="$("$root/tests/interop/venv.sh")"
 optc="$root/target/release/optc"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# shellcheck source=../wall.sh
+. "$here/../wall.sh"
 
 "$venv/bin/python" "$root/bench/whole_process/haar.py" "$work" "${sizes[@]}"
 printf "%6s %12s %12s %10s %12s\n" N sax_s optc_s ratio max_abs_diff
 for n in "${sizes[@]}"; do
     "$optc" compile "$work/u$n.npy" -o "$work" > /dev/null
     "$optc" export "$work/u$n.netlist.yaml" --to sax -o "$work/u$n.sax.yaml" > /dev/null
-    # optc: best of 5 whole processes (the first warms the page cache).
-    best=""
-    for _ in 1 2 3 4 5; do
-        t0=$(date +%s.%N)
-        "$optc" simulate "$work/u$n.netlist.yaml" --matrix --format json -o "$work/u$n.matrix.json"
-        t=$(echo "$(date +%s.%N) - $t0" | bc)
-        if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
-    done
+    # optc: best of 10 whole processes (the first warms the page cache).
+    best=$(best_wall 10 "$optc" simulate "$work/u$n.netlist.yaml" --matrix --format json -o "$work/u$n.matrix.json")
     read -r sax diff < <("$venv/bin/python" "$here/time_sax.py" "$work/u$n.sax.yaml" "$work/u$n.matrix.json")
     awk -v n="$n" -v s="$sax" -v o="$best" -v d="$diff" \
         'BEGIN { printf "%6d %12.3f %12.4f %9.0fx %12.1e\n", n, s, o, s / o, d }'

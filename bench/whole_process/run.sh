@@ -22,22 +22,27 @@ trap 'rm -rf "$work"' EXIT
 (cd "$root" && cargo build --quiet --release -p optc-cli --bin optc)
 optc="$root/target/release/optc"
 
-# wall seconds (nanosecond timer; /usr/bin/time rounds to 10 ms) and peak
-# RSS (MB) of one command
+# shellcheck source=../wall.sh
+. "$here/../wall.sh"
+# Best wall seconds of RUNS runs (5 below N = 512, else 2), and the peak
+# RSS (MB) of one more run under /usr/bin/time (not timed: it adds a
+# process of its own).
 measure() {
-    local t0 t
-    t0=$(date +%s%N)
+    local runs=$1 t
+    shift
+    t=$(best_wall "$runs" "$@")
     /usr/bin/time -f "%M" -o "$work/time" "$@" > /dev/null 2> "$work/err" \
         || { cat "$work/err" >&2; exit 1; }
-    t=$(( $(date +%s%N) - t0 ))
-    awk -v t="$t" '{ printf "%.4f %.0f\n", t / 1e9, $1 / 1024 }' "$work/time"
+    awk -v t="$t" '{ printf "%.4f %.0f\n", t, $1 / 1024 }' "$work/time"
 }
 
 printf "%6s %12s %10s %12s %10s %14s\n" N compile_s peak_MB simulate_s peak_MB written_MB
 rows=()
 for n in "${sizes[@]}"; do
-    read -r c cm < <(measure "$optc" compile "$work/u$n.npy" -o "$work/o$n")
-    read -r s sm < <(measure "$optc" simulate "$work/o$n/u$n.netlist.yaml" --matrix --format npy)
+    runs=5
+    if [ "$n" -ge 512 ]; then runs=2; fi
+    read -r c cm < <(measure "$runs" "$optc" compile "$work/u$n.npy" -o "$work/o$n")
+    read -r s sm < <(measure "$runs" "$optc" simulate "$work/o$n/u$n.netlist.yaml" --matrix --format npy)
     mb=$(du -cm "$work/o$n"/u"$n".{netlist,phases}.yaml | tail -1 | cut -f1)
     printf "%6d %12.4f %10d %12.4f %10d %14d\n" "$n" "$c" "$cm" "$s" "$sm" "$mb"
     rows+=("$n $c $s")

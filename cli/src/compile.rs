@@ -41,6 +41,10 @@ pub struct CompileArgs {
     /// [default: ideal].
     #[arg(long, value_name = "FILE", requires = "chip")]
     pub device: Option<PathBuf>,
+    /// Print the wall time of every pass and file step to stderr
+    /// (`time NETWORK STEP MILLISECONDS`, one line each).
+    #[arg(long)]
+    pub time_passes: bool,
 }
 
 pub fn run(args: CompileArgs) -> Result<(), CliError> {
@@ -102,6 +106,15 @@ fn compile_files(args: &CompileArgs) -> Result<(), CliError> {
     })?;
     for c in &compiled {
         eprint!("{}", c.warnings);
+        if args.time_passes {
+            for (step, took) in &c.unit.timings {
+                eprintln!(
+                    "time {} {step} {:.3}",
+                    c.unit.name(),
+                    took.as_secs_f64() * 1e3
+                );
+            }
+        }
         println!("{}", optc::emit::summary_line(&c.unit.report));
         for p in c.paths.all() {
             println!("  wrote {}", p.display());

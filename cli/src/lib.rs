@@ -70,7 +70,21 @@ pub enum Command {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    // The command runs on a worker of rayon's pool, so its parallel steps
+    // share the machine's cores with it instead of with an idle caller
+    // thread and spinning workers besides.
+    let result = rayon::scope(|_| run(cli.command));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            err.report();
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), CliError> {
+    match command {
         Command::Check(args) => check::run(args),
         Command::Compile(args) => compile::run(args),
         Command::Simulate(args) => simulate::run(args),
@@ -83,12 +97,5 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Layout(args) => layout::run(args),
         Command::Passes => passes::run(),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            err.report();
-            ExitCode::from(err.exit_code())
-        }
     }
 }

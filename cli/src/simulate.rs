@@ -148,14 +148,24 @@ fn render(
                     .map(|r| (0..m.ncols()).map(|c| f(&m[(r, c)])).collect())
                     .collect()
             };
-            let v = serde_json::json!({
-                "netlist": name,
-                "rows": rows,
-                "columns": columns,
-                "re": plane(|z| z.re),
-                "im": plane(|z| z.im),
-            });
-            let mut s = serde_json::to_string_pretty(&v).map_err(input_err)?;
+            // Keys in alphabetical order, as the document has always listed
+            // them; serialized straight from the struct, not a `Value` tree.
+            #[derive(serde::Serialize)]
+            struct Doc<'a> {
+                columns: &'a [String],
+                im: Vec<Vec<f64>>,
+                netlist: &'a str,
+                re: Vec<Vec<f64>>,
+                rows: &'a [String],
+            }
+            let doc = Doc {
+                columns,
+                im: plane(|z| z.im),
+                netlist: name,
+                re: plane(|z| z.re),
+                rows,
+            };
+            let mut s = serde_json::to_string_pretty(&doc).map_err(input_err)?;
             s.push('\n');
             s.into_bytes()
         }

@@ -11,8 +11,12 @@ use crate::passes::{linear_pipeline, reducer_pipeline, PassError, PassManager};
 use crate::syntax::Span;
 use crate::unit::CompileUnit;
 use optc_formats::matrix_file::{read_matrix, MatrixFileError};
+use optc_formats::netlist::Netlist;
+use optc_formats::phases::Phases;
 use optc_model::mesh::MeshDesign;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -119,10 +123,23 @@ pub fn compile_graphs(
     source: &str,
     text: Option<&str>,
     dump_after: Option<&str>,
+    dump: impl FnMut(&str, &CompileUnit),
+) -> Result<Vec<CompileUnit>, CompileError> {
+    compile_graphs_observed(graphs, source, text, dump_after, dump, |_, _| {})
+}
+
+/// [`compile_graphs`], calling `netlist_final(k, unit)` for unit number k
+/// once its pipeline's netlist is final (`with_netlist_final_after`).
+fn compile_graphs_observed(
+    graphs: Vec<IrGraph>,
+    source: &str,
+    text: Option<&str>,
+    dump_after: Option<&str>,
     mut dump: impl FnMut(&str, &CompileUnit),
+    mut netlist_final: impl FnMut(usize, &CompileUnit),
 ) -> Result<Vec<CompileUnit>, CompileError> {
     let mut done = Vec::with_capacity(graphs.len());
-    for graph in graphs {
+    for (k, graph) in graphs.into_iter().enumerate() {
         let pipeline = pipeline_for(&graph)?;
         if let Some(name) = dump_after {
             if !pipeline.has(name) {
@@ -131,7 +148,7 @@ pub fn compile_graphs(
         }
         let mut unit = CompileUnit::new(graph, source);
         pipeline
-            .run(&mut unit, dump_after, &mut dump)
+            .run_observed(&mut unit, dump_after, &mut dump, |u| netlist_final(k, u))
             .map_err(|e| located(e, source, text))?;
         // The report lists each warning as `FILE:LINE:COL: message`.
         let d = warning_diagnostics(&unit, source, text);
@@ -207,26 +224,100 @@ fn located(e: PassError, file: &str, text: Option<&str>) -> CompileError {
     CompileError::Pass(e)
 }
 
+/// The netlist's text, which (compact: cells keep it O(N)) must read back as
+/// the structure verify simulated; the phase file's writer and reader are
+/// checked by round-trip tests, its bytes by the digest on write.
+fn checked_netlist_text(
+    netlist: &Netlist,
+    path: &Path,
+    name: &str,
+) -> Result<String, CompileError> {
+    let text = netlist.to_yaml();
+    match Netlist::parse(&path.display().to_string(), &text) {
+        Ok(back) if back == *netlist => Ok(text),
+        Ok(_) => Err(CompileError::Write(format!(
+            "the rendered netlist of `{name}` does not read back as the netlist verified"
+        ))),
+        Err(e) => Err(CompileError::Write(format!(
+            "the rendered netlist of `{name}` does not read back: {e}"
+        ))),
+    }
+}
+
+/// A unit's netlist and phase file rendered, with what they were rendered
+/// from and how long it took.
+struct Rendered {
+    from: (Netlist, Phases),
+    netlist: Result<String, CompileError>,
+    phases: String,
+    took: Duration,
+}
+
+/// Renders `from` (the phase file on a second thread while the netlist
+/// text is checked).
+fn render(from: (Netlist, Phases), netlist_path: &Path) -> Rendered {
+    let started = Instant::now();
+    let (netlist, phases) = rayon::join(
+        || checked_netlist_text(&from.0, netlist_path, &from.0.name),
+        || from.1.to_yaml(),
+    );
+    Rendered {
+        from,
+        netlist,
+        phases,
+        took: started.elapsed(),
+    }
+}
+
 /// Compiles every network of `path`; writes files only when all succeed.
 pub fn compile(
     path: &Path,
     options: &CompileOptions,
-    mut dump: impl FnMut(&str, &CompileUnit),
+    mut dump: impl FnMut(&str, &CompileUnit) + Send,
 ) -> Result<Vec<Compiled>, CompileError> {
+    let started = Instant::now();
     let graphs = load_graphs(path, options.allow_outside_paths)?;
+    let loaded = started.elapsed();
     let source = path.display().to_string();
     let text = source_text(path);
-    let done = compile_graphs(
-        graphs,
-        &source,
-        text.as_deref(),
-        options.dump_after.as_deref(),
-        &mut dump,
-    )?;
+    // Once a unit's netlist is final its files render on another worker
+    // while its remaining passes (verify, summarize) run.
+    let rendered_early: Mutex<Vec<(usize, Rendered)>> = Mutex::new(Vec::new());
+    let mut done = rayon::scope(|scope| {
+        compile_graphs_observed(
+            graphs,
+            &source,
+            text.as_deref(),
+            options.dump_after.as_deref(),
+            &mut dump,
+            |k, unit| {
+                if let Some(from) = unit.netlist.clone() {
+                    let path = OutputPaths::new(&options.out_dir, unit.name()).netlist;
+                    let rendered_early = &rendered_early;
+                    scope.spawn(move |_| {
+                        let r = render(from, &path);
+                        let mut list = rendered_early.lock().unwrap_or_else(|e| e.into_inner());
+                        list.push((k, r));
+                    });
+                }
+            },
+        )
+    })?;
+    let mut early: Vec<Option<Rendered>> = (0..done.len()).map(|_| None).collect();
+    for (k, r) in rendered_early
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+    {
+        early[k] = Some(r);
+    }
+    // Loading reads the whole source, so its time is the first unit's.
+    if let Some(first) = done.first_mut() {
+        first.timings.insert(0, ("load", loaded));
+    }
     // Every unit's files are rendered and checked before any is written.
     let mut rendered = Vec::with_capacity(done.len());
-    for unit in &done {
-        let Some((netlist, phases)) = &unit.netlist else {
+    for (unit, early) in done.iter_mut().zip(&mut early) {
+        let Some(final_files) = &unit.netlist else {
             return Err(CompileError::Unsupported {
                 network: unit.name().to_string(),
                 what: "emission",
@@ -239,32 +330,21 @@ pub fn compile(
             ))
         })?;
         let paths = OutputPaths::new(&options.out_dir, unit.name());
-        let texts = [netlist.to_yaml(), phases.to_yaml(), report];
-        // The netlist text (compact: cells keep it O(N)) must read back as
-        // the structure verify simulated; the phase file's writer and reader
-        // are checked by round-trip tests, its bytes by the digest on write.
-        let file = paths.netlist.display().to_string();
-        match optc_formats::netlist::Netlist::parse(&file, &texts[0]) {
-            Ok(back) if back == *netlist => {}
-            Ok(_) => {
-                return Err(CompileError::Write(format!(
-                    "the rendered netlist of `{}` does not read back as the netlist verified",
-                    unit.name()
-                )))
-            }
-            Err(e) => {
-                return Err(CompileError::Write(format!(
-                    "the rendered netlist of `{}` does not read back: {e}",
-                    unit.name()
-                )))
-            }
-        }
-        rendered.push((paths, texts));
+        // What was rendered early is used only if no later pass changed it.
+        let r = match early.take() {
+            Some(r) if r.from == *final_files => r,
+            _ => render(final_files.clone(), &paths.netlist),
+        };
+        unit.timings.push(("render and check netlist text", r.took));
+        rendered.push((paths, [r.netlist?, r.phases, report]));
     }
     let mut compiled = Vec::with_capacity(done.len());
-    for (unit, (paths, texts)) in done.into_iter().zip(rendered) {
+    for (mut unit, (paths, texts)) in done.into_iter().zip(rendered) {
+        let started = Instant::now();
         write_outputs(&paths, [&texts[0], &texts[1], &texts[2]], &[path])
             .map_err(CompileError::Write)?;
+        unit.timings
+            .push(("write and read back", started.elapsed()));
         let warnings = render_warnings(&unit, &source, text.as_deref());
         compiled.push(Compiled {
             unit,

@@ -9,12 +9,13 @@ use crate::ir::IrGraph;
 use crate::reducer::circuit::Circuit as ReducerCircuit;
 use crate::syntax::Span;
 use nalgebra::DMatrix;
-use optc_formats::netlist::Netlist;
+use optc_formats::netlist::{Circuit, Netlist};
 use optc_formats::phases::Phases;
 use optc_model::contract::Contract;
 use optc_model::mesh::MeshDesign;
 use optc_model::Complex64;
 use std::fmt::Write;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct CompileUnit {
@@ -24,10 +25,18 @@ pub struct CompileUnit {
     pub linear: Option<LinearLowering>,
     pub reducer: Option<ReducerLowering>,
     pub netlist: Option<(Netlist, Phases)>,
+    /// `netlist` validated, kept by the pass that validated it (verify) for
+    /// the passes after it; [`crate::passes::emitted::kept_circuit`] uses
+    /// it only while its name and structure hash are still the netlist's.
+    pub circuit: Option<Circuit>,
     pub report: Report,
     /// What the passes warn about, each at the source construct concerned
     /// (`warn`); the driver renders them and lists them in the report.
     pub warnings: Vec<Diagnostic>,
+    /// Wall time of each step this unit went through, in order: its passes
+    /// by name, then the driver's rendering, read-back check and writing
+    /// (`optc compile --time-passes`).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// A reducer's contract and the circuit model designed (and trained) for it.
@@ -67,8 +76,10 @@ impl CompileUnit {
             linear: None,
             reducer: None,
             netlist: None,
+            circuit: None,
             report: Report::default(),
             warnings: Vec::new(),
+            timings: Vec::new(),
         }
     }
 

@@ -51,21 +51,36 @@ pub fn write_outputs(
                 .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
         }
     }
-    for (path, text) in paths.all().into_iter().zip(contents) {
-        write_atomic(path, text.as_bytes())
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-    }
-    for (path, text) in paths.all().into_iter().zip(contents) {
-        let back = std::fs::read(path)
-            .map_err(|e| format!("cannot read back `{}`: {e}", path.display()))?;
-        if fnv1a64(&back) != fnv1a64(text.as_bytes()) {
-            return Err(format!(
-                "`{}` on disk differs from what was written ({} bytes read, {} written)",
-                path.display(),
-                back.len(),
-                text.len()
-            ));
-        }
+    // Each file is written, flushed and read back on its own thread: the
+    // three flushes to disk then wait together, not one after another.
+    std::thread::scope(|scope| {
+        let jobs: Vec<_> = paths
+            .all()
+            .into_iter()
+            .zip(contents)
+            .map(|(path, text)| scope.spawn(move || write_and_check(path, text)))
+            .collect();
+        // The first failure in file order; the scope joins the others.
+        jobs.into_iter().try_for_each(|j| {
+            j.join()
+                .unwrap_or_else(|_| Err("a writer thread panicked".into()))
+        })
+    })
+}
+
+/// Writes `text` to `path` atomically, then reads it back and compares digests.
+fn write_and_check(path: &Path, text: &str) -> Result<(), String> {
+    write_atomic(path, text.as_bytes())
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    let back =
+        std::fs::read(path).map_err(|e| format!("cannot read back `{}`: {e}", path.display()))?;
+    if fnv1a64(&back) != fnv1a64(text.as_bytes()) {
+        return Err(format!(
+            "`{}` on disk differs from what was written ({} bytes read, {} written)",
+            path.display(),
+            back.len(),
+            text.len()
+        ));
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ use crate::emit::EmitError;
 use crate::factor::FactorError;
 use crate::syntax::Span;
 use crate::unit::CompileUnit;
+use std::time::Instant;
 use thiserror::Error;
 
 pub trait Pass {
@@ -56,11 +57,23 @@ fn help_line(help: &Option<String>) -> String {
 
 pub struct PassManager {
     passes: Vec<Box<dyn Pass>>,
+    netlist_final_after: Option<&'static str>,
 }
 
 impl PassManager {
     pub fn new(passes: Vec<Box<dyn Pass>>) -> Self {
-        PassManager { passes }
+        PassManager {
+            passes,
+            netlist_final_after: None,
+        }
+    }
+
+    /// Declares that no pass after `pass` changes the netlist or the phase
+    /// file, so a caller may render them while the rest runs (the driver
+    /// checks the claim and renders again if it was wrong).
+    pub fn with_netlist_final_after(mut self, pass: &'static str) -> Self {
+        self.netlist_final_after = Some(pass);
+        self
     }
 
     pub fn passes(&self) -> impl Iterator<Item = &dyn Pass> {
@@ -79,17 +92,34 @@ impl PassManager {
         &self,
         unit: &mut CompileUnit,
         dump_after: Option<&str>,
+        dump: impl FnMut(&str, &CompileUnit),
+    ) -> Result<(), PassError> {
+        self.run_observed(unit, dump_after, dump, |_| {})
+    }
+
+    /// [`PassManager::run`], calling `netlist_final` once, right after the
+    /// pass named by [`PassManager::with_netlist_final_after`].
+    pub fn run_observed(
+        &self,
+        unit: &mut CompileUnit,
+        dump_after: Option<&str>,
         mut dump: impl FnMut(&str, &CompileUnit),
+        mut netlist_final: impl FnMut(&CompileUnit),
     ) -> Result<(), PassError> {
         for pass in &self.passes {
             let before = unit.report.warnings.len();
+            let started = Instant::now();
             pass.run(unit)?;
+            unit.timings.push((pass.name(), started.elapsed()));
             let span = unit.ir.span;
             for message in unit.report.warnings.split_off(before) {
                 unit.warn(span, message);
             }
             if dump_after == Some(pass.name()) {
                 dump(pass.name(), unit);
+            }
+            if self.netlist_final_after == Some(pass.name()) {
+                netlist_final(unit);
             }
         }
         Ok(())

@@ -27,6 +27,7 @@ pub fn linear_pipeline() -> PassManager {
         Box::new(verify::Verify),
         Box::new(summarize::Summarize),
     ])
+    .with_netlist_final_after("place")
 }
 
 /// The pipeline for reducers.

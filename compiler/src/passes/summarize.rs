@@ -26,10 +26,13 @@ impl Pass for Summarize {
                 needs: "a netlist (pass `place`)",
             });
         };
-        let circuit = super::emitted::circuit(netlist).map_err(|message| PassError::Verify {
-            network: network.clone(),
-            message,
-        })?;
+        let circuit =
+            super::emitted::kept_circuit(unit.circuit.take(), netlist).map_err(|message| {
+                PassError::Verify {
+                    network: network.clone(),
+                    message,
+                }
+            })?;
         let r = &mut unit.report;
         r.version = crate::emit::REPORT_VERSION;
         r.name = network.clone();

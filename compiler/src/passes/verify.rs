@@ -71,6 +71,7 @@ impl Pass for Verify {
             let quantized = quantized.columns(0, cols).into_owned();
             report.error_vs_source_quantized = Some(max_abs_error(&quantized, &lowering.target));
         }
+        unit.circuit = Some(circuit);
         Ok(())
     }
 }

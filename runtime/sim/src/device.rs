@@ -50,25 +50,31 @@ impl DeviceInstance {
                 ComponentErrors::sample(node.kind, &node.name, seed, params, ratio, branches)
             })
             .collect();
-        let placed: Vec<Option<Placed>> = circuit
-            .nodes
-            .iter()
-            .map(|n| {
-                let p = n.placement.filter(|_| n.kind.has_heater())?;
-                Some(Placed {
-                    kind: n.kind,
-                    column: p.column,
-                    mode: p.mode,
+        // Without crosstalk no heater feels a neighbour, so none is looked up.
+        let crosstalk = if params.crosstalk == 0.0 {
+            Crosstalk::default()
+        } else {
+            let placed: Vec<Option<Placed>> = circuit
+                .nodes
+                .iter()
+                .map(|n| {
+                    let p = n.placement.filter(|_| n.kind.has_heater())?;
+                    Some(Placed {
+                        kind: n.kind,
+                        column: p.column,
+                        mode: p.mode,
+                    })
                 })
-            })
-            .collect();
+                .collect();
+            Crosstalk::new(&placed)
+        };
         DeviceInstance {
             params: *params,
             seed,
             errors,
             circuit_hash: circuit.hash.clone(),
             kinds: circuit.nodes.iter().map(|n| n.kind).collect(),
-            crosstalk: Crosstalk::new(&placed),
+            crosstalk,
         }
     }
 

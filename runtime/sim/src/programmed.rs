@@ -58,10 +58,16 @@ pub fn default_phases_path(netlist: &Path) -> PathBuf {
 }
 
 pub fn load(netlist_path: &Path, phases_path: Option<&Path>) -> Result<Programmed, ProgramError> {
-    let (netlist, circuit) = Netlist::load(netlist_path)?;
     let phases_path =
         phases_path.map_or_else(|| default_phases_path(netlist_path), Path::to_path_buf);
-    let (phases, text) = Phases::load(&phases_path)?;
+    // The two files are read and checked side by side; a netlist error is
+    // reported before a phase-file error, as if read one after the other.
+    let (netlist, phases) = rayon::join(
+        || Netlist::load(netlist_path),
+        || Phases::load(&phases_path),
+    );
+    let (netlist, circuit) = netlist?;
+    let (phases, text) = phases?;
     program(
         netlist,
         circuit,

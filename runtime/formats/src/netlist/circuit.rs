@@ -6,6 +6,7 @@ use super::cell::{CellDriver, CellLayout, MAX_CELL_MODES, MAX_EXPANDED_MZIS};
 use super::error::{FormatError, Problem};
 use super::locate::KeyLines;
 use super::port::PortName;
+use super::port_table::PortTable;
 use super::{structure_hash, Netlist, Placement};
 use optc_model::component::Kind;
 use petgraph::graph::DiGraph;
@@ -61,7 +62,7 @@ pub struct Circuit {
     pub modes: usize,
     pub nodes: Vec<Node>,
     /// `drivers[node][input port]`.
-    pub drivers: Vec<Vec<Driver>>,
+    pub drivers: PortTable<Driver>,
     /// External inputs in order (natural order of their names).
     pub input_names: Vec<String>,
     /// External outputs in order, with the node output each one reads.
@@ -383,9 +384,8 @@ impl Circuit {
             }
         };
 
-        let mut drivers: Vec<Vec<Option<Driver>>> =
-            nodes.iter().map(|n| vec![None; n.inputs]).collect();
-        let mut consumed: Vec<Vec<bool>> = nodes.iter().map(|n| vec![false; n.outputs]).collect();
+        let mut drivers = PortTable::new(nodes.iter().map(|n| n.inputs), None::<Driver>);
+        let mut consumed = PortTable::new(nodes.iter().map(|n| n.outputs), false);
         let mut graph = DiGraph::<usize, ()>::with_capacity(nodes.len(), netlist.connections.len());
         let gnodes: Vec<_> = (0..nodes.len()).map(|i| graph.add_node(i)).collect();
         // Inside each cell, as its layout wires it.
@@ -395,8 +395,9 @@ impl Circuit {
                 for (p, d) in d.iter().enumerate() {
                     if let CellDriver::Mzi { mzi, port } = *d {
                         let from = first + mzi;
-                        consumed[from][port] = true;
-                        drivers[first + i][p] = Some(Driver::Node(Endpoint { node: from, port }));
+                        *consumed.at(from, port) = true;
+                        *drivers.at(first + i, p) =
+                            Some(Driver::Node(Endpoint { node: from, port }));
                         graph.add_edge(gnodes[from], gnodes[first + i], ());
                     }
                 }
@@ -405,7 +406,7 @@ impl Circuit {
 
         // External ports, in natural order of their names.
         let mut port_names: Vec<&String> = netlist.ports.keys().collect();
-        port_names.sort_by_key(|s| natural_key(s));
+        port_names.sort_by_cached_key(|s| natural_key(s));
         let mut input_names = Vec::new();
         let mut outputs = Vec::new();
         for name in port_names {
@@ -420,17 +421,17 @@ impl Circuit {
             };
             match p {
                 PortName::In(k) => {
-                    if drivers[i][k].is_some() {
+                    if drivers.at(i, k).is_some() {
                         return Err(multiply());
                     }
-                    drivers[i][k] = Some(Driver::External(input_names.len()));
+                    *drivers.at(i, k) = Some(Driver::External(input_names.len()));
                     input_names.push(name.clone());
                 }
                 PortName::Out(k) => {
-                    if consumed[i][k] {
+                    if *consumed.at(i, k) {
                         return Err(multiply());
                     }
-                    consumed[i][k] = true;
+                    *consumed.at(i, k) = true;
                     outputs.push((name.clone(), Endpoint { node: i, port: k }));
                 }
             }
@@ -451,13 +452,13 @@ impl Circuit {
                     .at_line(line))
                 }
             };
-            if consumed[from][out] {
+            if *consumed.at(from, out) {
                 return Err(err(Problem::MultiplyConnected {
                     port: shown(from_text),
                 })
                 .at_line(line));
             }
-            if drivers[to][inp].is_some() {
+            if drivers.at(to, inp).is_some() {
                 return Err(err(Problem::MultiplyConnected {
                     port: shown(to_text),
                 })
@@ -469,33 +470,33 @@ impl Circuit {
                 })
                 .at_line(line));
             }
-            consumed[from][out] = true;
-            drivers[to][inp] = Some(Driver::Node(Endpoint {
+            *consumed.at(from, out) = true;
+            *drivers.at(to, inp) = Some(Driver::Node(Endpoint {
                 node: from,
                 port: out,
             }));
             graph.add_edge(gnodes[from], gnodes[to], ());
         }
 
-        let mut resolved = Vec::with_capacity(nodes.len());
+        // Node by node, an unconnected output before an unconnected input.
+        let unconnected = |node: &Node, port: PortName| {
+            inst_err(
+                &node.name,
+                Problem::Unconnected {
+                    port: format!("{},{port}", node.name),
+                },
+            )
+        };
         for (i, node) in nodes.iter().enumerate() {
-            let unconnected = |port: PortName| {
-                inst_err(
-                    &node.name,
-                    Problem::Unconnected {
-                        port: format!("{},{port}", node.name),
-                    },
-                )
-            };
             if let Some(k) = consumed[i].iter().position(|c| !c) {
-                return Err(unconnected(PortName::Out(k)));
+                return Err(unconnected(node, PortName::Out(k)));
             }
-            let mut row = Vec::with_capacity(node.inputs);
-            for (k, d) in drivers[i].iter().enumerate() {
-                row.push(d.ok_or_else(|| unconnected(PortName::In(k)))?);
+            if let Some(k) = drivers[i].iter().position(Option::is_none) {
+                return Err(unconnected(node, PortName::In(k)));
             }
-            resolved.push(row);
         }
+        let resolved =
+            drivers.try_map(|i, k, d| d.ok_or_else(|| unconnected(&nodes[i], PortName::In(k))))?;
 
         let order = petgraph::algo::toposort(&graph, None)
             .map_err(|cycle| {

@@ -12,6 +12,7 @@ mod flatten;
 mod hash;
 pub mod locate;
 mod port;
+mod port_table;
 pub mod reducer_section;
 pub mod yaml;
 
@@ -22,6 +23,7 @@ pub use hash::{canonical_structure, structure_hash};
 pub use optc_model::component::{Attr, Kind};
 pub use optc_model::sampling::fnv1a64;
 pub use port::PortName;
+pub use port_table::PortTable;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -8,7 +8,6 @@ use num_complex::Complex64;
 use optc_formats::netlist::{Circuit, Driver, Endpoint, Kind};
 use optc_model::errors::ComponentErrors;
 use optc_model::mzi::{coupler, Mat2, Mzi};
-use std::collections::HashMap;
 
 /// One operation on slots.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,8 +93,16 @@ impl Plan {
             .iter()
             .map(|_| alloc(&mut free))
             .collect();
-        // The slot holding each node output, once produced.
-        let mut held: HashMap<Endpoint, usize> = HashMap::new();
+        // The slot holding each node output, once produced: output `port` of
+        // node i at `first_output[i] + port` (every output drives one input).
+        let mut first_output = Vec::with_capacity(circuit.nodes.len() + 1);
+        let mut total = 0usize;
+        for n in &circuit.nodes {
+            first_output.push(total);
+            total += n.outputs;
+        }
+        let at = |e: &Endpoint| first_output[e.node] + e.port;
+        let mut held: Vec<usize> = vec![usize::MAX; total];
         let mut ops = Vec::with_capacity(circuit.nodes.len());
         let mut op_nodes = Vec::with_capacity(circuit.nodes.len());
         let mut gains = Vec::new();
@@ -106,7 +113,7 @@ impl Plan {
                 .map(|d| match *d {
                     Driver::External(k) => inputs[k],
                     // Producers come first in topological order.
-                    Driver::Node(e) => held.remove(&e).unwrap_or(usize::MAX),
+                    Driver::Node(e) => std::mem::replace(&mut held[at(&e)], usize::MAX),
                 })
                 .collect();
             let v = settings[i];
@@ -217,14 +224,10 @@ impl Plan {
                 }
             };
             for (port, s) in outs.into_iter().enumerate() {
-                held.insert(Endpoint { node: i, port }, s);
+                held[first_output[i] + port] = s;
             }
         }
-        let outputs = circuit
-            .outputs
-            .iter()
-            .map(|(_, e)| held.get(e).copied().unwrap_or(usize::MAX))
-            .collect();
+        let outputs = circuit.outputs.iter().map(|(_, e)| held[at(e)]).collect();
         let noisy = device.params.detector_noise > 0.0
             && ops.iter().any(|o| matches!(o, Op::Detect { .. }));
         Plan {
